@@ -60,13 +60,16 @@ def ssim_map(
     if pred.shape != target.shape: raise ValueError(f"prediction {tuple(pred.shape)} and target {tuple(target.shape)} differ in shape")
     g = gaussian_window(sigma).to(pred.device)
     if min(pred.shape[-2:]) < len(g): raise ValueError(f"images must be at least {len(g)} px on each side for SSIM, got {tuple(pred.shape[-2:])}")
-    C = pred.shape[1]
-    gx, gy = g.view(1, 1, 1, -1).repeat(C, 1, 1, 1), g.view(1, 1, -1, 1).repeat(C, 1, 1, 1)
-    def blur(t): return F.conv2d(F.conv2d(t, gx, groups=C), gy, groups=C)   # separable, 'valid' = border cropped
-    x, y = pred.double(), target.double()
-    mu_x, mu_y = blur(x), blur(y)
-    var_x = (blur(x * x) - mu_x ** 2).clamp_min(0); var_y = (blur(y * y) - mu_y ** 2).clamp_min(0)
-    cov = blur(x * y) - mu_x * mu_y
+    B, C = pred.shape[:2]
+    dt = torch.float64 if pred.dtype == torch.float64 else torch.float32   # float32 agrees with skimage to ~1e-6
+    g = g.to(dt); x, y = pred.to(dt), target.to(dt)
+    # the five local statistics in one separable, 'valid' (border-cropped) Gaussian blur
+    stack = torch.cat([x, y, x * x, y * y, x * y], 1)
+    gx, gy = g.view(1, 1, 1, -1).repeat(5 * C, 1, 1, 1), g.view(1, 1, -1, 1).repeat(5 * C, 1, 1, 1)
+    blurred = F.conv2d(F.conv2d(stack, gx, groups=5 * C), gy, groups=5 * C)
+    mu_x, mu_y, exx, eyy, exy = blurred.split(C, 1)
+    var_x = (exx - mu_x ** 2).clamp_min(0); var_y = (eyy - mu_y ** 2).clamp_min(0)
+    cov = exy - mu_x * mu_y
     c1, c2 = (k1 * data_range) ** 2, (k2 * data_range) ** 2
     if alpha == beta == gamma == 1:
         return ((2 * mu_x * mu_y + c1) * (2 * cov + c2) / ((mu_x ** 2 + mu_y ** 2 + c1) * (var_x + var_y + c2))).float()
