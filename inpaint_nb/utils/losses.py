@@ -257,7 +257,11 @@ class InpaintingLoss(nn.Module):
                 ):
         super().__init__()
         self.cfg = cfg = cfg or LossConfig()
-        if extractor is None and (cfg.perceptual > 0 or cfg.style > 0): extractor = VGGFeatures(pretrained=cfg.vgg_pretrained)
+        if extractor is None and (cfg.perceptual > 0 or cfg.style > 0):
+            try: extractor = VGGFeatures(pretrained=cfg.vgg_pretrained)
+            except FileNotFoundError as ex:
+                raise FileNotFoundError(f"{ex} In a training config: put the file there, or set loss.perceptual=0 loss.style=0 "
+                                        f"(no VGG), or loss.vgg_pretrained=false (random VGG features).") from None
         self.extractor = extractor
         self.perc = PerceptualLoss(extractor, cfg.perceptual_layers) if cfg.perceptual > 0 else None
         self.sty = StyleLoss(extractor, cfg.style_layers) if cfg.style > 0 else None
