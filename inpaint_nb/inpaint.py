@@ -8,12 +8,15 @@ import os, sys, tempfile, warnings
 from pathlib import Path
 import numpy as np, cv2
 from PIL import Image
-from fastcore.script import call_parse, Param, store_true
-from .data.preprocessing import as_uint8_rgb, to_mask, validate_pair, load_image
+import json, threading
+import torch
+from .data.preprocessing import as_uint8_rgb, to_mask, validate_pair, load_image, to_tensor
 from .utils.visualization import overlay_mask
 
 # %% auto #0
-__all__ = ['CLASSICAL_METHODS', 'classical_fill', 'demo_mask', 'save_image_atomic', 'read_mask', 'demo_figure', 'main']
+__all__ = ['CLASSICAL_METHODS', 'WEIGHTS_FORMAT', 'IMAGE_EXTS', 'classical_fill', 'demo_mask', 'save_image_atomic', 'read_mask',
+           'default_weights_path', 'load_generator_weights', 'export_generator', 'hole_groups', 'Inpainter',
+           'demo_figure', 'main']
 
 # %% ../nbs/17_inpaint.ipynb #312fecd2
 CLASSICAL_METHODS = {'telea': cv2.INPAINT_TELEA, 'ns': cv2.INPAINT_NS}
@@ -60,7 +63,7 @@ def save_image_atomic(
 ) -> Path:
     "Write an image via a temporary file and `os.replace`, so the destination is either old or complete."
     path = Path(path).expanduser()
-    if not path.parent.exists(): raise FileNotFoundError(f"Output folder does not exist: {path.parent}")
+    if not path.parent.is_dir(): raise FileNotFoundError(f"Output folder does not exist: {path.parent}" + (' (it is a file)' if path.parent.exists() else ''))
     fmt = Image.registered_extensions().get(path.suffix.lower())
     if fmt is None: raise ValueError(f"Cannot tell the image format from the file name {path.name!r}: use .png or .jpg")
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
@@ -88,58 +91,299 @@ def read_mask(
     return m
 
 # %% ../nbs/17_inpaint.ipynb #01b3570b
+WEIGHTS_FORMAT = 'inpaint_nb-generator-1'   # metadata tag of an exported generator file
+
+def default_weights_path() -> Path:
+    "Where the shipped default model lives: `inpaint_nb/weights/default.safetensors` inside the installed package."
+    import inpaint_nb
+    return Path(inpaint_nb.__file__).parent/'weights'/'default.safetensors'
+
+def _split_generator(sd: dict) -> dict:
+    "Generator tensors of a training checkpoint (`generator.` prefix) or of an exported file (no prefix)."
+    g = {k[len('generator.'):]: v for k, v in sd.items() if k.startswith('generator.')}
+    return g if g else {k: v for k, v in sd.items() if not k.startswith('discriminator.')}
+
+def load_generator_weights(
+    path: str | Path,  # a `.safetensors` file (exported generator or training checkpoint), a checkpoint `.pt`, or a run folder
+) -> tuple[dict, dict]:
+    "Read generator weights and metadata from any file `train.py` or `export_generator` writes, with clear errors."
+    from safetensors import safe_open
+    from safetensors.torch import load_file
+    p = Path(path).expanduser()
+    if p.is_dir():                                   # a run folder or its checkpoints/ folder: the best (else newest) checkpoint
+        from inpaint_nb.train import best_checkpoint, resume_path
+        d = p/'checkpoints' if (p/'checkpoints').is_dir() else p
+        b = best_checkpoint(d)
+        p = (b if b is not None else resume_path(d)).with_suffix('.safetensors')
+    if p.suffix == '.pt': p = p.with_suffix('.safetensors')
+    if not p.is_file(): raise FileNotFoundError(f"Model weights not found: {p} (train a model with `inpaint_nb_train`, or reinstall inpaint_nb for the default weights)")
+    try:
+        with safe_open(str(p), framework='pt') as f: meta = dict(f.metadata() or {})
+        sd = load_file(str(p))
+    except Exception as e:
+        raise ValueError(f"{p} is not a readable safetensors weights file (corrupt or truncated?): {type(e).__name__}: {e}") from None
+    g = _split_generator(sd)
+    if not any(k.startswith(('builder.', 'uncertainty.')) for k in g):
+        raise ValueError(f"{p} holds no inpaint_nb generator weights (keys like {sorted(sd)[:3]}): it comes from another model")
+    return g, meta
+
+def _model_for(g: dict, meta: dict, path) -> 'torch.nn.Module':
+    "Build the `InpaintingModel` whose parameters fit `g` (the preset named in the metadata first, then the others)."
+    from inpaint_nb.models.full_model import InpaintingModel, model_config, MODEL_PRESETS
+    names = [meta['model']] if meta.get('model') in MODEL_PRESETS else []
+    names += [n for n in MODEL_PRESETS if n not in names]
+    for n in names:
+        cfg = model_config(n, **json.loads(meta['overrides'])) if 'overrides' in meta else model_config(n)
+        m = InpaintingModel(cfg)
+        own = m.state_dict()
+        if set(own) == set(g) and all(own[k].shape == g[k].shape for k in own):
+            m.load_state_dict(g); return m
+    raise ValueError(f"The weights in {path} fit none of the model presets {list(MODEL_PRESETS)}: they come from another architecture or version")
+
+def export_generator(
+    src: str | Path,   # training checkpoint (`.safetensors`/`.pt`) or run folder
+    dst: str | Path,   # output `.safetensors` (generator only)
+    **card,            # extra metadata strings stored in the file (e.g. iterations, data)
+) -> Path:
+    "Write the generator of a training checkpoint as a small standalone safetensors file (atomic)."
+    from safetensors.torch import save_file
+    from inpaint_nb.train import atomic_write
+    g, meta = load_generator_weights(src)
+    m = _model_for(g, meta, src)
+    meta = {'format': WEIGHTS_FORMAT, 'model': m.cfg.name, **{k: str(v) for k, v in card.items()}}
+    sd = {k: v.contiguous() for k, v in m.state_dict().items()}
+    dst = Path(dst)
+    atomic_write(dst, lambda tmp: save_file(sd, tmp, metadata=meta))
+    return dst
+
+# %% ../nbs/17_inpaint.ipynb #7b052779
+def hole_groups(
+    mask: np.ndarray,      # `bool` `H×W`, True = hole
+    context: float = 0.5,  # grow each component's box by this fraction of its larger side, on every side
+    min_margin: int = 32,  # … and by at least this many pixels
+) -> list[tuple[tuple[int, int, int, int], np.ndarray]]:
+    "Group the hole's connected components whose context windows overlap: `[((y0, y1, x0, x1), component mask), …]`."
+    H, W = mask.shape
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    boxes, members = [], []
+    for i in range(1, n):
+        x, y, w, h = stats[i, :4]
+        mg = max(min_margin, int(round(context * max(h, w))))
+        boxes.append([max(0, y - mg), min(H, y + h + mg), max(0, x - mg), min(W, x + w + mg)]); members.append([i])
+    merged = True
+    while merged:                                   # merge overlapping windows until none overlap
+        merged = False
+        for a in range(len(boxes)):
+            for b in range(a + 1, len(boxes)):
+                A, B = boxes[a], boxes[b]
+                if A[0] < B[1] and B[0] < A[1] and A[2] < B[3] and B[2] < A[3]:
+                    boxes[a] = [min(A[0], B[0]), max(A[1], B[1]), min(A[2], B[2]), max(A[3], B[3])]
+                    members[a] += members.pop(b); boxes.pop(b); merged = True; break
+            if merged: break
+    return [(tuple(int(v) for v in bx), np.isin(lab, mem)) for bx, mem in zip(boxes, members)]
+
+# %% ../nbs/17_inpaint.ipynb #b54d3a19
+def _as_device(device) -> torch.device:
+    if device in (None, 'auto'): return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    try: dev = torch.device(device)
+    except (RuntimeError, TypeError) as e: raise ValueError(f"Unknown device {device!r}: use 'cpu', 'cuda', 'cuda:N' or 'auto'") from None
+    if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device {device!r} requested but no CUDA GPU is available")
+    return dev
+
+class Inpainter:
+    "Fill holes in photos with a trained `InpaintingModel`: `Inpainter()(image, mask)` → `uint8` `H×W×3`."
+    def __init__(self,
+                 weights: str | Path | None = None,  # None = the shipped default model; or any file/run folder from `train.py`
+                 device: str | None = 'cpu',  # 'cpu', 'cuda', 'cuda:N' or 'auto'
+                 work_size: int = 512,  # largest side the network processes at once (larger windows are shrunk)
+                 context: float = 0.5,  # context around each hole component in large images, as a fraction of its size
+                ):
+        if work_size < 32: raise ValueError(f"work_size must be ≥ 32 px, got {work_size}")
+        self.weights = Path(weights).expanduser() if weights is not None else default_weights_path()
+        if weights is None and not self.weights.is_file():
+            raise FileNotFoundError(f"The default model weights are missing from this installation: {self.weights} "
+                                    "(reinstall inpaint_nb, or pass weights= a checkpoint from inpaint_nb_train)")
+        g, self.metadata = load_generator_weights(self.weights)
+        self.device = _as_device(device)
+        self.model = _model_for(g, self.metadata, self.weights).to(self.device).eval().requires_grad_(False)
+        self.work_size, self.context = int(work_size), float(context)
+        self._lock = threading.Lock()
+
+    def __repr__(self): return f"Inpainter({self.weights.name}, model={self.model.cfg.name!r}, device={self.device}, work_size={self.work_size})"
+
+    def _run(self, img, m, exemplar, steps, return_steps):
+        "One network pass on a uint8 window: (prediction float H×W×3 in [0,1], log_b H×W, steps list)."
+        x = to_tensor(img)[None].to(self.device)
+        mt = torch.from_numpy(np.ascontiguousarray(m))[None, None].float().to(self.device)
+        with self._lock, torch.inference_mode():
+            o = self.model(x, mt, exemplar=exemplar, steps=steps, return_steps=return_steps)
+        pred = o['prediction'][0].clamp(0, 1).permute(1, 2, 0).float().cpu().numpy()
+        return pred, o['uncertainty'][0, 0].float().cpu().numpy(), o['steps']
+
+    def __call__(self,
+                 image,  # `uint8` `H×W×3` RGB numpy, PIL image, path or `3×H×W` tensor in [0,1]
+                 mask,   # `bool` `H×W` (True = hole), or anything `to_mask` accepts
+                 steps: int = 1,  # easy-first passes K (1 = one pass)
+                 exemplar=None,   # optional reference image (any image type) whose texture the fill should borrow
+                 return_uncertainty: bool = False,  # also return the predicted error scale b (float32 `H×W`, 0 on known pixels)
+                 return_steps: bool = False,  # also return the progressive fills (whole-image path only), for display
+                ):
+        "Inpaint; returns `uint8` `H×W×3` (or a dict with `output`, `uncertainty`, `steps` when asked for more)."
+        if not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be an int ≥ 1, got {steps!r}")
+        img, m = validate_pair(image, mask, allow_empty=True)
+        H, W = m.shape
+        out, unc, step_imgs = img.copy(), np.zeros((H, W), np.float32), []
+        ex = None
+        if exemplar is not None: ex = to_tensor(as_uint8_rgb(exemplar))[None].to(self.device)
+        if m.any():
+            if max(H, W) <= self.work_size:      # whole image at native resolution
+                pred, log_b, st = self._run(img, m, ex, steps, return_steps)
+                out[m] = np.round(pred[m] * 255).astype(np.uint8)
+                unc[m] = np.exp(log_b[m])
+                step_imgs = [dict(kind=s['kind'], step=s['step'], hole=s['hole'][0, 0].cpu().numpy() > 0.5,
+                                  fill=(s['fill'][0].clamp(0, 1).permute(1, 2, 0).cpu().numpy() * 255).round().astype(np.uint8))
+                             for s in st]
+            else:
+                for (y0, y1, x0, x1), comp in hole_groups(m, self.context):
+                    win, wm, own = img[y0:y1, x0:x1], m[y0:y1, x0:x1], comp[y0:y1, x0:x1]
+                    h, w = wm.shape
+                    s = min(1.0, self.work_size / max(h, w))
+                    if s < 1:                        # shrink the window (only when the hole needs more than work_size)
+                        sh, sw = max(8, round(h * s)), max(8, round(w * s))
+                        win_s = cv2.resize(win, (sw, sh), interpolation=cv2.INTER_AREA)
+                        wm_s = cv2.resize(wm.astype(np.float32), (sw, sh), interpolation=cv2.INTER_AREA) > 0
+                        if wm_s.all(): raise ValueError("A hole covers its whole context window: there is no context to inpaint from")
+                        pred, log_b, _ = self._run(win_s, wm_s, ex, steps, False)
+                        pred = np.clip(cv2.resize(pred, (w, h), interpolation=cv2.INTER_CUBIC), 0, 1)
+                        log_b = cv2.resize(log_b, (w, h), interpolation=cv2.INTER_LINEAR)
+                    else:
+                        if wm.all(): raise ValueError("A hole covers its whole context window: there is no context to inpaint from")
+                        pred, log_b, _ = self._run(win, wm, ex, steps, False)
+                    region = out[y0:y1, x0:x1]
+                    region[own] = np.round(pred[own] * 255).astype(np.uint8)
+                    unc[y0:y1, x0:x1][own] = np.exp(log_b[own])
+        out[~m] = img[~m]                            # known pixels exactly as given (already true; made explicit)
+        if not (return_uncertainty or return_steps): return out
+        res = dict(output=out)
+        if return_uncertainty: res['uncertainty'] = unc
+        if return_steps: res['steps'] = step_imgs
+        return res
+
+# %% ../nbs/17_inpaint.ipynb #d715c880
+IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp')
+
 def _demo_image_path() -> Path:
     import inpaint_nb
     p = Path(inpaint_nb.__file__).parent/'assets'/'demo_126007.jpg'
     if not p.exists(): raise FileNotFoundError(f"The bundled demo photo is missing from the installation: {p}")
     return p
 
+def _titled_row(panels: dict) -> np.ndarray:
+    "Images of equal size side by side, each under its title, on white."
+    pad, (h, w) = 8, next(iter(panels.values())).shape[:2]
+    canvas = np.full((h + 30, len(panels) * (w + pad) - pad, 3), 255, np.uint8)
+    for k, (title, p) in enumerate(panels.items()):
+        x0 = k * (w + pad)
+        canvas[30:, x0:x0 + w] = p
+        cv2.putText(canvas, title, (x0 + 4, 21), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (0, 0, 0), 1, cv2.LINE_AA)
+    return canvas
+
 def demo_figure(
     out_path: str | Path,  # where to write the side-by-side PNG/JPEG
     seed: int = 0,  # seed of the generated mask
+    inpainter: Inpainter | None | bool = None,  # None: the default model if its weights are installed; False: classical only
+    steps: int = 1,  # easy-first passes of the model
 ) -> dict:
     "Fill the bundled photo under a generated mask with each method; write a side-by-side figure; return the images."
     img = load_image(_demo_image_path())
     m = demo_mask(*img.shape[:2], seed=seed)
     panels = {'original': img, 'masked input': overlay_mask(img, m)}
     for meth in CLASSICAL_METHODS: panels[f'classical: {meth}'] = classical_fill(img, m, meth)
-    pad = 8
-    h, w = img.shape[:2]
-    canvas = np.full((h + 30, len(panels) * (w + pad) - pad, 3), 255, np.uint8)
-    for k, (title, p) in enumerate(panels.items()):
-        x0 = k * (w + pad)
-        canvas[30:, x0:x0 + w] = p
-        cv2.putText(canvas, title, (x0 + 4, 21), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (0, 0, 0), 1, cv2.LINE_AA)
-    save_image_atomic(canvas, out_path)
+    if inpainter is None and default_weights_path().is_file(): inpainter = Inpainter()
+    if inpainter: panels[f'model ({inpainter.model.cfg.name})'] = inpainter(img, m, steps=steps)
+    save_image_atomic(_titled_row(panels), out_path)
     return panels
 
-@call_parse
-def main(
-    image: str = None,   # input photo (any format Pillow reads)
-    mask: str = None,    # mask image, same size as the photo; white = hole (PNG or JPEG)
-    output: str = None,  # where to write the result (.png or .jpg); with --demo, the side-by-side figure
-    method: str = 'telea',  # fill method: 'telea' or 'ns' (classical); the learned model arrives with the training chapter
-    invert_mask: store_true = False,  # the mask marks known pixels in white instead of the hole
-    dilate: int = 0,  # grow the hole by N pixels before filling
-    radius: int = 5,  # neighbourhood radius of the classical methods
-    demo: store_true = False,  # fill a bundled photo under a generated mask and write a side-by-side figure
-    seed: int = 0,  # seed of the demo mask
-):
-    "Inpaint a photo: fill the masked region (white = hole) and write the result."
+def _pairs(image_dir: Path, mask_dir: Path) -> tuple[list, list]:
+    "Match images to masks by file stem: ([(image, mask), …], [images without a mask])."
+    if not mask_dir.is_dir(): raise ValueError(f"--image is a folder, so --mask must be a folder of masks too: {mask_dir}")
+    masks = {}
+    for p in sorted(mask_dir.iterdir()):
+        if p.suffix.lower() in IMAGE_EXTS: masks.setdefault(p.stem, p)
+    imgs = [p for p in sorted(image_dir.iterdir()) if p.suffix.lower() in IMAGE_EXTS]
+    if not imgs: raise FileNotFoundError(f"No images ({', '.join(IMAGE_EXTS)}) in {image_dir}")
+    return [(p, masks[p.stem]) for p in imgs if p.stem in masks], [p for p in imgs if p.stem not in masks]
+
+def _check_output(out: Path, *inputs: Path):
+    "Refuse to write over an input file."
+    for i in inputs:
+        if out.exists() and i.exists() and out.resolve() == i.resolve(): raise ValueError(f"--output {out} is an input file: refusing to overwrite it")
+
+def _parser():
+    import argparse
+    ap = argparse.ArgumentParser(prog='inpaint_nb_inpaint', description='Inpaint a photo: fill the masked region (white = hole) and write the result. '
+                                 'Folders for --image/--mask/--output run a batch, matching masks to images by file name (stem).')
+    ap.add_argument('--image', help='input photo (any format Pillow reads), or a folder of photos')
+    ap.add_argument('--mask', help='mask image of the same size, white = hole (PNG or JPEG; thresholded), or a folder of masks')
+    ap.add_argument('--output', help='result file (.png or .jpg), or a folder for batch mode; with --demo, the side-by-side figure')
+    ap.add_argument('--method', choices=['model', 'telea', 'ns'], default=None,
+                    help="'model' (the default when model weights are installed), or OpenCV's classical 'telea' / 'ns'")
+    ap.add_argument('--weights', default=None, help='model weights (default: the shipped inpaint_nb/weights/default.safetensors)')
+    ap.add_argument('--device', default='cpu', help="torch device for the model: 'cpu', 'cuda' or 'auto'")
+    ap.add_argument('--steps', type=int, default=1, help='easy-first passes of the model')
+    ap.add_argument('--invert-mask', '--invert_mask', dest='invert_mask', action='store_true', help='the mask marks the known pixels in white instead of the hole')
+    ap.add_argument('--dilate', type=int, default=0, help='grow the hole by N pixels before filling')
+    ap.add_argument('--radius', type=int, default=5, help='neighbourhood radius of the classical methods')
+    ap.add_argument('--demo', action='store_true', help='fill a bundled photo under a generated mask and write a side-by-side figure')
+    ap.add_argument('--seed', type=int, default=0, help='seed of the demo mask')
+    ap.add_argument('--no-progress', '--no_progress', dest='progress', action='store_false', help='no progress bar in batch mode')
+    return ap
+
+def main(argv=None):
+    "Console script `inpaint_nb_inpaint` (run with `-h` for the options). Returns 0 on success, 1 if some batch items failed, 2 on bad input."
+    a = _parser().parse_args(argv)
     try:
-        if demo:
-            out = Path(output or 'inpaint_nb_demo.png')
-            demo_figure(out, seed=seed)
-            print(f"Wrote {out} (original | masked input | " + ' | '.join(f'classical: {k}' for k in CLASSICAL_METHODS) + ")")
-            return
-        missing = [n for n, v in (('--image', image), ('--mask', mask), ('--output', output)) if v is None]
+        if a.steps < 1: raise ValueError(f"--steps must be ≥ 1, got {a.steps}")
+        method = a.method or ('model' if (a.weights or default_weights_path().is_file()) else 'telea')
+        if a.method is None and method == 'telea': print("note: no model weights installed; using classical 'telea'", file=sys.stderr)
+        inp = Inpainter(a.weights, device=a.device) if method == 'model' else None
+        fill = (lambda img, m: inp(img, m, steps=a.steps)) if inp is not None else (lambda img, m: classical_fill(img, m, method, a.radius))
+        if a.demo:
+            out = Path(a.output or 'inpaint_nb_demo.png')
+            panels = demo_figure(out, seed=a.seed, inpainter=inp if inp is not None else False, steps=a.steps)
+            print(f"Wrote {out} (" + ' | '.join(panels) + ")")
+            return 0
+        missing = [n for n, v in (('--image', a.image), ('--mask', a.mask), ('--output', a.output)) if v is None]
         if missing: raise ValueError(f"missing {', '.join(missing)} (or use --demo)")
-        img = load_image(image)
-        m = read_mask(mask, invert=invert_mask, dilate=dilate)
-        if not m.any(): warnings.warn("The mask has no hole pixels: the output equals the input")
-        res = classical_fill(img, m, method, radius)
-        save_image_atomic(res, output)
-        print(f"Wrote {output} ({m.mean():.1%} of pixels filled with {method})")
-    except (ValueError, FileNotFoundError, TypeError) as e:
+        src, msrc, dst = Path(a.image).expanduser(), Path(a.mask).expanduser(), Path(a.output).expanduser()
+        if not src.exists(): raise FileNotFoundError(f"No such file: {src}")
+        if src.is_dir():
+            pairs, lonely = _pairs(src, msrc)
+            if dst.exists() and not dst.is_dir(): raise ValueError(f"--image is a folder, so --output must be a folder: {dst} is a file")
+            if not dst.parent.is_dir(): raise FileNotFoundError(f"Output folder's parent does not exist: {dst.parent}")
+            if dst.resolve() in (src.resolve(), msrc.resolve()): raise ValueError(f"--output {dst} is an input folder: refusing to write results there")
+            dst.mkdir(exist_ok=True)
+            if not os.access(dst, os.W_OK): raise PermissionError(f"Output folder {dst} is not writable")
+            for p in lonely: print(f"warning: no mask named {p.stem}.* in {msrc}: skipping {p.name}", file=sys.stderr)
+            if not pairs: raise FileNotFoundError(f"No image in {src} has a mask with the same name in {msrc}")
+            from fastprogress.fastprogress import progress_bar
+            failed = 0
+            for ip, mp in (progress_bar(pairs) if a.progress else pairs):
+                try:
+                    img, m = load_image(ip), read_mask(mp, invert=a.invert_mask, dilate=a.dilate)
+                    save_image_atomic(fill(img, m) if m.any() else img, dst/f'{ip.stem}.png')
+                except (ValueError, FileNotFoundError, TypeError, OSError) as e:
+                    failed += 1; print(f"error: {ip.name}: {e}", file=sys.stderr)
+            print(f"Wrote {len(pairs) - failed} of {len(pairs)} images to {dst} with {method}" + (f" ({failed} failed)" if failed else ''))
+            return 1 if failed else 0
+        _check_output(dst, src, msrc)
+        img = load_image(src)
+        m = read_mask(msrc, invert=a.invert_mask, dilate=a.dilate)
+        if not m.any(): print("warning: the mask has no hole pixels: the output equals the input", file=sys.stderr)
+        res = fill(img, m) if m.any() else validate_pair(img, m, allow_empty=True)[0]
+        save_image_atomic(res, dst)
+        print(f"Wrote {dst} ({m.mean():.1%} of pixels filled with {method})")
+        return 0
+    except (ValueError, FileNotFoundError, TypeError, OSError) as e:
         print(f"inpaint_nb_inpaint: error: {e}", file=sys.stderr)
-        sys.exit(2)
+        return 2
