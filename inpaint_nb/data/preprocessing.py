@@ -109,7 +109,7 @@ def to_tensor(
     "Image → float tensor `3×H×W` in [0, 1]."
     a = as_uint8_rgb(image)
     if not a.flags.writeable: a = a.copy()   # torch.from_numpy warns on (and may write to) read-only arrays
-    return torch.from_numpy(a).permute(2, 0, 1).float().div_(255)
+    return torch.from_numpy(a).permute(2, 0, 1).float().div_(255).contiguous()   # planar layout, strides (HW, W, 1)
 
 def to_uint8(
     t: torch.Tensor,  # `3×H×W` (or `1×3×H×W`) float tensor in [0, 1]
