@@ -45,18 +45,11 @@ def _group_of(c: int) -> int:
 COCO80_TO_GROUP = np.array([_group_of(c) for c in range(80)], dtype=np.int64)
 "YOLO class id (0–79) → index into `DETECTION_GROUPS` (0–7)."
 
-def _coco80_to_coco91() -> np.ndarray:
-    try:
-        from ultralytics.data.converter import coco80_to_coco91_class
-        return np.asarray(coco80_to_coco91_class(), dtype=np.int64)
-    except ImportError:   # same table, written out, for installs without ultralytics
-        return np.array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 27,
-                         28, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 46, 47, 48, 49, 50, 51, 52, 53,
-                         54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 67, 70, 72, 73, 74, 75, 76, 77, 78, 79, 80,
-                         81, 82, 84, 85, 86, 87, 88, 89, 90], dtype=np.int64)
-
-COCO80_TO_COCO91 = _coco80_to_coco91()
-"YOLO class id (0–79) → COCO / COCO-Stuff thing id (1–90)."
+COCO80_TO_COCO91 = np.array([
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 27, 28, 31, 32, 33, 34,
+    35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63,
+    64, 65, 67, 70, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 84, 85, 86, 87, 88, 89, 90], dtype=np.int64)
+"YOLO class id (0–79) → COCO / COCO-Stuff thing id (1–90); ultralytics' `coco80_to_coco91_class()`, written out so importing this module does not import ultralytics."
 COCO91_TO_GROUP = {int(i): int(g) for i, g in zip(COCO80_TO_COCO91, COCO80_TO_GROUP)}
 "COCO-Stuff thing id → group index, for checking detection maps against COCO-Stuff labels."
 
