@@ -70,15 +70,20 @@ class InpaintApp:
         self.steps = W.IntSlider(value=3, min=1, max=6, description='steps')
         self.run_btn = W.Button(description='fill', button_style='primary')
         self.status = W.HTML()
-        from ipycanvas import Canvas
-        self.canvas = Canvas(width=64, height=64, layout=W.Layout(border='1px solid #ccc'))
+        try:
+            from ipycanvas import Canvas
+            self.canvas = Canvas(width=64, height=64, layout=W.Layout(border='1px solid #ccc'))
+        except ImportError:            # no drawing without ipycanvas: show the photo, use generated masks
+            self.canvas = None
+        self.view = W.Image(format='png') if self.canvas is None else self.canvas
         self.fill_view, self.unc_view = W.Image(format='png'), W.Image(format='png')
         self.steps_box = W.HBox()
         self.picker.observe(self.on_pick, names='value')
         self.upload.observe(self.on_upload, names='value')
         self.gen_btn.on_click(self.on_generate); self.clear_btn.on_click(self.on_clear); self.run_btn.on_click(self.on_run)
-        self.canvas.on_mouse_down(self.on_mouse_down); self.canvas.on_mouse_move(self.on_mouse_move)
-        self.canvas.on_mouse_up(self.on_mouse_up); self.canvas.on_mouse_out(self.on_mouse_up)
+        if self.canvas is not None:
+            self.canvas.on_mouse_down(self.on_mouse_down); self.canvas.on_mouse_move(self.on_mouse_move)
+            self.canvas.on_mouse_up(self.on_mouse_up); self.canvas.on_mouse_out(self.on_mouse_up)
         if self.photos: self.set_image(load_image(self.photos[0]))
 
     # ---- state changes -------------------------------------------------------------------------
@@ -87,8 +92,10 @@ class InpaintApp:
         self.image = fit_side(as_uint8_rgb(image), self.max_side)
         h, w = self.image.shape[:2]
         self.mask, self.result = np.zeros((h, w), bool), None
-        self.canvas.width, self.canvas.height = w, h
-        self.redraw(); self.say(f'{w}×{h} photo: draw the hole with the mouse, or generate a mask')
+        if self.canvas is not None: self.canvas.width, self.canvas.height = w, h
+        self.redraw()
+        self.say(f'{w}×{h} photo: ' + ('draw the hole with the mouse, or generate a mask' if self.canvas is not None else
+                                       'generate a mask (install ipycanvas to draw one with the mouse)'))
 
     def set_mask(self, mask: np.ndarray):
         "Replace the mask (bool `H×W`, True = hole)."
@@ -98,7 +105,8 @@ class InpaintApp:
 
     def redraw(self):
         "Put the photo with the hole tinted on the canvas."
-        self.canvas.put_image_data(overlay_mask(self.image, self.mask), 0, 0)
+        if self.canvas is None: self.view.value = png_bytes(overlay_mask(self.image, self.mask))
+        else: self.canvas.put_image_data(overlay_mask(self.image, self.mask), 0, 0)
 
     def say(self, msg: str): self.status.value = f'<span style="color:#444">{msg}</span>'
 
@@ -127,7 +135,7 @@ class InpaintApp:
         cv2.line(m, self.last or p, p, 1, 2 * r) if self.last else cv2.circle(m, p, r, 1, -1)
         cv2.circle(m, p, r, 1, -1)
         self.last = p
-        self.canvas.fill_style = 'rgba(255, 40, 40, 0.55)'; self.canvas.fill_circle(p[0], p[1], r)
+        if self.canvas is not None: self.canvas.fill_style = 'rgba(255, 40, 40, 0.55)'; self.canvas.fill_circle(p[0], p[1], r)
 
     def on_mouse_down(self, x, y): self.drawing, self.last = True, None; self.paint(x, y)
     def on_mouse_move(self, x, y):
@@ -169,7 +177,7 @@ class InpaintApp:
         col = lambda title, w: W.VBox([W.HTML(f'<b>{title}</b>'), w])
         controls = W.VBox([W.HBox([self.picker, self.upload]), W.HBox([self.brush, self.clear_btn]),
                            W.HBox([self.family, self.seed, self.gen_btn]), W.HBox([self.method, self.steps, self.run_btn]), self.status])
-        return W.VBox([controls, W.HBox([col('input (draw here)', self.canvas), col('fill', self.fill_view), col('uncertainty b', self.unc_view)]),
+        return W.VBox([controls, W.HBox([col('input (draw here)' if self.canvas is not None else 'input', self.view), col('fill', self.fill_view), col('uncertainty b', self.unc_view)]),
                        col('easy-first steps (red: hole still open)', self.steps_box)])
 
     def _ipython_display_(self):
