@@ -166,7 +166,7 @@ class InpaintApp:
         self.fill_view.value, self.unc_view.value = png_bytes(self.result), png_bytes(colorize(unc))
         thumbs = []
         for s in steps:
-            t = fit_side(overlay_mask(s['fill'], s['hole']) if s['kind'] == 'step' else s['fill'], 200)
+            t = fit_side(overlay_mask(s['fill'], s['hole'] & ~s['commit']), 200)   # red: still open after this pass
             thumbs.append(W.VBox([W.HTML(f"{s['kind']} {s['step']}: {s['hole'].mean():.1%} hole"), W.Image(value=png_bytes(t), format='png')]))
         self.steps_box.children = thumbs
         self.say(f"filled {self.mask.mean():.1%} of the photo with {self.method.value}" + (f' ({self.steps.value} steps)' if steps else ''))

@@ -226,7 +226,7 @@ class Inpainter:
                  steps: int = 1,  # easy-first passes K (1 = one pass)
                  exemplar=None,   # optional reference image (any image type) whose texture the fill should borrow
                  return_uncertainty: bool = False,  # also return the predicted error scale b (float32 `H×W`, 0 on known pixels)
-                 return_steps: bool = False,  # also return the progressive fills (whole-image path only), for display
+                 return_steps: bool = False,  # also return the easy-first passes (whole-image path only): dicts kind, step, hole (open before the pass), commit (filled by it), fill
                 ):
         "Inpaint; returns `uint8` `H×W×3` (or a dict with `output`, `uncertainty`, `steps` when asked for more)."
         if not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be an int ≥ 1, got {steps!r}")
@@ -241,6 +241,7 @@ class Inpainter:
                 out[m] = np.round(pred[m] * 255).astype(np.uint8)
                 unc[m] = np.exp(log_b[m])
                 step_imgs = [dict(kind=s['kind'], step=s['step'], hole=s['hole'][0, 0].cpu().numpy() > 0.5,
+                                  commit=s['commit'][0, 0].cpu().numpy() > 0.5,
                                   fill=(s['fill'][0].clamp(0, 1).permute(1, 2, 0).cpu().numpy() * 255).round().astype(np.uint8))
                              for s in st]
             else:
