@@ -115,7 +115,7 @@ def load_generator_weights(
         d = p/'checkpoints' if (p/'checkpoints').is_dir() else p
         b = best_checkpoint(d)
         p = (b if b is not None else resume_path(d)).with_suffix('.safetensors')
-    if p.suffix == '.pt': p = p.with_suffix('.safetensors')
+    if p.suffix == '.pt' or (p.suffix == '' and p.with_suffix('.safetensors').is_file()): p = p.with_suffix('.safetensors')   # checkpoint name
     if not p.is_file(): raise FileNotFoundError(f"Model weights not found: {p} (train a model with `inpaint_nb_train`, or reinstall inpaint_nb for the default weights)")
     try:
         with safe_open(str(p), framework='pt') as f: meta = dict(f.metadata() or {})
