@@ -68,7 +68,8 @@ def load_image(
                 a = a / (65535.0 if a.max() > 255 else 255.0) * 255.0
                 im = Image.fromarray(np.clip(a + 0.5, 0, 255).astype(np.uint8))
             arr = np.array(im.convert('RGB'), dtype=np.uint8)   # a writable copy
-    except UnidentifiedImageError: raise ValueError(f"{p} is not an image file Pillow can read") from None
+    # ImportError: importing ultralytics patches Image.open to try an optional HEIF decoder on unknown files
+    except (UnidentifiedImageError, ImportError): raise ValueError(f"{p} is not an image file Pillow can read") from None
     except OSError as e: raise ValueError(f"{p} could not be decoded (truncated or corrupt image?): {e}") from None
     return np.ascontiguousarray(arr)
 
@@ -128,7 +129,7 @@ def to_mask(
         p = _check_path(mask)
         try:
             with Image.open(p) as im: im.load(); mask = np.asarray(im.convert('L'))
-        except UnidentifiedImageError: raise ValueError(f"{p} is not an image file, so it cannot be a mask") from None
+        except (UnidentifiedImageError, ImportError): raise ValueError(f"{p} is not an image file, so it cannot be a mask") from None
         except OSError as e: raise ValueError(f"Mask file {p} could not be decoded: {e}") from None
     if isinstance(mask, Image.Image): mask = np.asarray(mask.convert('L'))
     if isinstance(mask, torch.Tensor): mask = mask.detach().cpu().numpy()

@@ -80,6 +80,9 @@ def load_yolo(
     allow_download: bool | None = None,   # let ultralytics fetch a missing named file (default: unless $YOLO_OFFLINE is set)
 ):
     "An `ultralytics.YOLO` model from a path or a name, with a clear error instead of a hidden download."
+    # ultralytics pip-installs missing optional packages at run time unless told not to; a library must not
+    # change the user's environment behind their back, so we switch that off (set YOLO_AUTOINSTALL=true to allow it)
+    os.environ.setdefault('YOLO_AUTOINSTALL', 'false')
     from ultralytics import YOLO
     w = str(weights)
     if w.endswith(('.yaml', '.yml')): return YOLO(w)
