@@ -11,7 +11,7 @@ from typing import Callable, Iterator
 import numpy as np, cv2, torch
 from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import progress_bar
-from .data.preprocessing import load_image, to_tensor, bsds500_paths, data_root, validate_pair
+from .data.preprocessing import load_image, to_tensor, bsds500_paths, data_root, validate_pair, atomic_write
 from .data.mask_generator import eval_mask_sampler
 from .utils.metrics import inpainting_metrics, summarise, paired_test, format_summary, LPIPSMetric
 from .inpaint import classical_fill, CLASSICAL_METHODS
@@ -156,18 +156,10 @@ def write_records(
     records: list[dict],  # output of `evaluate`
     path: str | Path,  # CSV file to write (atomically)
 ) -> Path:
-    "Write records to CSV via a temporary file + rename."
-    path = Path(path).expanduser()
-    if not path.parent.exists(): raise FileNotFoundError(f"Output folder does not exist: {path.parent}")
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'w', newline='') as f:
-            wr = csv.DictWriter(f, fieldnames=list(records[0])); wr.writeheader(); wr.writerows(records)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp): os.remove(tmp)
-        raise
-    return path
+    "Write records to CSV via a temporary file + rename (`atomic_write`)."
+    def write(f):
+        wr = csv.DictWriter(f, fieldnames=list(records[0])); wr.writeheader(); wr.writerows(records)
+    return atomic_write(path, write, mode='w')
 
 # %% ../nbs/14b_eval.ipynb #d2b20589
 def hole_edge_density(

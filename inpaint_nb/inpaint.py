@@ -10,7 +10,7 @@ import numpy as np, cv2
 from PIL import Image
 import json, threading
 import torch
-from .data.preprocessing import as_uint8_rgb, to_mask, validate_pair, load_image, to_tensor
+from .data.preprocessing import as_uint8_rgb, to_mask, validate_pair, load_image, to_tensor, atomic_write
 from .utils.visualization import overlay_mask
 
 # %% auto #0
@@ -66,15 +66,7 @@ def save_image_atomic(
     if not path.parent.is_dir(): raise FileNotFoundError(f"Output folder does not exist: {path.parent}" + (' (it is a file)' if path.parent.exists() else ''))
     fmt = Image.registered_extensions().get(path.suffix.lower())
     if fmt is None: raise ValueError(f"Cannot tell the image format from the file name {path.name!r}: use .png or .jpg")
-    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            Image.fromarray(image).save(f, format=fmt, **({'quality': quality} if fmt == 'JPEG' else {}))
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp): os.remove(tmp)
-        raise
-    return path
+    return atomic_write(path, lambda f: Image.fromarray(image).save(f, format=fmt, **({'quality': quality} if fmt == 'JPEG' else {})))
 
 # %% ../nbs/17_inpaint.ipynb #66c52989
 def read_mask(

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/01_core.ipynb #6e3d30ff
 from __future__ import annotations
-import os, warnings
+import os, tempfile, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, cv2, torch, torch.nn.functional as F
@@ -12,7 +12,7 @@ from PIL import Image, UnidentifiedImageError
 
 # %% auto #0
 __all__ = ['data_root', 'bsds500_paths', 'load_image', 'as_uint8_rgb', 'to_tensor', 'to_uint8', 'to_mask', 'validate_pair',
-           'LetterboxInfo', 'letterbox', 'unletterbox', 'pad_to_multiple', 'crop_to', 'composite']
+           'LetterboxInfo', 'letterbox', 'unletterbox', 'pad_to_multiple', 'crop_to', 'composite', 'atomic_write']
 
 # %% ../../nbs/01_core.ipynb #67190c72
 def data_root(
@@ -245,3 +245,21 @@ def composite(
     if image.shape != prediction.shape: raise ValueError(f"image {tuple(image.shape)} and prediction {tuple(prediction.shape)} differ in shape")
     m = mask.to(image.dtype)
     return torch.where(m > 0.5, prediction, image)   # where(), not arithmetic, so known pixels are exact
+
+# %% ../../nbs/01_core.ipynb #95c97230
+def atomic_write(
+    path: str | Path,  # destination file; its folder must already exist
+    write_fn,  # write_fn(f) writes the content to the open temporary file `f`
+    mode: str = 'wb',  # 'wb' for bytes, 'w' for text (opened with newline='' so writers such as csv control line ends)
+) -> Path:
+    "Write `path` via a temporary file in the same folder and `os.replace`: the old file or the new one, never a partial one."
+    path = Path(path).expanduser()
+    if not path.parent.is_dir(): raise FileNotFoundError(f"Output folder does not exist: {path.parent}" + (' (it is a file)' if path.parent.exists() else ''))
+    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, **({} if 'b' in mode else {'newline': '', 'encoding': 'utf-8'})) as f: write_fn(f)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp): os.remove(tmp)
+        raise
+    return path
