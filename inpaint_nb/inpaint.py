@@ -121,7 +121,14 @@ def load_generator_weights(
 
 def _model_for(g: dict, meta: dict, path) -> 'torch.nn.Module':
     "Build the `InpaintingModel` whose parameters fit `g` (the preset named in the metadata first, then the others)."
-    from inpaint_nb.models.full_model import InpaintingModel, model_config, MODEL_PRESETS
+    from inpaint_nb.models.full_model import InpaintingModel, model_config, MODEL_PRESETS, ModelConfig
+    if 'model_config' in meta:               # the file names its full configuration (shapes alone cannot tell e.g. a prefill builder)
+        try: m = InpaintingModel(ModelConfig.from_dict(json.loads(meta['model_config'])))
+        except (ValueError, TypeError, KeyError) as e: raise ValueError(f"The model configuration stored in {path} is not valid for this version of inpaint_nb: {e}") from None
+        own = m.state_dict()
+        bad = sorted(set(own) ^ set(g)) + [k for k in own if k in g and own[k].shape != g[k].shape]
+        if bad: raise ValueError(f"The weights in {path} do not fit the model configuration stored with them (first mismatches: {bad[:3]})")
+        m.load_state_dict(g); return m
     names = [meta['model']] if meta.get('model') in MODEL_PRESETS else []
     names += [n for n in MODEL_PRESETS if n not in names]
     for n in names:
@@ -142,7 +149,7 @@ def export_generator(
     from inpaint_nb.train import atomic_write
     g, meta = load_generator_weights(src)
     m = _model_for(g, meta, src)
-    meta = {'format': WEIGHTS_FORMAT, 'model': m.cfg.name, **{k: str(v) for k, v in card.items()}}
+    meta = {'format': WEIGHTS_FORMAT, 'model': m.cfg.name, 'model_config': json.dumps(m.cfg.to_dict()), **{k: str(v) for k, v in card.items()}}
     sd = {k: v.contiguous() for k, v in m.state_dict().items()}
     dst = Path(dst)
     atomic_write(dst, lambda tmp: save_file(sd, tmp, metadata=meta))

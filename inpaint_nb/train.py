@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_training.ipynb #ac6c5c61
 from __future__ import annotations
-import os, sys, math, json, time, errno, random, hashlib, argparse, dataclasses, typing, warnings, tempfile, shutil, types
+import os, sys, copy, math, json, time, errno, random, hashlib, argparse, dataclasses, typing, warnings, tempfile, shutil, types
 from dataclasses import dataclass, field, fields, asdict, is_dataclass
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
@@ -61,6 +61,7 @@ class ScheduleConfig:
 class TrainConfig:
     "A complete training run."
     model: str = 'small'       # preset of `model_config`: 'tiny', 'small' or 'base'
+    model_overrides: dict = field(default_factory=dict)  # changes to the preset, `model_config(model, **model_overrides)`, e.g. {builder: {prefill: telea}}
     epochs: int = 100          # epochs to train (an epoch is one pass over the training split)
     max_iters: int = 0         # stop after this many optimiser steps (0 = no limit)
     steps: int = 1             # easy-first steps K used in the forward pass while training
@@ -95,6 +96,10 @@ def validate_config(cfg: TrainConfig):
             v = cfg
             for k in key.split('.'): v = getattr(v, k)
             raise ValueError(f"config {key} = {v!r}: must be {want}")
+    if cfg.model_overrides:                  # build the model config once, so a typo fails now rather than after data loading
+        from inpaint_nb.models.full_model import model_config
+        try: model_config(cfg.model, **copy.deepcopy(cfg.model_overrides))
+        except (ValueError, TypeError, KeyError) as e: raise ValueError(f"config model_overrides = {cfg.model_overrides!r}: {e}") from None
 
 # %% ../nbs/13_training.ipynb #4a6c2fa6
 def _type_ok(v, tp) -> bool:
@@ -149,7 +154,7 @@ def apply_overrides(
             if not isinstance(node.get(p), dict): raise KeyError(f"unknown config section {p!r} in override {o!r}")
             node = node[p]
         if parts[-1] not in node: raise KeyError(f"unknown config key {key!r}; valid keys here: {sorted(node)}")
-        if isinstance(node[parts[-1]], dict): raise TypeError(f"{key!r} is a section; override its keys, e.g. {key}.{next(iter(node[parts[-1]]))}=...")
+        if isinstance(node[parts[-1]], dict) and parts != ['model_overrides']: raise TypeError(f"{key!r} is a section; override its keys, e.g. {key}.{next(iter(node[parts[-1]]))}=...")
         v = yaml.safe_load(val) if val.strip() else ''
         if isinstance(v, str) and isinstance(node[parts[-1]], float):   # YAML 1.1 reads '2e-4' as a string
             try: v = float(v)
@@ -301,7 +306,7 @@ def build_models(cfg: TrainConfig) -> tuple[nn.Module, nn.Module]:
     "The generator (`InpaintingModel(model_config(cfg.model))`) and discriminator (`PatchDiscriminator(cfg.discriminator)`), seeded."
     from inpaint_nb.models.full_model import InpaintingModel, model_config
     torch.manual_seed(cfg.seed)
-    return InpaintingModel(model_config(cfg.model)), PatchDiscriminator(cfg.discriminator)
+    return InpaintingModel(model_config(cfg.model, **copy.deepcopy(cfg.model_overrides))), PatchDiscriminator(cfg.discriminator)
 
 # %% ../nbs/13_training.ipynb #bd373d95
 def _amp_dtype(cfg: TrainConfig, device) -> torch.dtype | None:
@@ -508,7 +513,7 @@ def _set_rng_states(s: dict, dls=None):
 
 def _arch_config(cfg: TrainConfig) -> dict:
     "The parts of the config a checkpoint's weights depend on."
-    return dict(model=cfg.model, discriminator=asdict(cfg.discriminator))
+    return dict(model=cfg.model, model_overrides=cfg.model_overrides, discriminator=asdict(cfg.discriminator))
 
 def _flat_diff(a, b, prefix=''):
     out = []
@@ -533,7 +538,10 @@ def save_checkpoint(
     tensors |= {f'discriminator.{k}': v.detach().cpu().contiguous().clone() for k, v in gan.disc.state_dict().items()}
     wpath = path.with_suffix('.safetensors')
     existed = wpath.exists()
-    atomic_write(wpath, lambda tmp: save_file(tensors, tmp, metadata={'format': str(CKPT_FORMAT), 'model': cfg.model}))
+    meta = {'format': str(CKPT_FORMAT), 'model': cfg.model}
+    gcfg = getattr(getattr(learn.model, 'g', learn.model), 'cfg', None)     # the generator's full `ModelConfig`, when it has one
+    if hasattr(gcfg, 'to_dict'): meta['model_config'] = json.dumps(gcfg.to_dict())   # shapes alone cannot tell e.g. a prefill builder
+    atomic_write(wpath, lambda tmp: save_file(tensors, tmp, metadata=meta))
     state = dict(format=CKPT_FORMAT, epoch=epoch, iteration=gan.it, best=best, weights_sha256=_sha256(wpath),
                  weights_file=wpath.name, g_opt=learn.opt.opt.state_dict(), d_opt=gan.d_opt.state_dict(),
                  g_scaler=gan.g_scaler.state_dict(), d_scaler=gan.d_scaler.state_dict(), rng=_rng_states(learn.dls),

@@ -6,13 +6,13 @@
 from __future__ import annotations
 import math
 from dataclasses import dataclass, fields, asdict
-import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
+import numpy as np, cv2, torch, torch.nn as nn, torch.nn.functional as F
 from ..data.preprocessing import pad_to_multiple, crop_to
 
 # %% auto #0
-__all__ = ['BUILDER_PRESETS', 'GatedConv2d', 'pooled_grid', 'RelativeLogits', 'AttentionAugmentedConv2d', 'SoftEdges',
-           'FourierUnit', 'SpectralTransform', 'FFC', 'FFCResBlock', 'BuilderConfig', 'BottleneckBlock',
-           'StructureBuilder', 'builder_config']
+__all__ = ['PREFILL_METHODS', 'BUILDER_PRESETS', 'GatedConv2d', 'pooled_grid', 'RelativeLogits', 'AttentionAugmentedConv2d',
+           'SoftEdges', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFCResBlock', 'classical_prefill', 'BuilderConfig',
+           'BottleneckBlock', 'StructureBuilder', 'builder_config']
 
 # %% ../../nbs/08_builder.ipynb #1ae8ddca
 class GatedConv2d(nn.Module):
@@ -219,6 +219,28 @@ class FFCResBlock(nn.Module):
         yl, yg = self.ffc2(*self.ffc1(xl, xg))
         return x + torch.cat([yl, yg], 1)
 
+# %% ../../nbs/08_builder.ipynb #51102122
+PREFILL_METHODS = {'none': None, 'telea': cv2.INPAINT_TELEA, 'ns': cv2.INPAINT_NS}
+
+def classical_prefill(
+    image: torch.Tensor,  # `B×3×H×W` in [0,1]; only the known pixels are read
+    hole: torch.Tensor,   # `B×1×H×W`, 1 = hole
+    method: str = 'telea',  # 'telea' (fast marching) or 'ns' (Navier–Stokes), OpenCV's two classical methods
+    radius: int = 5,      # OpenCV's neighbourhood radius in pixels
+) -> torch.Tensor:
+    "The image with its hole filled by OpenCV (8-bit, on the CPU); known pixels exactly as given; no gradient."
+    if PREFILL_METHODS.get(method) is None: raise ValueError(f"Unknown prefill method {method!r}: use 'telea' or 'ns'")
+    h = hole > 0.5
+    out = image.detach().clone()
+    imgs = (image.detach().float().clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
+    holes = h[:, 0].cpu().numpy()
+    for i in range(image.shape[0]):
+        if not holes[i].any() or holes[i].all(): continue   # nothing to fill / nothing to fill from: leave as given
+        f = cv2.inpaint(np.ascontiguousarray(imgs[i]), holes[i].astype(np.uint8) * 255, radius, PREFILL_METHODS[method])
+        out[i] = torch.from_numpy(f).permute(2, 0, 1).to(out)/255
+    return torch.where(h, out, image.detach())
+
+
 # %% ../../nbs/08_builder.ipynb #ad195fa2
 @dataclass
 class BuilderConfig:
@@ -233,6 +255,7 @@ class BuilderConfig:
     use_ffc: bool = False    # bottleneck mixing by an FFC residual block (LaMa) instead of a dilated gated conv
     ffc_ratio: float = 0.5   # fraction of global (spectral) channels in the FFC
     edge_tau: float = 0.5    # τ of `SoftEdges`
+    prefill: str = 'none'    # hole start: 'none' (zeros; coarse = σ(net)) or 'telea'/'ns' (OpenCV's fill; coarse = σ(logit(prefill) + net))
 
     def __post_init__(self):
         for k in ('width', 'depth', 'heads'):
@@ -242,6 +265,7 @@ class BuilderConfig:
             raise ValueError(f"BuilderConfig.attn_channels={self.attn_channels} must be divisible by heads={self.heads} and < 4·width={4 * self.width}")
         if not 1 <= self.max_kv_side <= 64: raise ValueError(f"BuilderConfig.max_kv_side must lie in [1, 64], got {self.max_kv_side}")
         if not 0 < self.ffc_ratio < 1: raise ValueError(f"BuilderConfig.ffc_ratio must lie in (0, 1), got {self.ffc_ratio}")
+        if self.prefill not in PREFILL_METHODS: raise ValueError(f"BuilderConfig.prefill must be one of {list(PREFILL_METHODS)}, got {self.prefill!r}")
 
     @property
     def feature_channels(self) -> int: return 4 * self.width   # F of the `features` output
@@ -280,6 +304,8 @@ class StructureBuilder(nn.Module):
         self.dec2 = GatedConv2d(4 * w + 2 * w, 2 * w, 3)
         self.dec1 = GatedConv2d(2 * w + w, w, 3)
         self.to_rgb = nn.Conv2d(w, 3, 3, padding=1)
+        if cfg.prefill != 'none':               # residual on the classical fill: start (almost) exactly at it
+            with torch.no_grad(): self.to_rgb.weight.mul_(0.1); self.to_rgb.bias.zero_()
         self.soft_edges = SoftEdges(cfg.edge_tau)
 
     @property
@@ -301,13 +327,19 @@ class StructureBuilder(nn.Module):
                ) -> dict:
         analysis = self._check(image_masked, mask, analysis)
         m = mask.to(image_masked.dtype)
-        x, hw = pad_to_multiple(torch.cat([image_masked * (1 - m), m, analysis.to(image_masked.dtype)], 1), self.multiple)
+        known = image_masked * (1 - m)
+        start = classical_prefill(known, m, self.cfg.prefill) if self.cfg.prefill != 'none' else known
+        x, hw = pad_to_multiple(torch.cat([start, m, analysis.to(image_masked.dtype)], 1), self.multiple)
         e1 = self.enc1(x); e2 = self.enc2(e1); e3 = self.enc3(e2)
         f = self.bottleneck(e3)
         up = lambda t: F.interpolate(t, scale_factor=2, mode='nearest')
         d2 = self.dec2(torch.cat([up(f), e2], 1))
         d1 = self.dec1(torch.cat([up(d2), e1], 1))
-        coarse = crop_to(torch.sigmoid(self.to_rgb(d1)), hw)
+        delta = crop_to(self.to_rgb(d1), hw)
+        if self.cfg.prefill == 'none': coarse = torch.sigmoid(delta)
+        else:                                     # coarse = σ(logit(prefill) + δ): δ = 0 reproduces the classical fill
+            p = start.clamp(1e-3, 1 - 1e-3)
+            coarse = torch.sigmoid(torch.log(p) - torch.log1p(-p) + delta)
         return dict(coarse=coarse, edges=self.soft_edges(coarse), features=f)
 
 # %% ../../nbs/08_builder.ipynb #cd9068ed

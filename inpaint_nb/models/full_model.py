@@ -160,14 +160,17 @@ MODEL_PRESETS = dict(
 
 def model_config(
     name: str,    # 'tiny' (tests), 'small' (the shipped CPU model, ≤ 3 M parameters) or 'base'
-    **overrides,  # top-level `ModelConfig` fields to change, e.g. refine_fraction=0.0 or use_texture=False
+    **overrides,  # `ModelConfig` fields to change, e.g. refine_fraction=0.0, use_texture=False, or builder=dict(prefill='telea') (a dict changes only those fields of the part's preset)
 ) -> ModelConfig:
     "A named `ModelConfig`: matching uncertainty, builder and texture presets."
     if name not in MODEL_PRESETS: raise ValueError(f"Unknown model preset {name!r}: use one of {list(MODEL_PRESETS)}")
     p = MODEL_PRESETS[name]
-    cfg = dict(name=name, uncertainty=UncertaintyConfig.from_dict(p['uncertainty']),
-               builder=builder_config(name), texture=texture_config(name))
-    return ModelConfig.from_dict({**cfg, **overrides})
+    sub = dict(uncertainty=lambda **kw: UncertaintyConfig.from_dict({**p['uncertainty'], **kw}),
+               builder=lambda **kw: builder_config(name, **kw), texture=lambda **kw: texture_config(name, **kw))
+    # a dict for a part changes some of that part's preset fields, e.g. builder=dict(prefill='telea')
+    parts = {k: (make(**overrides.pop(k)) if isinstance(overrides.get(k), dict) else overrides.pop(k, None) or make())
+             for k, make in sub.items()}
+    return ModelConfig.from_dict(dict(name=name, **parts, **overrides))
 
 # %% ../../nbs/11_full_model.ipynb #99f06fd3
 class InpaintingModel(nn.Module):
