@@ -378,6 +378,16 @@ class GANTrainer(Callback):
 
     def after_backward(self):
         c = self.cfg
+        d_log = self._d_backward() if c.loss.adversarial > 0 else dict(d_loss=0.0, r1=0.0, real_score=0.0, fake_score=0.0)   # no GAN: D is not trained
+        self._log = dict(g_loss=self.loss.item(), **d_log, **{k: v.item() for k, v in self.loss_func.crit.parts.items()})
+        self._acc = [self._log] if self.micro == 0 else self._acc + [self._log]
+        self.micro += 1
+        if self.micro < c.optim.accumulate: raise CancelBatchException()   # keep gradients, no step yet
+        self.micro = 0
+
+    def _d_backward(self) -> dict:
+        "The discriminator's hinge loss (+ lazy R1) on this batch, backpropagated; returns its log entries."
+        c = self.cfg
         image, mask = self.yb
         self.disc.requires_grad_(True)
         r1_now = c.loss.r1_gamma > 0 and self.it % c.loss.r1_every == 0
@@ -391,12 +401,7 @@ class GANTrainer(Callback):
         r1 = r1_penalty(s_real, real) if r1_now else torch.zeros((), device=image.device)
         d_total = d_loss + c.loss.r1_every * c.loss.r1_gamma / 2 * r1            # lazy R1: k·γ/2·R1 every k steps
         self.d_scaler.scale(d_total / c.optim.accumulate).backward()
-        self._log = dict(g_loss=self.loss.item(), d_loss=d_loss.item(), r1=r1.item(), real_score=s_real.detach().float().mean().item(),
-                         fake_score=s_fake.detach().float().mean().item(), **{k: v.item() for k, v in self.loss_func.crit.parts.items()})
-        self._acc = [self._log] if self.micro == 0 else self._acc + [self._log]
-        self.micro += 1
-        if self.micro < c.optim.accumulate: raise CancelBatchException()   # keep gradients, no step yet
-        self.micro = 0
+        return dict(d_loss=d_loss.item(), r1=r1.item(), real_score=s_real.detach().float().mean().item(), fake_score=s_fake.detach().float().mean().item())
 
     def _clip_step(self, opt, scaler, params):
         params = [p for p in params if p.requires_grad]
@@ -412,7 +417,7 @@ class GANTrainer(Callback):
         raise CancelStepException()                       # the step above replaces fastai's plain `opt.step()`
 
     def after_step(self):
-        self.d_gn = self._clip_step(self.d_opt, self.d_scaler, self.disc.parameters())
+        self.d_gn = self._clip_step(self.d_opt, self.d_scaler, self.disc.parameters()) if self.cfg.loss.adversarial > 0 else 0.0
         self.d_opt.zero_grad(set_to_none=True)
         g_lr, d_lr = self._lrs()
         row = {k: float(np.mean([r[k] for r in self._acc])) for k in self._acc[0]}
