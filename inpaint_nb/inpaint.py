@@ -145,14 +145,13 @@ def export_generator(
     **card,            # extra metadata strings stored in the file (e.g. iterations, data)
 ) -> Path:
     "Write the generator of a training checkpoint as a small standalone safetensors file (atomic)."
-    from safetensors.torch import save_file
-    from inpaint_nb.train import atomic_write
+    from safetensors.torch import save as st_save
     g, meta = load_generator_weights(src)
     m = _model_for(g, meta, src)
     meta = {'format': WEIGHTS_FORMAT, 'model': m.cfg.name, 'model_config': json.dumps(m.cfg.to_dict()), **{k: str(v) for k, v in card.items()}}
     sd = {k: v.contiguous() for k, v in m.state_dict().items()}
     dst = Path(dst)
-    atomic_write(dst, lambda tmp: save_file(sd, tmp, metadata=meta))
+    atomic_write(dst, lambda f: f.write(st_save(sd, metadata=meta)), make_parent=True)
     return dst
 
 # %% ../nbs/17_inpaint.ipynb #7b052779

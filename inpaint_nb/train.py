@@ -17,14 +17,15 @@ from fastai.data.core import DataLoaders
 from fastai.optimizer import OptimWrapper
 from .utils.losses import LossConfig, InpaintingLoss, d_hinge_loss, r1_penalty, score_weights
 from .models.discriminator import DiscriminatorConfig, PatchDiscriminator
+from .data.preprocessing import atomic_write
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'DataConfig', 'OptimConfig', 'ScheduleConfig', 'TrainConfig', 'validate_config', 'config_from_dict',
            'config_to_dict', 'apply_overrides', 'load_config', 'render_config_yaml', 'default_config_path', 'lr_at',
            'InpaintLearner', 'SyntheticInpaintDataset', 'make_dls', 'build_models', 'GANLoss', 'GANTrainer',
-           'psnr_metric', 'ssim_metric', 'atomic_write', 'save_checkpoint', 'read_checkpoint', 'list_checkpoints',
-           'best_checkpoint', 'CheckpointCallback', 'EpochCSVLogger', 'IterLogger', 'shard_dl', 'seed_everything',
-           'build_learner', 'resume_path', 'train', 'main']
+           'psnr_metric', 'ssim_metric', 'save_checkpoint', 'read_checkpoint', 'list_checkpoints', 'best_checkpoint',
+           'CheckpointCallback', 'EpochCSVLogger', 'IterLogger', 'shard_dl', 'seed_everything', 'build_learner',
+           'resume_path', 'train', 'main']
 
 # %% ../nbs/13_training.ipynb #fcd099a7
 @dataclass
@@ -468,25 +469,6 @@ def ssim_metric(): return _ImageMetric(_ssim, 'ssim')
 # %% ../nbs/13_training.ipynb #ec2f9fcc
 CKPT_FORMAT = 1
 
-def atomic_write(
-    path: str | Path,   # final file name
-    write_fn,           # write_fn(tmp_path) writes the content to the given temporary path
-):
-    "Write a file atomically: temp file in the same folder, fsync, `os.replace`. On failure the old file is untouched."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent); os.close(fd)
-    try:
-        write_fn(tmp)
-        with open(tmp, 'rb+') as f: os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException as ex:
-        try: os.remove(tmp)
-        except FileNotFoundError: pass
-        if isinstance(ex, OSError) and ex.errno == errno.ENOSPC:
-            raise OSError(errno.ENOSPC, f"no space left on device while writing {path}; the previous version of this file "
-                                        f"(if any) is intact — free disk space or lower keep_last") from ex
-        raise
-
 def _sha256(path) -> str:
     h = hashlib.sha256()
     with open(path, 'rb') as f:
@@ -537,7 +519,7 @@ def save_checkpoint(
     best: float | None = None,  # best validation PSNR so far
 ):
     "Write `path.safetensors` and `path.pt` atomically (weights first; the `.pt` names the weights' hash)."
-    from safetensors.torch import save_file
+    from safetensors.torch import save as st_save
     path = Path(path)
     tensors = {f'generator.{k}': v.detach().cpu().contiguous().clone() for k, v in learn.model.state_dict().items()}
     tensors |= {f'discriminator.{k}': v.detach().cpu().contiguous().clone() for k, v in gan.disc.state_dict().items()}
@@ -546,12 +528,12 @@ def save_checkpoint(
     meta = {'format': str(CKPT_FORMAT), 'model': cfg.model}
     gcfg = getattr(getattr(learn.model, 'g', learn.model), 'cfg', None)     # the generator's full `ModelConfig`, when it has one
     if hasattr(gcfg, 'to_dict'): meta['model_config'] = json.dumps(gcfg.to_dict())   # shapes alone cannot tell e.g. a prefill builder
-    atomic_write(wpath, lambda tmp: save_file(tensors, tmp, metadata=meta))
+    atomic_write(wpath, lambda f: f.write(st_save(tensors, metadata=meta)), make_parent=True)
     state = dict(format=CKPT_FORMAT, epoch=epoch, iteration=gan.it, best=best, weights_sha256=_sha256(wpath),
                  weights_file=wpath.name, g_opt=learn.opt.opt.state_dict(), d_opt=gan.d_opt.state_dict(),
                  g_scaler=gan.g_scaler.state_dict(), d_scaler=gan.d_scaler.state_dict(), rng=_rng_states(learn.dls),
                  arch=_arch_config(cfg), config=asdict(cfg))
-    try: atomic_write(path.with_suffix('.pt'), lambda tmp: torch.save(state, tmp))
+    try: atomic_write(path.with_suffix('.pt'), lambda f: torch.save(state, f), make_parent=True)
     except BaseException:
         if not existed: wpath.unlink(missing_ok=True)   # no orphan weights without their state
         raise
@@ -624,7 +606,7 @@ class CheckpointCallback(Callback):
         p = self.dir/f'epoch_{self.epoch + 1:04d}'
         save_checkpoint(p, self.learn, self.gan, self.cfg, self.epoch + 1, self.best)
         if improved:   # `best.json` points at a checkpoint; one atomic write switches it
-            atomic_write(self.dir/'best.json', lambda tmp: Path(tmp).write_text(json.dumps(dict(name=p.name, epoch=self.epoch + 1, psnr=self.best))))
+            atomic_write(self.dir/'best.json', lambda f: f.write(json.dumps(dict(name=p.name, epoch=self.epoch + 1, psnr=self.best))), mode='w')
         keep = best_checkpoint(self.dir)
         for old in list_checkpoints(self.dir)[:-self.cfg.keep_last]:
             if keep is not None and old.name == keep.name: continue
@@ -760,7 +742,7 @@ def train(
     out = Path(cfg.out_dir)
     if rank == 0:
         out.mkdir(parents=True, exist_ok=True)
-        atomic_write(out/'config.yaml', lambda tmp: Path(tmp).write_text(render_config_yaml(cfg)))
+        atomic_write(out/'config.yaml', lambda f: f.write(render_config_yaml(cfg)), mode='w', make_parent=True)
     learn = build_learner(cfg, rank=rank, world_size=ws, **kwargs)
     start = 0
     if resume is not None:

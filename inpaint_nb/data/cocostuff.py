@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np, cv2, scipy.io
 from PIL import Image
 from fastcore.script import call_parse
-from .preprocessing import data_root, load_image, bsds500_paths
+from .preprocessing import data_root, load_image, bsds500_paths, atomic_write
 
 # %% auto #0
 __all__ = ['COCOSTUFF_LABELS', 'COCOSTUFF_NUM_CLASSES', 'COCOSTUFF_THING_IDS', 'COCOSTUFF_STUFF_IDS',
@@ -211,14 +211,8 @@ def read_cocostuff_annotation(
 
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #64e694b0
 def _atomic_write_bytes(path: Path, data: bytes):
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f: f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp): os.unlink(tmp)
-        raise
+    "Write bytes with the core chapter's `atomic_write`, creating folders as needed."
+    return atomic_write(path, lambda f: f.write(data), make_parent=True)
 
 def make_cocostuff_fixture(
     dest: str | Path,  # path of the zip to write

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/01_core.ipynb #6e3d30ff
 from __future__ import annotations
-import os, tempfile, warnings
+import os, errno, tempfile, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, cv2, torch, torch.nn.functional as F
@@ -248,18 +248,23 @@ def composite(
 
 # %% ../../nbs/01_core.ipynb #95c97230
 def atomic_write(
-    path: str | Path,  # destination file; its folder must already exist
+    path: str | Path,  # destination file
     write_fn,  # write_fn(f) writes the content to the open temporary file `f`
     mode: str = 'wb',  # 'wb' for bytes, 'w' for text (opened with newline='' so writers such as csv control line ends)
+    make_parent: bool = False,  # create missing folders (checkpoints, prepared datasets); False: a missing folder is an error (user outputs)
 ) -> Path:
-    "Write `path` via a temporary file in the same folder and `os.replace`: the old file or the new one, never a partial one."
+    "Write `path` via a temporary file in the same folder, fsync and `os.replace`: the old file or the new one, never a partial one."
     path = Path(path).expanduser()
+    if make_parent and not path.parent.exists(): path.parent.mkdir(parents=True, exist_ok=True)
     if not path.parent.is_dir(): raise FileNotFoundError(f"Output folder does not exist: {path.parent}" + (' (it is a file)' if path.parent.exists() else ''))
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
     try:
-        with os.fdopen(fd, mode, **({} if 'b' in mode else {'newline': '', 'encoding': 'utf-8'})) as f: write_fn(f)
+        with os.fdopen(fd, mode, **({} if 'b' in mode else {'newline': '', 'encoding': 'utf-8'})) as f:
+            write_fn(f); f.flush(); os.fsync(f.fileno())          # on disk before the rename makes it visible
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as ex:
         if os.path.exists(tmp): os.remove(tmp)
+        if isinstance(ex, OSError) and ex.errno == errno.ENOSPC:
+            raise OSError(errno.ENOSPC, f"No space left on the device while writing {path}; the previous version of the file (if any) is intact") from ex
         raise
     return path
