@@ -5,14 +5,15 @@
 # %% ../../nbs/01_core.ipynb #6e3d30ff
 from __future__ import annotations
 import os, errno, tempfile, warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 import numpy as np, cv2, torch, torch.nn.functional as F
 from PIL import Image, UnidentifiedImageError
 
 # %% auto #0
 __all__ = ['data_root', 'bsds500_paths', 'load_image', 'as_uint8_rgb', 'to_tensor', 'to_uint8', 'to_mask', 'validate_pair',
-           'LetterboxInfo', 'letterbox', 'unletterbox', 'pad_to_multiple', 'crop_to', 'composite', 'atomic_write']
+           'LetterboxInfo', 'letterbox', 'unletterbox', 'pad_to_multiple', 'crop_to', 'composite', 'atomic_write',
+           'dataclass_from_dict']
 
 # %% ../../nbs/01_core.ipynb #67190c72
 def data_root(
@@ -268,3 +269,17 @@ def atomic_write(
             raise OSError(errno.ENOSPC, f"No space left on the device while writing {path}; the previous version of the file (if any) is intact") from ex
         raise
     return path
+
+# %% ../../nbs/01_core.ipynb #98a461b2
+def dataclass_from_dict(
+    cls,      # a dataclass type, e.g. `BuilderConfig`
+    d: dict,  # its fields by name (a YAML section); an instance of `cls` is returned as it is
+):
+    "Build the dataclass `cls` from a dict; unknown keys are a `ValueError` that names them and the known ones."
+    if isinstance(d, cls): return d
+    if not isinstance(d, dict): raise TypeError(f"{cls.__name__} expects a dict of its fields, got {type(d).__name__}")
+    known = sorted(f.name for f in fields(cls))
+    bad = sorted(set(d) - set(known))
+    if bad: raise ValueError(f"Unknown {cls.__name__} keys {bad}; known: {known}")
+    return cls(**d)
+

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields, asdict
 import numpy as np, cv2, torch, torch.nn as nn, torch.nn.functional as F
-from ..data.preprocessing import pad_to_multiple, crop_to
+from ..data.preprocessing import pad_to_multiple, crop_to, dataclass_from_dict
 
 # %% auto #0
 __all__ = ['PREFILL_METHODS', 'BUILDER_PRESETS', 'GatedConv2d', 'pooled_grid', 'RelativeLogits', 'AttentionAugmentedConv2d',
@@ -273,10 +273,7 @@ class BuilderConfig:
     @classmethod
     def from_dict(cls, d: dict) -> 'BuilderConfig':
         "Build from a dict (e.g. YAML); unknown keys are an error."
-        known = {f.name for f in fields(cls)}
-        bad = sorted(set(d) - known)
-        if bad: raise ValueError(f"Unknown BuilderConfig keys {bad}; known: {sorted(known)}")
-        return cls(**d)
+        return dataclass_from_dict(cls, d)
 
 # %% ../../nbs/08_builder.ipynb #83a36fa7
 class BottleneckBlock(nn.Module):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch.nn.utils.parametrizations import spectral_norm
+from ..data.preprocessing import dataclass_from_dict
 
 # %% auto #0
 __all__ = ['DiscriminatorConfig', 'patch_output_size', 'receptive_field', 'PatchDiscriminator']
@@ -32,9 +33,7 @@ class DiscriminatorConfig:
     @classmethod
     def from_dict(cls, d: dict) -> 'DiscriminatorConfig':
         "Build from a dict (e.g. YAML); unknown keys are an error."
-        bad = sorted(set(d) - {f.name for f in fields(cls)})
-        if bad: raise ValueError(f"Unknown DiscriminatorConfig keys {bad}; known: {[f.name for f in fields(cls)]}")
-        return cls(**d)
+        return dataclass_from_dict(cls, d)
 
 # %% ../../nbs/10_discriminator.ipynb #354e0b3d
 def _layer_specs(cfg: DiscriminatorConfig):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, fields, asdict
 import numpy as np, cv2, torch, torch.nn as nn, torch.nn.functional as F
-from ..data.preprocessing import pad_to_multiple, crop_to, composite
+from ..data.preprocessing import pad_to_multiple, crop_to, composite, dataclass_from_dict
 from .uncertainty import UncertaintyConfig, UncertaintyNet, ANALYSIS_CHANNELS
 from .builder import BuilderConfig, StructureBuilder, builder_config
 from .texture import TextureConfig, TextureArtist, texture_config
@@ -103,19 +103,6 @@ def progressive_fill(
     return dict(prediction=pred, coarse=coarse, uncertainty=u_acc, steps=log)
 
 # %% ../../nbs/11_full_model.ipynb #40554da9
-def _from_dict(cls, d: dict, nested: dict | None = None):
-    "Build dataclass `cls` from a dict, recursing into `nested` sub-configs; unknown keys are a ValueError."
-    if isinstance(d, cls): return d
-    if not isinstance(d, dict): raise TypeError(f"{cls.__name__} expects a dict, got {type(d).__name__}")
-    known = [f.name for f in fields(cls)]
-    bad = sorted(set(d) - set(known))
-    if bad: raise ValueError(f"Unknown {cls.__name__} keys {bad}; known: {known}")
-    kw = dict(d)
-    for k, sub in (nested or {}).items():
-        if k in kw and isinstance(kw[k], dict):
-            kw[k] = sub.from_dict(kw[k]) if hasattr(sub, 'from_dict') else _from_dict(sub, kw[k])
-    return cls(**kw)
-
 @dataclass
 class ModelConfig:
     "Hyper-parameters of `InpaintingModel`: the three parts and the easy-first loop."
@@ -129,7 +116,7 @@ class ModelConfig:
 
     def __post_init__(self):
         for k, cls in (('uncertainty', UncertaintyConfig), ('builder', BuilderConfig), ('texture', TextureConfig)):
-            if isinstance(getattr(self, k), dict): setattr(self, k, _from_dict(cls, getattr(self, k)) if not hasattr(cls, 'from_dict') else cls.from_dict(getattr(self, k)))
+            if isinstance(getattr(self, k), dict): setattr(self, k, cls.from_dict(getattr(self, k)))   # a YAML section → the part's config
             if not isinstance(getattr(self, k), cls): raise TypeError(f"ModelConfig.{k} must be a {cls.__name__} (or a dict of its fields), got {type(getattr(self, k)).__name__}")
         if self.uncertainty.analysis_channels != self.builder.in_analysis:
             raise ValueError(f"uncertainty.analysis_channels={self.uncertainty.analysis_channels} and builder.in_analysis={self.builder.in_analysis} differ: both read the same analysis maps")
@@ -139,8 +126,8 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> 'ModelConfig':
-        "Build from a (nested) dict, e.g. YAML; unknown keys at any level are an error."
-        return _from_dict(cls, d)
+        "Build from a (nested) dict, e.g. YAML; unknown keys at any level are an error (parts are converted in `__post_init__`)."
+        return dataclass_from_dict(cls, d)
 
     def to_dict(self) -> dict:
         "Nested plain dict (for YAML and checkpoints); `ModelConfig.from_dict(cfg.to_dict()) == cfg`."

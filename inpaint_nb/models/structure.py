@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 import numpy as np, cv2, torch
 from skimage.morphology import skeletonize
-from ..data.preprocessing import as_uint8_rgb, to_mask
+from ..data.preprocessing import as_uint8_rgb, to_mask, dataclass_from_dict
 
 # %% auto #0
 __all__ = ['MIN_SIDE', 'OBJECT_GROUPS', 'ANALYSIS_CHANNEL_NAMES', 'ANALYSIS_CHANNELS', 'N_SCENE_CATEGORIES', 'ANALYSIS_PARTS',
@@ -60,9 +60,7 @@ class StructureConfig:
     @classmethod
     def from_dict(cls, d: dict):
         "Build from a dict (e.g. a YAML section); unknown keys are errors."
-        unknown = set(d) - {f.name for f in fields(cls)}
-        if unknown: raise ValueError(f"Unknown StructureConfig keys: {sorted(unknown)}")
-        return cls(**d)
+        return dataclass_from_dict(cls, d)
 
 # %% ../../nbs/06_structure.ipynb #d8e5e8e3
 def to_gray(

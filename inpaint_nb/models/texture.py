@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 import torch, torch.nn as nn, torch.nn.functional as F
-from ..data.preprocessing import pad_to_multiple, crop_to
+from ..data.preprocessing import pad_to_multiple, crop_to, dataclass_from_dict
 from .builder import pooled_grid
 
 # %% auto #0
@@ -170,10 +170,7 @@ class TextureConfig:
     @classmethod
     def from_dict(cls, d: dict) -> 'TextureConfig':
         "Build from a dict (e.g. YAML); unknown keys are an error."
-        known = {f.name for f in fields(cls)}
-        bad = sorted(set(d) - known)
-        if bad: raise ValueError(f"Unknown TextureConfig keys {bad}; known: {sorted(known)}")
-        return cls(**d)
+        return dataclass_from_dict(cls, d)
 
 # %% ../../nbs/09_texture.ipynb #2e921ace
 def _conv(i, o, s=1): return nn.Sequential(nn.Conv2d(i, o, 3, s, 1), nn.ELU())

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, asdict
 import math
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
+from ..data.preprocessing import dataclass_from_dict
 
 # %% auto #0
 __all__ = ['ANALYSIS_CHANNELS', 'ChannelAttention', 'LearnedPositionalEncoding', 'ResBlock', 'laplace_nll', 'UncertaintyConfig',
@@ -111,9 +112,7 @@ class UncertaintyConfig:
     @classmethod
     def from_dict(cls, d: dict) -> 'UncertaintyConfig':
         "Build from a dict (e.g. YAML); unknown keys are an error."
-        bad = sorted(set(d) - {f.name for f in fields(cls)})
-        if bad: raise ValueError(f"Unknown UncertaintyConfig keys {bad}; known: {[f.name for f in fields(cls)]}")
-        return cls(**d)
+        return dataclass_from_dict(cls, d)
 
 # %% ../../nbs/07_uncertainty.ipynb #110dd276
 def _check_inputs(image_masked, mask, analysis, n_analysis):
