@@ -11,8 +11,8 @@ from ..data.preprocessing import pad_to_multiple, crop_to, dataclass_from_dict
 
 # %% auto #0
 __all__ = ['PREFILL_METHODS', 'BUILDER_PRESETS', 'GatedConv2d', 'pooled_grid', 'RelativeLogits', 'AttentionAugmentedConv2d',
-           'SoftEdges', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFCResBlock', 'classical_prefill', 'BuilderConfig',
-           'BottleneckBlock', 'StructureBuilder', 'builder_config']
+           'SoftEdges', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFCResBlock', 'distance_lowpass',
+           'classical_prefill', 'BuilderConfig', 'BottleneckBlock', 'StructureBuilder', 'builder_config']
 
 # %% ../../nbs/08_builder.ipynb #1ae8ddca
 class GatedConv2d(nn.Module):
@@ -220,16 +220,31 @@ class FFCResBlock(nn.Module):
         return x + torch.cat([yl, yg], 1)
 
 # %% ../../nbs/08_builder.ipynb #51102122
-PREFILL_METHODS = {'none': None, 'telea': cv2.INPAINT_TELEA, 'ns': cv2.INPAINT_NS}
+PREFILL_METHODS = {'none': None, 'telea': cv2.INPAINT_TELEA, 'ns': cv2.INPAINT_NS, 'telea_smooth': cv2.INPAINT_TELEA}
+
+def distance_lowpass(
+    fill: np.ndarray,   # `H×W×3` image whose hole has been filled (e.g. by Telea), any numeric dtype
+    hole: np.ndarray,   # `bool` `H×W`, True = hole
+    sigmas: tuple = (4.0, 16.0),  # Gaussian σ (px) near the border and deep inside the hole
+    ramps: tuple = (6.0, 16.0),   # distances (px) over which each blur fades in; the second starts where the first is complete
+) -> np.ndarray:
+    "Blur the fill more the further a hole pixel is from the known region (float32 `H×W×3`; known pixels unchanged)."
+    d = cv2.distanceTransform(hole.astype(np.uint8), cv2.DIST_L2, 5)[..., None]       # distance to the nearest known pixel
+    f = fill.astype(np.float32)
+    near, far = (cv2.GaussianBlur(f, (0, 0), s) for s in sigmas)
+    w_near = np.clip(d / ramps[0], 0, 1)                                             # 0 at the border → 1 after ramps[0] px
+    w_far = np.clip((d - ramps[0]) / ramps[1], 0, 1)
+    out = f + w_near * (near - f) + w_far * (far - near)                              # f → blur σ₁ → blur σ₂ with depth
+    return np.where(hole[..., None], out, f)
 
 def classical_prefill(
     image: torch.Tensor,  # `B×3×H×W` in [0,1]; only the known pixels are read
     hole: torch.Tensor,   # `B×1×H×W`, 1 = hole
-    method: str = 'telea',  # 'telea' (fast marching) or 'ns' (Navier–Stokes), OpenCV's two classical methods
+    method: str = 'telea',  # 'telea' (fast marching), 'ns' (Navier–Stokes), or 'telea_smooth' (Telea + `distance_lowpass`)
     radius: int = 5,      # OpenCV's neighbourhood radius in pixels
 ) -> torch.Tensor:
     "The image with its hole filled by OpenCV (8-bit, on the CPU); known pixels exactly as given; no gradient."
-    if PREFILL_METHODS.get(method) is None: raise ValueError(f"Unknown prefill method {method!r}: use 'telea' or 'ns'")
+    if PREFILL_METHODS.get(method) is None: raise ValueError(f"Unknown prefill method {method!r}: use 'telea', 'ns' or 'telea_smooth'")
     h = hole > 0.5
     out = image.detach().clone()
     imgs = (image.detach().float().clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
@@ -237,7 +252,8 @@ def classical_prefill(
     for i in range(image.shape[0]):
         if not holes[i].any() or holes[i].all(): continue   # nothing to fill / nothing to fill from: leave as given
         f = cv2.inpaint(np.ascontiguousarray(imgs[i]), holes[i].astype(np.uint8) * 255, radius, PREFILL_METHODS[method])
-        out[i] = torch.from_numpy(f).permute(2, 0, 1).to(out)/255
+        if method.endswith('_smooth'): f = distance_lowpass(f, holes[i])
+        out[i] = torch.from_numpy(np.ascontiguousarray(f)).permute(2, 0, 1).to(out)/255
     return torch.where(h, out, image.detach())
 
 
@@ -255,7 +271,7 @@ class BuilderConfig:
     use_ffc: bool = False    # bottleneck mixing by an FFC residual block (LaMa) instead of a dilated gated conv
     ffc_ratio: float = 0.5   # fraction of global (spectral) channels in the FFC
     edge_tau: float = 0.5    # τ of `SoftEdges`
-    prefill: str = 'none'    # hole start: 'none' (zeros; coarse = σ(net)) or 'telea'/'ns' (OpenCV's fill; coarse = σ(logit(prefill) + net))
+    prefill: str = 'none'    # hole start: 'none' (zeros; coarse = σ(net)) or 'telea'/'ns'/'telea_smooth' (a classical fill; coarse = σ(logit(prefill) + net))
 
     def __post_init__(self):
         for k in ('width', 'depth', 'heads'):
