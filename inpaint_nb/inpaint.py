@@ -12,6 +12,7 @@ import json, threading
 import torch
 from .data.preprocessing import as_uint8_rgb, to_mask, validate_pair, load_image, to_tensor, atomic_write
 from .utils.visualization import overlay_mask
+from .models.builder import distance_lowpass
 
 # %% auto #0
 __all__ = ['CLASSICAL_METHODS', 'WEIGHTS_FORMAT', 'IMAGE_EXTS', 'classical_fill', 'demo_mask', 'save_image_atomic', 'read_mask',
@@ -19,12 +20,12 @@ __all__ = ['CLASSICAL_METHODS', 'WEIGHTS_FORMAT', 'IMAGE_EXTS', 'classical_fill'
            'demo_figure', 'main']
 
 # %% ../nbs/17_inpaint.ipynb #312fecd2
-CLASSICAL_METHODS = {'telea': cv2.INPAINT_TELEA, 'ns': cv2.INPAINT_NS}
+CLASSICAL_METHODS = {'telea': cv2.INPAINT_TELEA, 'ns': cv2.INPAINT_NS, 'telea_smooth': cv2.INPAINT_TELEA}
 
 def classical_fill(
     image,  # anything `as_uint8_rgb` accepts (path, `uint8` `H×W×3`, PIL, tensor)
     mask,   # anything `to_mask` accepts; True / white = hole
-    method: str = 'telea',  # 'telea' (fast marching, Telea 2004) or 'ns' (Navier–Stokes, Bertalmio et al. 2001)
+    method: str = 'telea',  # 'telea' (fast marching, Telea 2004), 'ns' (Navier–Stokes, Bertalmio et al. 2001), or 'telea_smooth' (Telea blurred with depth: the default model's starting point, chapter 08)
     radius: int = 5,  # neighbourhood radius in pixels used by OpenCV
 ) -> np.ndarray:
     "Fill the hole with OpenCV's classical inpainting; returns `uint8` `H×W×3` with known pixels unchanged."
@@ -32,6 +33,7 @@ def classical_fill(
     img, m = validate_pair(image, mask, allow_empty=True)
     if not m.any(): return img.copy()
     out = cv2.inpaint(img, m.astype(np.uint8) * 255, radius, CLASSICAL_METHODS[method])
+    if method == 'telea_smooth': out = np.clip(np.round(distance_lowpass(out, m)), 0, 255).astype(np.uint8)
     out[~m] = img[~m]
     return out
 
@@ -325,8 +327,8 @@ def _parser():
     ap.add_argument('--image', help='input photo (any format Pillow reads), or a folder of photos')
     ap.add_argument('--mask', help='mask image of the same size, white = hole (PNG or JPEG; thresholded), or a folder of masks')
     ap.add_argument('--output', help='result file (.png or .jpg), or a folder for batch mode; with --demo, the side-by-side figure')
-    ap.add_argument('--method', choices=['model', 'telea', 'ns'], default=None,
-                    help="'model' (the default when model weights are installed), or OpenCV's classical 'telea' / 'ns'")
+    ap.add_argument('--method', choices=['model', *CLASSICAL_METHODS], default=None,
+                    help="'model' (the default when model weights are installed), OpenCV's classical 'telea' / 'ns', or 'telea_smooth' (Telea blurred with depth)")
     ap.add_argument('--weights', default=None, help='model weights (default: the shipped inpaint_nb/weights/default.safetensors)')
     ap.add_argument('--device', default='cpu', help="torch device for the model: 'cpu', 'cuda' or 'auto'")
     ap.add_argument('--steps', type=int, default=1, help='easy-first passes of the model')
