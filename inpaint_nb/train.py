@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from functools import partial
 import torch.distributed as dist
+warnings.filterwarnings('ignore', message=r'.*torch\.jit\.script.*deprecated', category=FutureWarning)   # fastai's import; see the data chapter
 from fastai.learner import Learner, Metric
 from fastai.callback.core import Callback, CancelBatchException, CancelStepException, CancelEpochException, CancelFitException
 from fastai.callback.progress import CSVLogger, ProgressCallback
