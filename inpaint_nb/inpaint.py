@@ -20,7 +20,7 @@ __all__ = ['CLASSICAL_METHODS', 'WEIGHTS_FORMAT', 'IMAGE_EXTS', 'classical_fill'
            'demo_figure', 'main']
 
 # %% ../nbs/17_inpaint.ipynb #312fecd2
-CLASSICAL_METHODS = {'telea': cv2.INPAINT_TELEA, 'ns': cv2.INPAINT_NS, 'telea_smooth': cv2.INPAINT_TELEA}
+CLASSICAL_METHODS = {'telea': cv2.INPAINT_TELEA, 'ns': cv2.INPAINT_NS, 'telea_smooth': cv2.INPAINT_TELEA, 'ns_smooth': cv2.INPAINT_NS}
 
 def classical_fill(
     image,  # anything `as_uint8_rgb` accepts (path, `uint8` `H×W×3`, PIL, tensor)
@@ -33,7 +33,7 @@ def classical_fill(
     img, m = validate_pair(image, mask, allow_empty=True)
     if not m.any(): return img.copy()
     out = cv2.inpaint(img, m.astype(np.uint8) * 255, radius, CLASSICAL_METHODS[method])
-    if method == 'telea_smooth': out = np.clip(np.round(distance_lowpass(out, m)), 0, 255).astype(np.uint8)
+    if method.endswith('_smooth'): out = np.clip(np.round(distance_lowpass(out, m)), 0, 255).astype(np.uint8)
     out[~m] = img[~m]
     return out
 

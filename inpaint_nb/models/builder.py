@@ -220,7 +220,7 @@ class FFCResBlock(nn.Module):
         return x + torch.cat([yl, yg], 1)
 
 # %% ../../nbs/08_builder.ipynb #51102122
-PREFILL_METHODS = {'none': None, 'telea': cv2.INPAINT_TELEA, 'ns': cv2.INPAINT_NS, 'telea_smooth': cv2.INPAINT_TELEA}
+PREFILL_METHODS = {'none': None, 'telea': cv2.INPAINT_TELEA, 'ns': cv2.INPAINT_NS, 'telea_smooth': cv2.INPAINT_TELEA, 'ns_smooth': cv2.INPAINT_NS}
 
 def distance_lowpass(
     fill: np.ndarray,   # `H×W×3` image whose hole has been filled (e.g. by Telea), any numeric dtype
@@ -240,11 +240,11 @@ def distance_lowpass(
 def classical_prefill(
     image: torch.Tensor,  # `B×3×H×W` in [0,1]; only the known pixels are read
     hole: torch.Tensor,   # `B×1×H×W`, 1 = hole
-    method: str = 'telea',  # 'telea' (fast marching), 'ns' (Navier–Stokes), or 'telea_smooth' (Telea + `distance_lowpass`)
+    method: str = 'telea',  # 'telea' (fast marching), 'ns' (Navier–Stokes), or 'telea_smooth' / 'ns_smooth' (either + `distance_lowpass`)
     radius: int = 5,      # OpenCV's neighbourhood radius in pixels
 ) -> torch.Tensor:
     "The image with its hole filled by OpenCV (8-bit, on the CPU); known pixels exactly as given; no gradient."
-    if PREFILL_METHODS.get(method) is None: raise ValueError(f"Unknown prefill method {method!r}: use 'telea', 'ns' or 'telea_smooth'")
+    if PREFILL_METHODS.get(method) is None: raise ValueError(f"Unknown prefill method {method!r}: use one of {[k for k in PREFILL_METHODS if k != 'none']}")
     h = hole > 0.5
     out = image.detach().clone()
     imgs = (image.detach().float().clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
