@@ -12,7 +12,7 @@ import json, threading
 import torch
 from .data.preprocessing import as_uint8_rgb, to_mask, validate_pair, load_image, to_tensor, atomic_write
 from .utils.visualization import overlay_mask
-from .models.builder import distance_lowpass
+from .models.builder import CLASSICAL_FILLS, opencv_fill
 
 # %% auto #0
 __all__ = ['CLASSICAL_METHODS', 'WEIGHTS_FORMAT', 'IMAGE_EXTS', 'classical_fill', 'demo_mask', 'save_image_atomic', 'read_mask',
@@ -20,7 +20,7 @@ __all__ = ['CLASSICAL_METHODS', 'WEIGHTS_FORMAT', 'IMAGE_EXTS', 'classical_fill'
            'demo_figure', 'main']
 
 # %% ../nbs/17_inpaint.ipynb #312fecd2
-CLASSICAL_METHODS = {'telea': cv2.INPAINT_TELEA, 'ns': cv2.INPAINT_NS, 'telea_smooth': cv2.INPAINT_TELEA, 'ns_smooth': cv2.INPAINT_NS}
+CLASSICAL_METHODS = CLASSICAL_FILLS   # the builder chapter's table: OpenCV's two methods and their smoothed versions
 
 def classical_fill(
     image,  # anything `as_uint8_rgb` accepts (path, `uint8` `H×W×3`, PIL, tensor)
@@ -32,8 +32,7 @@ def classical_fill(
     if method not in CLASSICAL_METHODS: raise ValueError(f"Unknown method {method!r}: choose from {sorted(CLASSICAL_METHODS)}")
     img, m = validate_pair(image, mask, allow_empty=True)
     if not m.any(): return img.copy()
-    out = cv2.inpaint(img, m.astype(np.uint8) * 255, radius, CLASSICAL_METHODS[method])
-    if method.endswith('_smooth'): out = np.clip(np.round(distance_lowpass(out, m)), 0, 255).astype(np.uint8)
+    out = np.clip(np.round(opencv_fill(img, m, method, radius)), 0, 255).astype(np.uint8)
     out[~m] = img[~m]
     return out
 
@@ -133,9 +132,8 @@ def _model_for(g: dict, meta: dict, path) -> 'torch.nn.Module':
         m.load_state_dict(g); return m
     names = [meta['model']] if meta.get('model') in MODEL_PRESETS else []
     names += [n for n in MODEL_PRESETS if n not in names]
-    for n in names:
-        cfg = model_config(n, **json.loads(meta['overrides'])) if 'overrides' in meta else model_config(n)
-        m = InpaintingModel(cfg)
+    for n in names:                          # files written before the configuration was stored: match by preset
+        m = InpaintingModel(model_config(n))
         own = m.state_dict()
         if set(own) == set(g) and all(own[k].shape == g[k].shape for k in own):
             m.load_state_dict(g); return m

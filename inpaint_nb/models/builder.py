@@ -10,9 +10,10 @@ import numpy as np, cv2, torch, torch.nn as nn, torch.nn.functional as F
 from ..data.preprocessing import pad_to_multiple, crop_to, dataclass_from_dict
 
 # %% auto #0
-__all__ = ['PREFILL_METHODS', 'BUILDER_PRESETS', 'GatedConv2d', 'pooled_grid', 'RelativeLogits', 'AttentionAugmentedConv2d',
-           'SoftEdges', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFCResBlock', 'distance_lowpass',
-           'classical_prefill', 'BuilderConfig', 'BottleneckBlock', 'StructureBuilder', 'builder_config']
+__all__ = ['CLASSICAL_FILLS', 'PREFILL_METHODS', 'BUILDER_PRESETS', 'GatedConv2d', 'pooled_grid', 'RelativeLogits',
+           'AttentionAugmentedConv2d', 'SoftEdges', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFCResBlock',
+           'distance_lowpass', 'opencv_fill', 'classical_prefill', 'BuilderConfig', 'BottleneckBlock',
+           'StructureBuilder', 'builder_config']
 
 # %% ../../nbs/08_builder.ipynb #1ae8ddca
 class GatedConv2d(nn.Module):
@@ -220,7 +221,8 @@ class FFCResBlock(nn.Module):
         return x + torch.cat([yl, yg], 1)
 
 # %% ../../nbs/08_builder.ipynb #51102122
-PREFILL_METHODS = {'none': None, 'telea': cv2.INPAINT_TELEA, 'ns': cv2.INPAINT_NS, 'telea_smooth': cv2.INPAINT_TELEA, 'ns_smooth': cv2.INPAINT_NS}
+CLASSICAL_FILLS = {'telea': cv2.INPAINT_TELEA, 'ns': cv2.INPAINT_NS, 'telea_smooth': cv2.INPAINT_TELEA, 'ns_smooth': cv2.INPAINT_NS}
+PREFILL_METHODS = ('none', *CLASSICAL_FILLS)   # what `BuilderConfig.prefill` accepts
 
 def distance_lowpass(
     fill: np.ndarray,   # `H×W×3` image whose hole has been filled (e.g. by Telea), any numeric dtype
@@ -237,6 +239,16 @@ def distance_lowpass(
     out = f + w_near * (near - f) + w_far * (far - near)                              # f → blur σ₁ → blur σ₂ with depth
     return np.where(hole[..., None], out, f)
 
+def opencv_fill(
+    image: np.ndarray,  # `uint8` `H×W×3`
+    hole: np.ndarray,   # `bool` `H×W`, True = hole
+    method: str = 'telea',  # a key of `CLASSICAL_FILLS`
+    radius: int = 5,    # OpenCV's neighbourhood radius in pixels
+) -> np.ndarray:
+    "OpenCV's fill of the hole, then `distance_lowpass` for the '_smooth' methods (`uint8`, or `float32` when smoothed)."
+    f = cv2.inpaint(image, hole.astype(np.uint8) * 255, radius, CLASSICAL_FILLS[method])
+    return distance_lowpass(f, hole) if method.endswith('_smooth') else f
+
 def classical_prefill(
     image: torch.Tensor,  # `B×3×H×W` in [0,1]; only the known pixels are read
     hole: torch.Tensor,   # `B×1×H×W`, 1 = hole
@@ -244,15 +256,14 @@ def classical_prefill(
     radius: int = 5,      # OpenCV's neighbourhood radius in pixels
 ) -> torch.Tensor:
     "The image with its hole filled by OpenCV (8-bit, on the CPU); known pixels exactly as given; no gradient."
-    if PREFILL_METHODS.get(method) is None: raise ValueError(f"Unknown prefill method {method!r}: use one of {[k for k in PREFILL_METHODS if k != 'none']}")
+    if method not in CLASSICAL_FILLS: raise ValueError(f"Unknown prefill method {method!r}: use one of {list(CLASSICAL_FILLS)}")
     h = hole > 0.5
     out = image.detach().clone()
     imgs = (image.detach().float().clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
     holes = h[:, 0].cpu().numpy()
     for i in range(image.shape[0]):
         if not holes[i].any() or holes[i].all(): continue   # nothing to fill / nothing to fill from: leave as given
-        f = cv2.inpaint(np.ascontiguousarray(imgs[i]), holes[i].astype(np.uint8) * 255, radius, PREFILL_METHODS[method])
-        if method.endswith('_smooth'): f = distance_lowpass(f, holes[i])
+        f = opencv_fill(np.ascontiguousarray(imgs[i]), holes[i], method, radius)
         out[i] = torch.from_numpy(np.ascontiguousarray(f)).permute(2, 0, 1).to(out)/255
     return torch.where(h, out, image.detach())
 

@@ -155,6 +155,8 @@ def model_config(
     sub = dict(uncertainty=lambda **kw: UncertaintyConfig.from_dict({**p['uncertainty'], **kw}),
                builder=lambda **kw: builder_config(name, **kw), texture=lambda **kw: texture_config(name, **kw))
     # a dict for a part changes some of that part's preset fields, e.g. builder=dict(prefill='telea')
+    not_parts = [k for k, v in overrides.items() if isinstance(v, dict) and k not in sub]
+    if not_parts: raise ValueError(f"{not_parts} are not parts of ModelConfig: only {list(sub)} take a dict of fields")
     parts = {k: (make(**overrides.pop(k)) if isinstance(overrides.get(k), dict) else overrides.pop(k, None) or make())
              for k, make in sub.items()}
     return ModelConfig.from_dict(dict(name=name, **parts, **overrides))
