@@ -10,9 +10,9 @@ import numpy as np, cv2
 from PIL import Image
 import json, threading
 import torch
-from .data.preprocessing import as_uint8_rgb, to_mask, validate_pair, load_image, to_tensor, atomic_write
+from .data.preprocessing import as_uint8_rgb, to_mask, validate_pair, load_image, to_tensor, atomic_write, state_dict_mismatch, load_state_dict_checked
 from .utils.visualization import overlay_mask
-from .models.builder import CLASSICAL_FILLS, opencv_fill
+from .models.builder import CLASSICAL_FILLS, classical_fill_array
 
 # %% auto #0
 __all__ = ['CLASSICAL_METHODS', 'WEIGHTS_FORMAT', 'IMAGE_EXTS', 'classical_fill', 'demo_mask', 'save_image_atomic', 'read_mask',
@@ -20,19 +20,19 @@ __all__ = ['CLASSICAL_METHODS', 'WEIGHTS_FORMAT', 'IMAGE_EXTS', 'classical_fill'
            'demo_figure', 'main']
 
 # %% ../nbs/17_inpaint.ipynb #312fecd2
-CLASSICAL_METHODS = CLASSICAL_FILLS   # the builder chapter's table: OpenCV's two methods and their smoothed versions
+CLASSICAL_METHODS = CLASSICAL_FILLS   # the builder chapter's table: OpenCV's two methods, their smoothed versions, harmonic
 
 def classical_fill(
     image,  # anything `as_uint8_rgb` accepts (path, `uint8` `H×W×3`, PIL, tensor)
     mask,   # anything `to_mask` accepts; True / white = hole
-    method: str = 'telea',  # 'telea' (fast marching, Telea 2004), 'ns' (Navier–Stokes, Bertalmio et al. 2001), or 'telea_smooth' (Telea blurred with depth: the default model's starting point, chapter 08)
+    method: str = 'telea',  # 'telea' (fast marching, Telea 2004), 'ns' (Navier–Stokes, Bertalmio et al. 2001), 'telea_smooth' / 'ns_smooth' (either blurred with depth), or 'harmonic' (Laplace's equation in the hole; chapter 08)
     radius: int = 5,  # neighbourhood radius in pixels used by OpenCV
 ) -> np.ndarray:
     "Fill the hole with OpenCV's classical inpainting; returns `uint8` `H×W×3` with known pixels unchanged."
     if method not in CLASSICAL_METHODS: raise ValueError(f"Unknown method {method!r}: choose from {sorted(CLASSICAL_METHODS)}")
     img, m = validate_pair(image, mask, allow_empty=True)
     if not m.any(): return img.copy()
-    out = np.clip(np.round(opencv_fill(img, m, method, radius)), 0, 255).astype(np.uint8)
+    out = np.clip(np.round(classical_fill_array(img, m, method, radius)), 0, 255).astype(np.uint8)
     out[~m] = img[~m]
     return out
 
@@ -126,17 +126,12 @@ def _model_for(g: dict, meta: dict, path) -> 'torch.nn.Module':
     if 'model_config' in meta:               # the file names its full configuration (shapes alone cannot tell e.g. a prefill builder)
         try: m = InpaintingModel(ModelConfig.from_dict(json.loads(meta['model_config'])))
         except (ValueError, TypeError, KeyError) as e: raise ValueError(f"The model configuration stored in {path} is not valid for this version of inpaint_nb: {e}") from None
-        own = m.state_dict()
-        bad = sorted(set(own) ^ set(g)) + [k for k in own if k in g and own[k].shape != g[k].shape]
-        if bad: raise ValueError(f"The weights in {path} do not fit the model configuration stored with them (first mismatches: {bad[:3]})")
-        m.load_state_dict(g); return m
+        return load_state_dict_checked(m, g, f"weights in {path} (for the model configuration stored with them)")
     names = [meta['model']] if meta.get('model') in MODEL_PRESETS else []
     names += [n for n in MODEL_PRESETS if n not in names]
     for n in names:                          # files written before the configuration was stored: match by preset
         m = InpaintingModel(model_config(n))
-        own = m.state_dict()
-        if set(own) == set(g) and all(own[k].shape == g[k].shape for k in own):
-            m.load_state_dict(g); return m
+        if not state_dict_mismatch(m, g): return load_state_dict_checked(m, g)
     raise ValueError(f"The weights in {path} fit none of the model presets {list(MODEL_PRESETS)}: they come from another architecture or version")
 
 def export_generator(
@@ -326,7 +321,7 @@ def _parser():
     ap.add_argument('--mask', help='mask image of the same size, white = hole (PNG or JPEG; thresholded), or a folder of masks')
     ap.add_argument('--output', help='result file (.png or .jpg), or a folder for batch mode; with --demo, the side-by-side figure')
     ap.add_argument('--method', choices=['model', *CLASSICAL_METHODS], default=None,
-                    help="'model' (the default when model weights are installed), OpenCV's classical 'telea' / 'ns', or 'telea_smooth' (Telea blurred with depth)")
+                    help="'model' (the default when model weights are installed), OpenCV's classical 'telea' / 'ns', 'telea_smooth' / 'ns_smooth' (either blurred with depth into the hole), or 'harmonic' (Laplace's equation solved in the hole)")
     ap.add_argument('--weights', default=None, help='model weights (default: the shipped inpaint_nb/weights/default.safetensors)')
     ap.add_argument('--device', default='cpu', help="torch device for the model: 'cpu', 'cuda' or 'auto'")
     ap.add_argument('--steps', type=int, default=1, help='easy-first passes of the model')

@@ -18,7 +18,7 @@ from fastai.data.core import DataLoaders
 from fastai.optimizer import OptimWrapper
 from .utils.losses import LossConfig, InpaintingLoss, d_hinge_loss, r1_penalty, score_weights
 from .models.discriminator import DiscriminatorConfig, PatchDiscriminator
-from .data.preprocessing import atomic_write
+from .data.preprocessing import atomic_write, load_state_dict_checked
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'DataConfig', 'OptimConfig', 'ScheduleConfig', 'TrainConfig', 'validate_config', 'config_from_dict',
@@ -564,18 +564,9 @@ def read_checkpoint(
     d = {k[len('discriminator.'):]: v for k, v in w.items() if k.startswith('discriminator.')}
     return g, d, state
 
-def _load_weights(module: nn.Module, sd: dict, what: str):
-    own = module.state_dict()
-    missing, extra = sorted(set(own) - set(sd)), sorted(set(sd) - set(own))
-    shapes = [f'{k}: {tuple(sd[k].shape)} vs {tuple(own[k].shape)}' for k in own if k in sd and sd[k].shape != own[k].shape]
-    if missing or extra or shapes:
-        raise ValueError(f"checkpoint {what} weights do not fit this {type(module).__name__}: missing {missing[:5]}, unexpected "
-                         f"{extra[:5]}, shape mismatches {shapes[:5]} — it comes from another model or config")
-    module.load_state_dict(sd)
-
 def _restore_training_state(learn, gan, ckpt):
     g, d, st = ckpt
-    _load_weights(learn.model, g, 'generator'); _load_weights(gan.disc, d, 'discriminator')
+    load_state_dict_checked(learn.model, g, 'checkpoint generator weights'); load_state_dict_checked(gan.disc, d, 'checkpoint discriminator weights')
     learn.opt.opt.load_state_dict(st['g_opt']); gan.d_opt.load_state_dict(st['d_opt'])
     gan.g_scaler.load_state_dict(st['g_scaler']); gan.d_scaler.load_state_dict(st['d_scaler'])
     gan.it, gan.micro = st['iteration'], 0

@@ -13,7 +13,7 @@ from PIL import Image, UnidentifiedImageError
 # %% auto #0
 __all__ = ['data_root', 'bsds500_paths', 'load_image', 'as_uint8_rgb', 'to_tensor', 'to_uint8', 'to_mask', 'validate_pair',
            'LetterboxInfo', 'letterbox', 'unletterbox', 'pad_to_multiple', 'crop_to', 'composite', 'atomic_write',
-           'dataclass_from_dict']
+           'dataclass_from_dict', 'state_dict_mismatch', 'load_state_dict_checked']
 
 # %% ../../nbs/01_core.ipynb #67190c72
 def data_root(
@@ -282,4 +282,29 @@ def dataclass_from_dict(
     bad = sorted(set(d) - set(known))
     if bad: raise ValueError(f"Unknown {cls.__name__} keys {bad}; known: {known}")
     return cls(**d)
+
+
+# %% ../../nbs/01_core.ipynb #bc23a945
+def state_dict_mismatch(
+    module: torch.nn.Module,  # the model the weights are meant for
+    sd: dict,                 # a state dict: name → tensor
+) -> str:
+    "What keeps `sd` from loading into `module` exactly (missing/unexpected names, shape differences), or '' if it fits."
+    own = module.state_dict()
+    missing, extra = sorted(set(own) - set(sd)), sorted(set(sd) - set(own))
+    shapes = [f'{k}: {tuple(sd[k].shape)} vs {tuple(own[k].shape)}' for k in own if k in sd and tuple(sd[k].shape) != tuple(own[k].shape)]
+    parts = [f'{what} {items[:5]}' + (f' (+{len(items) - 5} more)' if len(items) > 5 else '')
+             for what, items in (('missing', missing), ('unexpected', extra), ('shape mismatches', shapes)) if items]
+    return ', '.join(parts)
+
+def load_state_dict_checked(
+    module: torch.nn.Module,  # the model to load into
+    sd: dict,                 # its weights
+    what: str = 'weights',    # what `sd` is, for the error message (e.g. 'checkpoint generator weights')
+) -> torch.nn.Module:
+    "Load `sd` into `module` only if every name and shape fits; otherwise a `ValueError` that says what does not."
+    bad = state_dict_mismatch(module, sd)
+    if bad: raise ValueError(f"The {what} do not fit this {type(module).__name__}: {bad} — they come from another model or configuration")
+    module.load_state_dict(sd)
+    return module
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields, asdict
 import numpy as np, cv2, torch, torch.nn as nn, torch.nn.functional as F
+import scipy.sparse, scipy.sparse.linalg
 from ..data.preprocessing import pad_to_multiple, crop_to, dataclass_from_dict
 
 # %% auto #0
-__all__ = ['CLASSICAL_FILLS', 'PREFILL_METHODS', 'BUILDER_PRESETS', 'GatedConv2d', 'pooled_grid', 'RelativeLogits',
-           'AttentionAugmentedConv2d', 'SoftEdges', 'FourierUnit', 'SpectralTransform', 'FFC', 'FFCResBlock',
-           'distance_lowpass', 'opencv_fill', 'classical_prefill', 'BuilderConfig', 'BottleneckBlock',
-           'StructureBuilder', 'builder_config']
+__all__ = ['CLASSICAL_FILLS', 'OPENCV_FLAGS', 'PREFILL_METHODS', 'BUILDER_PRESETS', 'GatedConv2d', 'pooled_grid',
+           'RelativeLogits', 'AttentionAugmentedConv2d', 'SoftEdges', 'FourierUnit', 'SpectralTransform', 'FFC',
+           'FFCResBlock', 'distance_lowpass', 'classical_fill_array', 'classical_prefill', 'harmonic_fill',
+           'BuilderConfig', 'BottleneckBlock', 'StructureBuilder', 'builder_config']
 
 # %% ../../nbs/08_builder.ipynb #1ae8ddca
 class GatedConv2d(nn.Module):
@@ -221,7 +222,14 @@ class FFCResBlock(nn.Module):
         return x + torch.cat([yl, yg], 1)
 
 # %% ../../nbs/08_builder.ipynb #51102122
-CLASSICAL_FILLS = {'telea': cv2.INPAINT_TELEA, 'ns': cv2.INPAINT_NS, 'telea_smooth': cv2.INPAINT_TELEA, 'ns_smooth': cv2.INPAINT_NS}
+CLASSICAL_FILLS = {   # name → what it is; every classical fill the builder can start from and the CLI/benchmark offer
+    'telea': "OpenCV's fast marching (Telea 2004)",
+    'ns': "OpenCV's Navier–Stokes (Bertalmio et al. 2001)",
+    'telea_smooth': 'Telea, blurred more with depth into the hole (distance_lowpass)',
+    'ns_smooth': 'Navier–Stokes, blurred more with depth into the hole (distance_lowpass)',
+    'harmonic': "harmonic interpolation: Laplace's equation solved in the hole (harmonic_fill, below)",
+}
+OPENCV_FLAGS = {'telea': cv2.INPAINT_TELEA, 'ns': cv2.INPAINT_NS}
 PREFILL_METHODS = ('none', *CLASSICAL_FILLS)   # what `BuilderConfig.prefill` accepts
 
 def distance_lowpass(
@@ -239,23 +247,25 @@ def distance_lowpass(
     out = f + w_near * (near - f) + w_far * (far - near)                              # f → blur σ₁ → blur σ₂ with depth
     return np.where(hole[..., None], out, f)
 
-def opencv_fill(
+def classical_fill_array(
     image: np.ndarray,  # `uint8` `H×W×3`
     hole: np.ndarray,   # `bool` `H×W`, True = hole
     method: str = 'telea',  # a key of `CLASSICAL_FILLS`
-    radius: int = 5,    # OpenCV's neighbourhood radius in pixels
+    radius: int = 5,    # OpenCV's neighbourhood radius in pixels (not used by 'harmonic')
 ) -> np.ndarray:
-    "OpenCV's fill of the hole, then `distance_lowpass` for the '_smooth' methods (`uint8`, or `float32` when smoothed)."
-    f = cv2.inpaint(image, hole.astype(np.uint8) * 255, radius, CLASSICAL_FILLS[method])
-    return distance_lowpass(f, hole) if method.endswith('_smooth') else f
+    "Fill the hole with a classical method: `uint8` for OpenCV's two, `float32` for the smoothed ones and 'harmonic'."
+    if method == 'harmonic': return harmonic_fill(image, hole)   # defined in "The smoothest fill" below
+    base, smooth = method.removesuffix('_smooth'), method.endswith('_smooth')
+    f = cv2.inpaint(image, hole.astype(np.uint8) * 255, radius, OPENCV_FLAGS[base])
+    return distance_lowpass(f, hole) if smooth else f
 
 def classical_prefill(
     image: torch.Tensor,  # `B×3×H×W` in [0,1]; only the known pixels are read
     hole: torch.Tensor,   # `B×1×H×W`, 1 = hole
-    method: str = 'telea',  # 'telea' (fast marching), 'ns' (Navier–Stokes), or 'telea_smooth' / 'ns_smooth' (either + `distance_lowpass`)
+    method: str = 'telea',  # a key of `CLASSICAL_FILLS`: 'telea', 'ns', 'telea_smooth', 'ns_smooth' or 'harmonic'
     radius: int = 5,      # OpenCV's neighbourhood radius in pixels
 ) -> torch.Tensor:
-    "The image with its hole filled by OpenCV (8-bit, on the CPU); known pixels exactly as given; no gradient."
+    "The image with its hole filled by a classical method (from 8-bit input, on the CPU); known pixels exactly as given; no gradient."
     if method not in CLASSICAL_FILLS: raise ValueError(f"Unknown prefill method {method!r}: use one of {list(CLASSICAL_FILLS)}")
     h = hole > 0.5
     out = image.detach().clone()
@@ -263,9 +273,40 @@ def classical_prefill(
     holes = h[:, 0].cpu().numpy()
     for i in range(image.shape[0]):
         if not holes[i].any() or holes[i].all(): continue   # nothing to fill / nothing to fill from: leave as given
-        f = opencv_fill(np.ascontiguousarray(imgs[i]), holes[i], method, radius)
+        f = classical_fill_array(np.ascontiguousarray(imgs[i]), holes[i], method, radius)
         out[i] = torch.from_numpy(np.ascontiguousarray(f)).permute(2, 0, 1).to(out)/255
     return torch.where(h, out, image.detach())
+
+
+# %% ../../nbs/08_builder.ipynb #c1163800
+def harmonic_fill(
+    image: np.ndarray,  # `H×W×C` or `H×W` image, any numeric dtype; only the known pixels are read
+    hole: np.ndarray,   # `bool` `H×W`, True = hole
+) -> np.ndarray:
+    "The smoothest fill: solve Laplace's equation Δu = 0 in the hole with the known pixels as boundary values (`float32`)."
+    hole = np.asarray(hole, bool); f = np.asarray(image, np.float64)
+    if f.ndim not in (2, 3) or f.shape[:2] != hole.shape:
+        raise ValueError(f"harmonic_fill: image shape {f.shape} and hole shape {hole.shape} do not match (need H×W[×C] and H×W)")
+    f3 = f.reshape(*hole.shape, -1)
+    ys, xs = np.nonzero(hole); n = len(ys)
+    if n == hole.size: raise ValueError("harmonic_fill: the hole covers the whole image; there is no known pixel to interpolate from")
+    out = f3.copy()
+    if n:
+        H, W = hole.shape
+        index = np.full((H, W), -1); index[ys, xs] = np.arange(n)    # unknown number of each hole pixel
+        rows, cols, diag, rhs = [], [], np.zeros(n), np.zeros((n, f3.shape[2]))
+        for dy, dx in ((0, 1), (0, -1), (1, 0), (-1, 0)):
+            y, x = ys + dy, xs + dx
+            inside = (y >= 0) & (y < H) & (x >= 0) & (x < W)          # no neighbour across the image border: ∂u/∂n = 0
+            diag += inside                                             # |N(p)|
+            j = np.full(n, -1); j[inside] = index[y[inside], x[inside]]
+            unknown, known = j >= 0, inside & (j < 0)
+            rows.append(np.flatnonzero(unknown)); cols.append(j[unknown])   # − u_q for hole neighbours
+            np.add.at(rhs, np.flatnonzero(known), f3[y[known], x[known]])    # + f_q for known neighbours (right-hand side)
+        r, c, i = np.concatenate(rows), np.concatenate(cols), np.arange(n)
+        A = scipy.sparse.csc_matrix((np.r_[-np.ones(len(r)), diag], (np.r_[r, i], np.r_[c, i])), shape=(n, n))
+        out[ys, xs] = scipy.sparse.linalg.spsolve(A, rhs).reshape(n, -1)
+    return out.reshape(f.shape).astype(np.float32)
 
 
 # %% ../../nbs/08_builder.ipynb #ad195fa2
@@ -282,7 +323,7 @@ class BuilderConfig:
     use_ffc: bool = False    # bottleneck mixing by an FFC residual block (LaMa) instead of a dilated gated conv
     ffc_ratio: float = 0.5   # fraction of global (spectral) channels in the FFC
     edge_tau: float = 0.5    # τ of `SoftEdges`
-    prefill: str = 'none'    # hole start: 'none' (zeros; coarse = σ(net)) or 'telea'/'ns'/'telea_smooth' (a classical fill; coarse = σ(logit(prefill) + net))
+    prefill: str = 'none'    # hole start: 'none' (zeros; coarse = σ(net)) or a key of CLASSICAL_FILLS, e.g. 'harmonic' (a classical fill; coarse = σ(logit(prefill) + net))
 
     def __post_init__(self):
         for k in ('width', 'depth', 'heads'):
