@@ -76,10 +76,10 @@ def protocol_items(
 FillFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 def classical_fill_fn(
-    method: str,  # 'telea' or 'ns'
+    method: str,  # a key of `CLASSICAL_METHODS`: 'telea', 'ns', 'telea_smooth', 'ns_smooth' or 'harmonic'
     radius: int = 5,  # OpenCV neighbourhood radius
 ) -> FillFn:
-    "A fill function for one of OpenCV's classical methods."
+    "A fill function for one of the classical methods (OpenCV's two, their smoothed versions, harmonic)."
     if method not in CLASSICAL_METHODS: raise ValueError(f"Unknown classical method {method!r}: choose from {sorted(CLASSICAL_METHODS)}")
     return lambda img, m: classical_fill(img, m, method, radius)
 
@@ -176,7 +176,7 @@ def main(
     model_path: str = None,  # trained model checkpoint to evaluate (added to the methods as 'model')
     data_path: str = None,   # folder of test images (default: BSDS500 `split`)
     split: str = 'val',      # BSDS500 split when no data_path is given
-    methods: str = 'telea ns',  # space-separated classical baselines to run beside the model ('' for none)
+    methods: str = 'telea ns',  # space-separated classical baselines to run beside the model, from: telea ns telea_smooth ns_smooth harmonic ('' for none)
     size: int = 256,         # evaluation resolution (square)
     kinds: str = 'thin medium thick box',  # mask presets
     n_images: int = None,    # evaluate the first N images only
