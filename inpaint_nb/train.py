@@ -12,7 +12,7 @@ from functools import partial
 import torch.distributed as dist
 warnings.filterwarnings('ignore', message=r'.*torch\.jit\.script.*deprecated', category=FutureWarning)   # fastai's import; see the data chapter
 from fastai.learner import Learner, Metric
-from fastai.callback.core import Callback, CancelBatchException, CancelStepException, CancelEpochException, CancelFitException
+from fastai.callback.core import Callback, CancelBatchException, CancelStepException, CancelEpochException, CancelFitException, CancelTrainException
 from fastai.callback.progress import CSVLogger, ProgressCallback
 from fastai.data.core import DataLoaders
 from fastai.optimizer import OptimWrapper
@@ -338,6 +338,7 @@ class GANTrainer(Callback):
     def __init__(self, disc: nn.Module, cfg: TrainConfig):
         self.disc, self.cfg = disc, cfg
         self.it, self.micro, self.history = 0, 0, []   # optimiser steps done, micro-batches in this group, per-step log
+        self.stop_requested = False                     # set when max_iters is reached
         self.d_opt = None
 
     def before_fit(self):
@@ -351,6 +352,7 @@ class GANTrainer(Callback):
             self.d_opt = torch.optim.AdamW(self.disc.parameters(), lr=c.optim.d_lr, betas=(c.optim.beta1, c.optim.beta2), weight_decay=c.optim.weight_decay)
         if getattr(self, '_pending', None) is not None: _restore_training_state(self.learn, self, self._pending); self._pending = None
         self.stop_at = c.max_iters or None
+        self.stop_requested = self.stop_at is not None and self.it >= self.stop_at   # a resumed run that is already done
 
     def _lrs(self):
         s = self.cfg.schedule
@@ -425,13 +427,23 @@ class GANTrainer(Callback):
         row = {k: float(np.mean([r[k] for r in self._acc])) for k in self._acc[0]}
         self.history.append(dict(iter=self.it, epoch=self.epoch, g_lr=g_lr, d_lr=d_lr, g_grad_norm=self.g_gn, d_grad_norm=self.d_gn, **row))
         self.it += 1
-        if self.stop_at is not None and self.it >= self.stop_at: self.learn._stop_after_batch = True
+        if self.stop_at is not None and self.it >= self.stop_at: self.stop_requested = True
 
     def after_batch(self):
-        if getattr(self.learn, '_stop_after_batch', False) and self.training:
-            raise CancelFitException()
+        # max_iters reached: end this epoch's training here, but let its validation, logs and checkpoint run,
+        # so that the last steps are saved; the next epoch then does not start
+        if self.stop_requested and self.training: raise CancelTrainException()
 
-    def after_fit(self): self.disc.requires_grad_(True); self.learn._stop_after_batch = False
+    def after_train(self):
+        # fastai's Recorder treats a cancelled training phase as failed and drops its loss from the epoch's log row,
+        # which would shift every later column (and the PSNR the checkpoints are ranked by); stopping at max_iters is
+        # a normal end, so keep the row whole (we run before the Recorder: order 5 < 50)
+        if self.stop_requested and hasattr(self.learn, 'recorder'): self.learn.recorder.cancel_train = False
+
+    def before_epoch(self):
+        if self.stop_requested and self.learn.in_fit: raise CancelFitException()   # (validate() fires before_epoch too)
+
+    def after_fit(self): self.disc.requires_grad_(True)
 
 # %% ../nbs/13_training.ipynb #9277e2c6
 def _psnr(x, y):
@@ -589,7 +601,8 @@ class CheckpointCallback(Callback):
     def __init__(self, gan: GANTrainer, cfg: TrainConfig, ckpt_dir, rank: int = 0, best: float | None = None):
         self.gan, self.cfg, self.dir, self.rank, self.best = gan, cfg, Path(ckpt_dir), rank, best
     def after_epoch(self):
-        if self.rank != 0 or not self.learn.in_fit or (self.epoch + 1) % self.cfg.save_every: return   # not during learn.validate()
+        last = getattr(self.gan, 'stop_requested', False)   # the run ends at max_iters after this epoch: always save it
+        if self.rank != 0 or not self.learn.in_fit or ((self.epoch + 1) % self.cfg.save_every and not last): return   # not during learn.validate()
         names = self.recorder.metric_names[1:-1]
         vals = dict(zip(names, self.recorder.log[1:-1]))
         psnr = vals.get('psnr')
@@ -605,14 +618,19 @@ class CheckpointCallback(Callback):
             for ext in ('.pt', '.safetensors'): old.with_suffix(ext).unlink(missing_ok=True)
 
 class EpochCSVLogger(CSVLogger):
-    "fastai's CSVLogger, appending across resumed runs with a single header line."
+    "fastai's CSVLogger, appending across resumed runs with a single header line; one row per training epoch."
     def before_fit(self):
+        self.active = self.learn.in_fit   # `learn.validate()` fires before_fit too: its results are not epochs of the run
+        if not self.active: return
         f = self.path/self.fname
         f.parent.mkdir(parents=True, exist_ok=True)
         new = not f.exists() or f.stat().st_size == 0
         self.file = f.open('a')
         if new: self.file.write(','.join(self.recorder.metric_names) + '\n')
         self.old_logger, self.learn.logger = self.logger, self._write_line
+
+    def after_fit(self):
+        if self.active: super().after_fit()
 
 class IterLogger(Callback):
     "Append every optimiser step of `GANTrainer.history` to a CSV file (rank 0)."
