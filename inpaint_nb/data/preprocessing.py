@@ -4,7 +4,7 @@
 
 # %% ../../nbs/01_core.ipynb #6e3d30ff
 from __future__ import annotations
-import os, errno, tempfile, warnings
+import os, errno, stat, tempfile, warnings
 from dataclasses import dataclass, fields
 from pathlib import Path
 import numpy as np, cv2, torch, torch.nn.functional as F
@@ -248,6 +248,16 @@ def composite(
     return torch.where(m > 0.5, prediction, image)   # where(), not arithmetic, so known pixels are exact
 
 # %% ../../nbs/01_core.ipynb #95c97230
+def _new_file_mode() -> int:
+    "The permission bits `open()` gives a new file: 0o666 minus the process umask."
+    try:                                   # Linux: read the umask without changing it (os.umask would, for all threads)
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('Umask:'): return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError): pass
+    um = os.umask(0o022); os.umask(um)
+    return 0o666 & ~um
+
 def atomic_write(
     path: str | Path,  # destination file
     write_fn,  # write_fn(f) writes the content to the open temporary file `f`
@@ -262,6 +272,7 @@ def atomic_write(
     try:
         with os.fdopen(fd, mode, **({} if 'b' in mode else {'newline': '', 'encoding': 'utf-8'})) as f:
             write_fn(f); f.flush(); os.fsync(f.fileno())          # on disk before the rename makes it visible
+        os.chmod(tmp, stat.S_IMODE(path.stat().st_mode) if path.is_file() else _new_file_mode())   # not mkstemp's 0600
         os.replace(tmp, path)
     except BaseException as ex:
         if os.path.exists(tmp): os.remove(tmp)
