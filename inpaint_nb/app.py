@@ -66,7 +66,7 @@ class InpaintApp:
         self.family = W.Dropdown(options=MASK_FAMILIES, value='thick', description='mask')
         self.seed = W.IntText(value=0, description='seed', layout=W.Layout(width='140px'))
         self.gen_btn, self.clear_btn = W.Button(description='generate mask'), W.Button(description='clear mask')
-        self.method = W.ToggleButtons(options=['model', 'telea', 'ns'], value='model', description='method')
+        self.method = W.ToggleButtons(options=['model', 'telea', 'ns', 'harmonic'], value='model', description='method')   # harmonic: the model's classical start
         self.steps = W.IntSlider(value=3, min=1, max=6, description='steps')
         self.run_btn = W.Button(description='fill', button_style='primary')
         self.status = W.HTML()
