@@ -1,0 +1,89 @@
+"""Speed of the shipped default model, measured side by side with the classical fills in one run.
+
+    python benchmarks/speed.py                 # CPU at 512² with 1 and 2 torch threads; GPU throughput at 256² if CUDA is present
+    python benchmarks/speed.py --quick         # a few seconds: small sizes, one repetition (a smoke test, not a measurement)
+
+Prints ratios measured in the same run (never compare numbers across machines or runs). Inputs are the bundled demo
+photo, resized and centre-cropped, under the demo's seeded masks, so the script needs no data and no network.
+The builder's classical prefill runs on the CPU (OpenCV / SciPy) even when the network runs on the GPU, so the GPU
+section reports the whole forward pass and the prefill alone.
+"""
+from __future__ import annotations
+import argparse, os, time, statistics
+import numpy as np, torch
+from inpaint_nb.data.preprocessing import load_image, to_tensor
+from inpaint_nb.eval import center_crop_resize
+from inpaint_nb.inpaint import Inpainter, classical_fill, demo_mask, _demo_image_path
+from inpaint_nb.models.builder import classical_prefill
+
+def median_seconds(f, reps: int, sync=lambda: None) -> float:
+    "Median wall-clock seconds of `reps` calls of `f()` after one warm-up call."
+    f(); sync(); ts = []
+    for _ in range(reps):
+        t0 = time.perf_counter(); f(); sync(); ts.append(time.perf_counter() - t0)
+    return statistics.median(ts)
+
+def photos(size: int, n: int):
+    "`n` (photo, mask) pairs: the demo photo at size², under n different seeded demo masks."
+    img = center_crop_resize(load_image(_demo_image_path()), size)
+    return [(img, demo_mask(size, size, seed=k)) for k in range(n)]
+
+def cpu_section(inp: Inpainter, size: int, reps: int, threads=(1, 2)):
+    pairs = photos(size, 3)
+    per_image = lambda f: median_seconds(lambda: [f(im, m) for im, m in pairs], reps) / len(pairs)
+    t_telea = per_image(lambda im, m: classical_fill(im, m, 'telea'))
+    t_harm = per_image(lambda im, m: classical_fill(im, m, 'harmonic'))
+    n0 = torch.get_num_threads()
+    print(f"CPU, {size}² per image (median of {reps} × {len(pairs)} photos): Telea {t_telea:.3f} s, harmonic {t_harm:.3f} s")
+    for t in threads:
+        torch.set_num_threads(t)
+        t_model = per_image(lambda im, m: inp(im, m))
+        print(f"  torch threads {t}: model {t_model:.3f} s = {t_model / t_telea:.1f}× Telea")
+    torch.set_num_threads(n0)
+
+def throughput_section(inp: Inpainter, device: str, size: int, batches, reps: int):
+    "Images per second of the model's forward pass on `device` for each batch size, in fp32 and autocast bf16/fp16."
+    dev = torch.device(device)
+    model = inp.model.to(dev)
+    pairs = photos(size, max(batches))
+    x = torch.stack([to_tensor(im) for im, _ in pairs]).to(dev)
+    m = torch.stack([torch.from_numpy(mk)[None].float() for _, mk in pairs]).to(dev)
+    sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
+    name = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'CPU'
+    print(f"{name}, {size}², images per second (median of {reps}):")
+    for b in batches:
+        xb, mb = x[:b], m[:b]
+        with torch.no_grad():
+            pre = model.cfg.builder.prefill
+            t_pre = median_seconds(lambda: classical_prefill(xb * (1 - mb), mb, pre), reps, sync) if pre != 'none' else 0.0
+            row = [f"  batch {b:3d}: prefill alone (CPU) {b / t_pre:8.1f}" if t_pre else f"  batch {b:3d}:"]
+            for dname, dtype in (('fp32', None), ('bf16', torch.bfloat16), ('fp16', torch.float16)):
+                def fwd():
+                    with torch.autocast(dev.type, dtype=dtype, enabled=dtype is not None): model(xb, mb)
+                try: row.append(f"{dname} forward {b / median_seconds(fwd, reps, sync):8.1f}")
+                except RuntimeError as ex: row.append(f"{dname}: not supported here ({str(ex).splitlines()[0][:60]})")
+        print(' | '.join(row))
+    model.to(inp.device)
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--size', type=int, default=512, help='CPU benchmark side (the issue: 512)')
+    ap.add_argument('--gpu-size', type=int, default=256, help='GPU throughput side (the issue: 256)')
+    ap.add_argument('--batches', default='1,8,32', help='GPU batch sizes')
+    ap.add_argument('--reps', type=int, default=5, help='timed repetitions (after one warm-up)')
+    ap.add_argument('--quick', action='store_true', help='smoke test: 128² CPU / 64² GPU, batch 1 and 2, one repetition')
+    ap.add_argument('--weights', default=None, help='weights to time (default: the shipped model)')
+    a = ap.parse_args(argv)
+    if a.quick: a.size, a.gpu_size, a.batches, a.reps = 128, 64, '1,2', 1
+    inp = Inpainter(weights=a.weights)
+    load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
+    print(f"torch {torch.__version__}; model {inp.model.cfg.name} + {inp.model.cfg.builder.prefill} prefill "
+          f"({sum(p.numel() for p in inp.model.parameters()):,} parameters); {os.cpu_count()} CPUs, load average {load:.1f}")
+    cpu_section(inp, a.size, a.reps)
+    batches = [int(b) for b in a.batches.split(',')]
+    if torch.cuda.is_available(): throughput_section(inp, 'cuda', a.gpu_size, batches, a.reps)
+    else:
+        print("GPU: none here (torch.cuda.is_available() is False) — run this script on a GPU machine for the throughput table")
+        if a.quick: throughput_section(inp, 'cpu', a.gpu_size, batches, a.reps)   # exercise the throughput code path
+
+if __name__ == '__main__': main()
