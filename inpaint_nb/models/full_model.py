@@ -10,11 +10,12 @@ import numpy as np, cv2, torch, torch.nn as nn, torch.nn.functional as F
 from ..data.preprocessing import pad_to_multiple, crop_to, composite, dataclass_from_dict
 from .uncertainty import UncertaintyConfig, UncertaintyNet, ANALYSIS_CHANNELS
 from .builder import BuilderConfig, StructureBuilder, builder_config
+from .structure import structure_maps, MIN_SIDE
 from .texture import TextureConfig, TextureArtist, texture_config
 
 # %% auto #0
-__all__ = ['MODEL_PRESETS', 'distance_to_known', 'easy_first_commit', 'least_confident', 'progressive_fill', 'ModelConfig',
-           'model_config', 'InpaintingModel']
+__all__ = ['ANALYSIS_SOURCES', 'MODEL_PRESETS', 'distance_to_known', 'easy_first_commit', 'least_confident', 'progressive_fill',
+           'own_analysis', 'ModelConfig', 'model_config', 'InpaintingModel']
 
 # %% ../../nbs/11_full_model.ipynb #dd41ae79
 def distance_to_known(
@@ -102,6 +103,25 @@ def progressive_fill(
         record('refine', steps, hard, hard, out['log_b'])
     return dict(prediction=pred, coarse=coarse, uncertainty=u_acc, steps=log)
 
+# %% ../../nbs/11_full_model.ipynb #7813f715
+ANALYSIS_SOURCES = ('none', 'structure')   # what `ModelConfig.analysis` accepts
+
+def own_analysis(
+    image: torch.Tensor,  # `B×3×H×W` in [0,1]; only the known pixels are read
+    hole: torch.Tensor,   # `B×1×H×W`, 1 = hole
+    source: str = 'structure',  # 'none' (zeros) or 'structure' (edges and lines of the known region; object channels zero)
+    channels: int = ANALYSIS_CHANNELS,  # analysis channels the networks read (edges, lines, then objects)
+) -> torch.Tensor:
+    "The `B×channels×H×W` analysis maps a model computes for itself (no gradient)."
+    if source not in ANALYSIS_SOURCES: raise ValueError(f"analysis source must be one of {ANALYSIS_SOURCES}, got {source!r}")
+    B, _, H, W = image.shape
+    out = image.new_zeros(B, channels, H, W)
+    if source == 'structure' and min(H, W) >= MIN_SIDE and channels >= 2:   # smaller images: too small for Canny/Hough, zeros
+        edges, lines = structure_maps(image.detach() * (1 - hole), hole)
+        out[:, :1], out[:, 1:2] = edges.to(out), lines.to(out)
+    return out
+
+
 # %% ../../nbs/11_full_model.ipynb #40554da9
 @dataclass
 class ModelConfig:
@@ -113,6 +133,7 @@ class ModelConfig:
     use_texture: bool = True       # False: the prediction is the builder's coarse fill (ablation)
     distance_weight: float = 1.0   # λ in the easy-first priority z(log b) + λ z(distance to the known region)
     refine_fraction: float = 0.25  # with steps > 1: share of the hole re-predicted in one extra pass, least confident first
+    analysis: str = 'none'         # maps the model computes itself when `forward` gets none: 'none' (zeros) or 'structure' (edges and lines of the known region)
 
     def __post_init__(self):
         for k, cls in (('uncertainty', UncertaintyConfig), ('builder', BuilderConfig), ('texture', TextureConfig)):
@@ -123,6 +144,7 @@ class ModelConfig:
         _check_texture_matches(self.texture, self.builder)
         if self.distance_weight < 0: raise ValueError(f"ModelConfig.distance_weight must be ≥ 0, got {self.distance_weight}")
         if not 0 <= self.refine_fraction < 1: raise ValueError(f"ModelConfig.refine_fraction must lie in [0, 1), got {self.refine_fraction}")
+        if self.analysis not in ANALYSIS_SOURCES: raise ValueError(f"ModelConfig.analysis must be one of {ANALYSIS_SOURCES}, got {self.analysis!r}")
 
     @classmethod
     def from_dict(cls, d: dict) -> 'ModelConfig':
@@ -213,7 +235,7 @@ class InpaintingModel(nn.Module):
         self._check(image, mask, analysis, exemplar)
         B, _, H, W = image.shape
         m = (mask > 0.5).to(image.dtype)
-        if analysis is None: analysis = image.new_zeros(B, self.cfg.uncertainty.analysis_channels, H, W)
+        if analysis is None: analysis = own_analysis(image, m, self.cfg.analysis, self.cfg.uncertainty.analysis_channels)
         xp, hw = pad_to_multiple(image, self.multiple)
         mp, _ = pad_to_multiple(m, self.multiple)
         ap, _ = pad_to_multiple(analysis.to(image.dtype), self.multiple)
