@@ -77,7 +77,7 @@ def main(argv=None):
     if a.quick: a.size, a.gpu_size, a.batches, a.reps = 128, 64, '1,2', 1
     inp = Inpainter(weights=a.weights)
     load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
-    print(f"torch {torch.__version__}; model {inp.model.cfg.name} + {inp.model.cfg.builder.prefill} prefill "
+    print(f"torch {torch.__version__}; model {inp.model.cfg.name} + {inp.model.cfg.builder.prefill} prefill + {inp.model.cfg.analysis!r} analysis "
           f"({sum(p.numel() for p in inp.model.parameters()):,} parameters); {os.cpu_count()} CPUs, load average {load:.1f}")
     cpu_section(inp, a.size, a.reps)
     batches = [int(b) for b in a.batches.split(',')]
