@@ -282,6 +282,7 @@ def classical_prefill(
 def harmonic_fill(
     image: np.ndarray,  # `H×W×C` or `H×W` image, any numeric dtype; only the known pixels are read
     hole: np.ndarray,   # `bool` `H×W`, True = hole
+    max_unknowns: int = 1_000_000,  # larger holes are solved at half resolution (recursively) and upsampled: bounded memory
 ) -> np.ndarray:
     "The smoothest fill: solve Laplace's equation Δu = 0 in the hole with the known pixels as boundary values (`float32`)."
     hole = np.asarray(hole, bool); f = np.asarray(image, np.float64)
@@ -291,7 +292,15 @@ def harmonic_fill(
     ys, xs = np.nonzero(hole); n = len(ys)
     if n == hole.size: raise ValueError("harmonic_fill: the hole covers the whole image; there is no known pixel to interpolate from")
     out = f3.copy()
-    if n:
+    if n > max_unknowns:   # e.g. a 1400² hole in a 4096² photo: the direct solve would need ~10 GB; the solution is smooth there anyway
+        H, W = hole.shape; size = ((W + 1) // 2, (H + 1) // 2)
+        known = (~hole).astype(np.float32)
+        num = cv2.resize((f3 * known[..., None]).astype(np.float32), size, interpolation=cv2.INTER_AREA).reshape(size[1], size[0], -1)
+        den = cv2.resize(known, size, interpolation=cv2.INTER_AREA)                  # share of known pixels per 2×2 block
+        small = harmonic_fill(num / np.maximum(den, 1e-6)[..., None], den < 0.5, max_unknowns)   # known blocks: mean of their known pixels
+        up = cv2.resize(small, (W, H), interpolation=cv2.INTER_LINEAR).reshape(H, W, -1)
+        out[hole] = up[hole]
+    elif n:
         H, W = hole.shape
         index = np.full((H, W), -1); index[ys, xs] = np.arange(n)    # unknown number of each hole pixel
         rows, cols, diag, rhs = [], [], np.zeros(n), np.zeros((n, f3.shape[2]))
