@@ -21,19 +21,21 @@ from .models.discriminator import DiscriminatorConfig, PatchDiscriminator
 from .data.preprocessing import atomic_write, load_state_dict_checked
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'DataConfig', 'OptimConfig', 'ScheduleConfig', 'TrainConfig', 'validate_config', 'config_from_dict',
-           'config_to_dict', 'apply_overrides', 'load_config', 'render_config_yaml', 'default_config_path', 'lr_at',
-           'InpaintLearner', 'SyntheticInpaintDataset', 'make_dls', 'build_models', 'GANLoss', 'GANTrainer',
-           'psnr_metric', 'ssim_metric', 'save_checkpoint', 'read_checkpoint', 'list_checkpoints', 'best_checkpoint',
-           'CheckpointCallback', 'EpochCSVLogger', 'IterLogger', 'shard_dl', 'seed_everything', 'build_learner',
-           'resume_path', 'train', 'main']
+__all__ = ['DATASETS', 'CKPT_FORMAT', 'DataConfig', 'OptimConfig', 'ScheduleConfig', 'TrainConfig', 'validate_config',
+           'config_from_dict', 'config_to_dict', 'apply_overrides', 'load_config', 'render_config_yaml',
+           'default_config_path', 'lr_at', 'InpaintLearner', 'SyntheticInpaintDataset', 'make_dls', 'build_models',
+           'GANLoss', 'GANTrainer', 'psnr_metric', 'ssim_metric', 'save_checkpoint', 'read_checkpoint',
+           'list_checkpoints', 'best_checkpoint', 'CheckpointCallback', 'EpochCSVLogger', 'IterLogger', 'shard_dl',
+           'seed_everything', 'build_learner', 'resume_path', 'train', 'main']
 
 # %% ../nbs/13_training.ipynb #fcd099a7
+DATASETS = ('bsds500', 'cocostuff', 'folder', 'synthetic')   # what `data.dataset` accepts
+
 @dataclass
 class DataConfig:
     "Where the photos come from and how they are batched."
-    dataset: str = 'bsds500'   # 'bsds500' (photos + human segmentations) or 'synthetic' (random shapes; smoke tests, no files)
-    root: str = ''             # the `bsds500` folder; '' = `data_root()/'bsds500'`
+    dataset: str = 'bsds500'   # 'bsds500' (200 train / 100 val photos), 'cocostuff' (a tree made by inpaint_nb_prepare), 'folder' (any photos; 10 % held out for validation) or 'synthetic' (random shapes; smoke tests, no files)
+    root: str = ''             # the dataset's folder: '' = `data_root()/'bsds500'` for bsds500, the default prepared tree for cocostuff; required for folder
     crop: int = 256            # side of the random square training crops (and centre validation crops)
     batch_size: int = 8        # images per device per micro-batch
     num_workers: int = 0       # DataLoader worker processes (0 = load in the main process)
@@ -85,7 +87,7 @@ def validate_config(cfg: TrainConfig):
     "Check values that a type alone cannot (raises `ValueError` naming the key)."
     checks = [('model', cfg.model in ('tiny', 'small', 'base'), "one of 'tiny', 'small', 'base'"),
               ('amp', cfg.amp in ('auto', 'fp16', 'bf16', 'off'), "one of 'auto', 'fp16', 'bf16', 'off'"),
-              ('data.dataset', cfg.data.dataset in ('bsds500', 'synthetic'), "'bsds500' or 'synthetic'"),
+              ('data.dataset', cfg.data.dataset in DATASETS, ' or '.join(repr(d) for d in DATASETS)),
               ('data.crop', cfg.data.crop >= 32, '≥ 32'), ('data.masks', cfg.data.masks in ('mixture', 'boxstroke'), "'mixture' or 'boxstroke'"), ('data.batch_size', cfg.data.batch_size >= 1, '≥ 1'),
               ('optim.accumulate', cfg.optim.accumulate >= 1, '≥ 1'), ('optim.g_lr', cfg.optim.g_lr > 0, '> 0'),
               ('optim.d_lr', cfg.optim.d_lr > 0, '> 0'), ('optim.grad_clip', cfg.optim.grad_clip >= 0, '≥ 0'),
@@ -288,19 +290,29 @@ def make_dls(
         dls.train.rng = random.Random(cfg.seed)      # the shuffling order depends only on the seed
     else:
         from inpaint_nb.data.preprocessing import data_root
-        root = Path(d.root) if d.root else None
-        if root is not None and not root.is_dir():
-            raise FileNotFoundError(f"data.root = {root} does not exist: point it at the `bsds500` folder (with images/ and groundTruth/)")
-        if root is None:
-            try: root = data_root()/'bsds500'
-            except FileNotFoundError as ex: raise FileNotFoundError(f"no data.root given and {ex}") from ex
-            if not root.is_dir(): raise FileNotFoundError(f"BSDS500 not found at {root}: set data.root=/path/to/bsds500")
+        root = Path(d.root).expanduser() if d.root else None
+        what = dict(bsds500='the `bsds500` folder (with images/ and groundTruth/)', cocostuff='the prepared COCO-Stuff folder (with index.json, made by inpaint_nb_prepare)',
+                    folder='a folder of photos')[d.dataset]
+        if root is not None and not root.is_dir(): raise FileNotFoundError(f"data.root = {root} does not exist: point it at {what}")
+        if d.dataset == 'bsds500':
+            if root is None:
+                try: root = data_root()/'bsds500'
+                except FileNotFoundError as ex: raise FileNotFoundError(f"no data.root given and {ex}") from ex
+                if not root.is_dir(): raise FileNotFoundError(f"BSDS500 not found at {root}: set data.root=/path/to/bsds500")
+            if not (root/'images'/'train').is_dir(): raise FileNotFoundError(f"data.root = {root} is not {what}")
+            source = str(root)
+        elif d.dataset == 'cocostuff':
+            if root is not None and not (root/'index.json').is_file(): raise FileNotFoundError(f"data.root = {root} is not {what}")
+            source = str(root) if root is not None else 'cocostuff'        # the default place of `inpaint_nb_prepare`'s output
+        else:
+            if root is None: raise FileNotFoundError("data.dataset=folder needs data.root=/path/to/photos (10 % of them are held out for validation)")
+            source = str(root)
         from inpaint_nb.data.dataset import get_dls
         sampler = None
         if d.masks == 'mixture':
             from inpaint_nb.data.mask_generator import default_mask_sampler
             sampler = default_mask_sampler()
-        dls = get_dls(str(root), size=d.crop, bs=d.batch_size, num_workers=d.num_workers, seed=cfg.seed, mask_sampler=sampler, device=device)
+        dls = get_dls(source, size=d.crop, bs=d.batch_size, num_workers=d.num_workers, seed=cfg.seed, mask_sampler=sampler, device=device)
     if world_size > 1: shard_dl(dls.train, rank, world_size); shard_dl(dls.valid, rank, world_size)
     return dls
 
