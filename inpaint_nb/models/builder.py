@@ -301,7 +301,8 @@ def harmonic_fill(
         known = (~hole).astype(np.float32)
         num = cv2.resize((f3 * known[..., None]).astype(np.float32), size, interpolation=cv2.INTER_AREA).reshape(size[1], size[0], -1)
         den = cv2.resize(known, size, interpolation=cv2.INTER_AREA)                  # share of known pixels per 2×2 block
-        small = harmonic_fill(num / np.maximum(den, 1e-6)[..., None], den < 0.5, max_unknowns)   # known blocks: mean of their known pixels
+        coarse_hole = den < 0.5 if (den >= 0.5).any() else den <= 0                  # sparse known pixels: any known one counts
+        small = harmonic_fill(num / np.maximum(den, 1e-6)[..., None], coarse_hole, max_unknowns)   # known blocks: mean of their known pixels
         up = cv2.resize(small, (W, H), interpolation=cv2.INTER_LINEAR).reshape(H, W, -1)
         out[hole] = up[hole]
     elif n:
