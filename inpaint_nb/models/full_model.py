@@ -219,7 +219,7 @@ class InpaintingModel(nn.Module):
         log_b = self.uncertainty(xm, hole, analysis)
         b = self.builder(xm, hole, analysis)
         if self.texture is None: return dict(prediction=b['coarse'], coarse=b['coarse'], log_b=log_b, edges=b['edges'], attention=None)
-        t = self.texture(b['coarse'], hole, b['features'], exemplar, exemplar_mask)
+        t = self.texture(composite(image, b['coarse'], hole), hole, b['features'], exemplar, exemplar_mask)   # the artist sees the real known pixels
         return dict(prediction=t['image'], coarse=b['coarse'], log_b=log_b, edges=b['edges'], attention=t.get('attention'))
 
     def forward(self,
