@@ -73,13 +73,17 @@ def main(argv=None):
     ap.add_argument('--reps', type=int, default=5, help='timed repetitions (after one warm-up)')
     ap.add_argument('--quick', action='store_true', help='smoke test: 128² CPU / 64² GPU, batch 1 and 2, one repetition')
     ap.add_argument('--weights', default=None, help='weights to time (default: the shipped model)')
+    ap.add_argument('--cpu-processes', type=int, default=None,
+                    help='worker processes for the per-image CPU work (sets INPAINT_NB_CPU_PROCESSES; default: threads)')
     ap.add_argument('--skip-cpu', action='store_true', help='only the GPU throughput table (on a GPU machine, whose CPU is not the target)')
     a = ap.parse_args(argv)
     if a.quick: a.size, a.gpu_size, a.batches, a.reps = 128, 64, '1,2', 1
+    if a.cpu_processes is not None: os.environ['INPAINT_NB_CPU_PROCESSES'] = str(a.cpu_processes)
     inp = Inpainter(weights=a.weights)
     load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
     print(f"torch {torch.__version__}; model {inp.model.cfg.name} + {inp.model.cfg.builder.prefill} prefill + {inp.model.cfg.analysis!r} analysis "
-          f"({sum(p.numel() for p in inp.model.parameters()):,} parameters); {os.cpu_count()} CPUs, load average {load:.1f}")
+          f"({sum(p.numel() for p in inp.model.parameters()):,} parameters); {os.cpu_count()} CPUs, load average {load:.1f}; "
+          f"per-image CPU work on {os.environ.get('INPAINT_NB_CPU_PROCESSES') or 'threads'} {'processes' if os.environ.get('INPAINT_NB_CPU_PROCESSES') else ''}")
     if not a.skip_cpu: cpu_section(inp, a.size, a.reps)
     batches = [int(b) for b in a.batches.split(',')]
     if torch.cuda.is_available(): throughput_section(inp, 'cuda', a.gpu_size, batches, a.reps)

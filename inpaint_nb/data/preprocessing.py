@@ -5,6 +5,7 @@
 # %% ../../nbs/01_core.ipynb #6e3d30ff
 from __future__ import annotations
 import os, errno, stat, tempfile, warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
 import numpy as np, cv2, torch, torch.nn.functional as F
@@ -13,7 +14,8 @@ from PIL import Image, UnidentifiedImageError
 # %% auto #0
 __all__ = ['data_root', 'bsds500_paths', 'load_image', 'as_uint8_rgb', 'to_tensor', 'to_uint8', 'to_mask', 'validate_pair',
            'LetterboxInfo', 'letterbox', 'unletterbox', 'pad_to_multiple', 'crop_to', 'composite', 'atomic_write',
-           'dataclass_from_dict', 'state_dict_mismatch', 'load_state_dict_checked']
+           'dataclass_from_dict', 'state_dict_mismatch', 'load_state_dict_checked', 'cpu_processes',
+           'shutdown_cpu_pool', 'cpu_map']
 
 # %% ../../nbs/01_core.ipynb #67190c72
 def data_root(
@@ -318,4 +320,40 @@ def load_state_dict_checked(
     if bad: raise ValueError(f"The {what} do not fit this {type(module).__name__}: {bad} — they come from another model or configuration")
     module.load_state_dict(sd)
     return module
+
+
+# %% ../../nbs/01_core.ipynb #cb01d5cf
+def cpu_processes() -> int:
+    "Worker processes `cpu_map` uses: the environment variable `INPAINT_NB_CPU_PROCESSES` (default 0 = threads in this process)."
+    v = os.environ.get('INPAINT_NB_CPU_PROCESSES', '').strip() or '0'
+    try: n = int(v)
+    except ValueError: n = -1
+    if n < 0: raise ValueError(f"INPAINT_NB_CPU_PROCESSES must be a whole number of processes (0 = threads), got {v!r}")
+    return n
+
+_PROCESS_POOL: dict = {}   # {'n': processes, 'pool': ProcessPoolExecutor}, made on first use
+
+def shutdown_cpu_pool():
+    "Stop `cpu_map`'s worker processes (a later call starts new ones)."
+    pool = _PROCESS_POOL.pop('pool', None); _PROCESS_POOL.clear()
+    if pool is not None: pool.shutdown(wait=True, cancel_futures=True)
+
+def _process_pool(n: int):
+    if _PROCESS_POOL.get('n') != n:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        shutdown_cpu_pool()
+        _PROCESS_POOL.update(n=n, pool=ProcessPoolExecutor(n, mp_context=multiprocessing.get_context('spawn')))
+    return _PROCESS_POOL['pool']
+
+def cpu_map(
+    fn,          # the per-item function; for processes it must be picklable (a module-level function or a `partial` of one)
+    *iterables,  # its arguments, as for `map`
+) -> list:
+    "`list(map(fn, *iterables))` on all CPU cores: threads, or `cpu_processes()` worker processes when that is set."
+    args = list(zip(*iterables))
+    if len(args) < 2: return [fn(*a) for a in args]
+    n = cpu_processes()
+    if n > 0: return list(_process_pool(n).map(fn, *zip(*args)))
+    with ThreadPoolExecutor(min(len(args), os.cpu_count() or 1)) as pool: return list(pool.map(fn, *zip(*args)))
 

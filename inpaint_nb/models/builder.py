@@ -5,11 +5,11 @@
 # %% ../../nbs/08_builder.ipynb #ccdaa731
 from __future__ import annotations
 import math, os
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from dataclasses import dataclass, fields, asdict
 import numpy as np, cv2, torch, torch.nn as nn, torch.nn.functional as F
 import scipy.sparse, scipy.sparse.linalg
-from ..data.preprocessing import pad_to_multiple, crop_to, dataclass_from_dict
+from ..data.preprocessing import pad_to_multiple, crop_to, dataclass_from_dict, cpu_map
 
 # %% auto #0
 __all__ = ['CLASSICAL_FILLS', 'OPENCV_FLAGS', 'PREFILL_METHODS', 'BUILDER_PRESETS', 'GatedConv2d', 'pooled_grid',
@@ -273,11 +273,9 @@ def classical_prefill(
     imgs = (image.detach().float().clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
     holes = h[:, 0].cpu().numpy()
     todo = [i for i in range(image.shape[0]) if holes[i].any() and not holes[i].all()]   # else: nothing to fill / to fill from
-    fill = lambda i: classical_fill_array(np.ascontiguousarray(imgs[i]), holes[i], method, radius)
-    workers = min(len(todo), os.cpu_count() or 1)
-    if workers > 1:    # OpenCV and SciPy's solver release the GIL: a batch uses the CPU cores (a GPU machine's idle ones, in training)
-        with ThreadPoolExecutor(workers) as pool: fills = list(pool.map(fill, todo))
-    else: fills = [fill(i) for i in todo]
+    # all CPU cores (a GPU machine's idle ones, in training): threads, or processes with INPAINT_NB_CPU_PROCESSES (chapter 01)
+    fills = cpu_map(partial(classical_fill_array, method=method, radius=radius),
+                    [np.ascontiguousarray(imgs[i]) for i in todo], [holes[i] for i in todo])
     for i, f in zip(todo, fills): out[i] = torch.from_numpy(np.ascontiguousarray(f)).permute(2, 0, 1).to(out)/255
     return torch.where(h, out, image.detach())
 

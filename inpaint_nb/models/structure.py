@@ -7,11 +7,10 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-import os
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 import numpy as np, cv2, torch
 from skimage.morphology import skeletonize
-from ..data.preprocessing import as_uint8_rgb, to_mask, dataclass_from_dict
+from ..data.preprocessing import as_uint8_rgb, to_mask, dataclass_from_dict, cpu_map
 
 # %% auto #0
 __all__ = ['MIN_SIDE', 'OBJECT_GROUPS', 'ANALYSIS_CHANNEL_NAMES', 'ANALYSIS_CHANNELS', 'N_SCENE_CATEGORIES', 'ANALYSIS_PARTS',
@@ -299,15 +298,9 @@ def structure_maps(
     if min(H, W) < MIN_SIDE: raise ValueError(f"Images are too small for structural analysis ({W}×{H}): the smallest side must be ≥ {MIN_SIDE} px")
     x = images.detach().float().clamp(0, 1).mul(255).round().to(torch.uint8).cpu().permute(0, 2, 3, 1).numpy()
     m = None if masks is None else (masks.detach().cpu() > 0.5)[:, 0].numpy()
-    edges, lines = np.zeros((B, 1, H, W), np.float32), np.zeros((B, 1, H, W), np.float32)
-    def one(i):
-        im = x[i, ..., 0] if x.shape[-1] == 1 else x[i]
-        edges[i, 0], lines[i, 0] = structure_analysis(im, None if m is None else m[i], cfg)
-    workers = min(B, os.cpu_count() or 1)
-    if workers > 1:    # OpenCV releases the GIL: on a GPU machine the batch's analysis uses the idle CPU cores
-        with ThreadPoolExecutor(workers) as pool: list(pool.map(one, range(B)))
-    else:
-        for i in range(B): one(i)
+    ims = [x[i, ..., 0] if x.shape[-1] == 1 else x[i] for i in range(B)]
+    maps = cpu_map(partial(structure_analysis, cfg=cfg), ims, [None if m is None else m[i] for i in range(B)])   # all CPU cores (chapter 01)
+    edges = np.stack([e for e, _ in maps])[:, None]; lines = np.stack([l for _, l in maps])[:, None]
     return torch.from_numpy(edges).to(images.device), torch.from_numpy(lines).to(images.device)
 
 # %% ../../nbs/06_structure.ipynb #8d0462c2
