@@ -11,7 +11,7 @@ section reports the whole forward pass and the prefill alone.
 from __future__ import annotations
 import argparse, os, time, statistics
 import numpy as np, torch
-from inpaint_nb.data.preprocessing import load_image, to_tensor
+from inpaint_nb.data.preprocessing import load_image, to_tensor, cpu_processes
 from inpaint_nb.eval import center_crop_resize
 from inpaint_nb.inpaint import Inpainter, classical_fill, demo_mask, _demo_image_path
 from inpaint_nb.models.builder import classical_prefill
@@ -83,7 +83,7 @@ def main(argv=None):
     load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
     print(f"torch {torch.__version__}; model {inp.model.cfg.name} + {inp.model.cfg.builder.prefill} prefill + {inp.model.cfg.analysis!r} analysis "
           f"({sum(p.numel() for p in inp.model.parameters()):,} parameters); {os.cpu_count()} CPUs, load average {load:.1f}; "
-          f"per-image CPU work on {os.environ.get('INPAINT_NB_CPU_PROCESSES') or 'threads'} {'processes' if os.environ.get('INPAINT_NB_CPU_PROCESSES') else ''}")
+          f"per-image CPU work on {cpu_processes() or 'threads'}{' processes' if cpu_processes() else ''}")
     if not a.skip_cpu: cpu_section(inp, a.size, a.reps)
     batches = [int(b) for b in a.batches.split(',')]
     if torch.cuda.is_available(): throughput_section(inp, 'cuda', a.gpu_size, batches, a.reps)
