@@ -15,7 +15,7 @@ from ..data.preprocessing import pad_to_multiple, crop_to, dataclass_from_dict, 
 __all__ = ['CLASSICAL_FILLS', 'OPENCV_FLAGS', 'PREFILL_METHODS', 'BUILDER_PRESETS', 'GatedConv2d', 'pooled_grid',
            'RelativeLogits', 'AttentionAugmentedConv2d', 'SoftEdges', 'FourierUnit', 'SpectralTransform', 'FFC',
            'FFCResBlock', 'distance_lowpass', 'classical_fill_array', 'classical_prefill', 'harmonic_fill',
-           'BuilderConfig', 'BottleneckBlock', 'StructureBuilder', 'builder_config']
+           'harmonic_fill_cg', 'BuilderConfig', 'BottleneckBlock', 'StructureBuilder', 'builder_config']
 
 # %% ../../nbs/08_builder.ipynb #1ae8ddca
 class GatedConv2d(nn.Module):
@@ -265,10 +265,18 @@ def classical_prefill(
     hole: torch.Tensor,   # `B×1×H×W`, 1 = hole
     method: str = 'telea',  # a key of `CLASSICAL_FILLS`: 'telea', 'ns', 'telea_smooth', 'ns_smooth' or 'harmonic'
     radius: int = 5,      # OpenCV's neighbourhood radius in pixels
+    solver: str = 'auto', # 'harmonic' only: 'direct' (SciPy on the CPU), 'iterative' (`harmonic_fill_cg` on the tensors' device) or 'auto' (iterative off the CPU)
 ) -> torch.Tensor:
-    "The image with its hole filled by a classical method (from 8-bit input, on the CPU); known pixels exactly as given; no gradient."
+    "The image with its hole filled by a classical method (from 8-bit input); known pixels exactly as given; no gradient."
     if method not in CLASSICAL_FILLS: raise ValueError(f"Unknown prefill method {method!r}: use one of {list(CLASSICAL_FILLS)}")
+    if solver not in ('auto', 'direct', 'iterative'): raise ValueError(f"Unknown solver {solver!r}: use 'auto', 'direct' or 'iterative'")
     h = hole > 0.5
+    if method == 'harmonic' and (solver == 'iterative' or (solver == 'auto' and image.device.type != 'cpu')):
+        with torch.no_grad():   # on a GPU: no round trip to the CPU, one batched solve ("The same equation on a GPU" below)
+            x8 = (image.detach().float().clamp(0, 1) * 255).round()
+            fillable = (h.flatten(1).any(1) & ~h.flatten(1).all(1)).view(-1, 1, 1, 1)   # else: nothing to fill / to fill from
+            filled = harmonic_fill_cg(x8, h.float()).div_(255).to(image.dtype)
+        return torch.where(h & fillable, filled, image.detach())
     out = image.detach().clone()
     imgs = (image.detach().float().clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
     holes = h[:, 0].cpu().numpy()
@@ -319,6 +327,55 @@ def harmonic_fill(
         A = scipy.sparse.csc_matrix((np.r_[-np.ones(len(r)), diag], (np.r_[r, i], np.r_[c, i])), shape=(n, n), dtype=np.float32)
         out[ys, xs] = scipy.sparse.linalg.spsolve(A, rhs.astype(np.float32)).reshape(n, -1)   # float32: ~25 % faster, error < 0.03 grey levels
     return out.reshape(f.shape).astype(np.float32)
+
+
+# %% ../../nbs/08_builder.ipynb #44b3baa0
+_CROSS = torch.tensor([[0., 1., 0.], [1., 0., 1.], [0., 1., 0.]])
+
+def _neighbour_sum(x: torch.Tensor) -> torch.Tensor:
+    "Sum of each pixel's 4 neighbours inside the image (zero padding: no neighbour across the border, ∂u/∂n = 0)."
+    return F.conv2d(F.pad(x, (1, 1, 1, 1)), _CROSS.to(x).expand(x.shape[1], 1, 3, 3), groups=x.shape[1])
+
+def harmonic_fill_cg(
+    image: torch.Tensor,  # `B×C×H×W` float, any scale; only the known pixels are read
+    hole: torch.Tensor,   # `B×1×H×W`, 1 = hole
+    tol: float = 1e-5,    # stop when ‖r‖ ≤ tol·‖b‖ for every image and channel
+    max_iter: int = 5000, # at most this many CG steps per resolution level
+    min_side: int = 16,   # coarse-to-fine start: levels down to this side
+) -> torch.Tensor:
+    "`harmonic_fill` for a batch of tensors on any device: Jacobi-preconditioned conjugate gradients, started from half resolution."
+    if image.ndim != 4 or hole.shape != (image.shape[0], 1, *image.shape[2:]):
+        raise ValueError(f"harmonic_fill_cg: need image B×C×H×W and hole B×1×H×W, got {tuple(image.shape)} and {tuple(hole.shape)}")
+    with torch.autocast(image.device.type, enabled=False):   # under mixed precision (training), bf16 sums would stall CG
+        return _harmonic_cg(image.float() if image.dtype in (torch.float16, torch.bfloat16) else image, hole, tol, max_iter, min_side).to(image.dtype)
+
+def _harmonic_cg(image, hole, tol, max_iter, min_side):
+    B, C, H, W = image.shape
+    m = (hole > 0.5).to(image.dtype)
+    known = image * (1 - m)
+    if min(H, W) >= 2 * min_side:   # warm start: the same problem at half resolution; a 2×2 block is known if ≥ half its pixels are
+        share = F.avg_pool2d(1 - m, 2, ceil_mode=True)
+        coarse = F.avg_pool2d(known, 2, ceil_mode=True) / share.clamp_min(1e-6)       # mean of each block's known pixels
+        has_half = (share >= 0.5).flatten(1).any(1).view(B, 1, 1, 1)                 # sparse known pixels: any known one counts
+        coarse_hole = torch.where(has_half, share < 0.5, share <= 0).to(image.dtype)
+        start = _harmonic_cg(coarse, coarse_hole, tol, max_iter, min_side)
+        v = F.interpolate(start, size=(H, W), mode='bilinear', align_corners=False) * m
+    else:                            # smallest level: start from the mean known colour
+        v = known.sum((2, 3), keepdim=True) / (1 - m).sum((2, 3), keepdim=True).clamp_min(1) * m
+    deg = _neighbour_sum(torch.ones(1, 1, H, W, dtype=image.dtype, device=image.device))   # |N(p)|: 2, 3 or 4
+    A = lambda x: m * (deg * x - _neighbour_sum(x))                                       # (Av)_p, hole pixels only
+    dot = lambda a, b: (a * b).sum((2, 3), keepdim=True)                                  # one scalar per image and channel
+    b = m * _neighbour_sum(known)
+    r = b - A(v); z = r / deg; p = z; rz = dot(r, z)
+    b_norm = dot(b, b).sqrt().clamp_min(1e-12)
+    for k in range(1, max_iter + 1):
+        Ap = A(p); pAp = dot(p, Ap)
+        alpha = torch.where(pAp > 0, rz / pAp.clamp_min(1e-30), torch.zeros_like(pAp))   # 0 where solved (or nothing to solve)
+        v = v + alpha * p; r = r - alpha * Ap
+        if k % 8 == 0 and bool((dot(r, r).sqrt() <= tol * b_norm).all()): break         # look every 8 steps: fewer GPU syncs
+        z = r / deg; rz_new = dot(r, z)
+        p = z + torch.where(rz > 0, rz_new / rz.clamp_min(1e-30), torch.zeros_like(rz)) * p; rz = rz_new
+    return known + m * v
 
 
 # %% ../../nbs/08_builder.ipynb #ad195fa2
