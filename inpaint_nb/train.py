@@ -12,7 +12,7 @@ from functools import partial
 import torch.distributed as dist
 warnings.filterwarnings('ignore', message=r'.*torch\.jit\.script.*deprecated', category=FutureWarning)   # fastai's import; see the data chapter
 from fastai.learner import Learner, Metric
-from fastai.callback.core import Callback, CancelBatchException, CancelStepException, CancelEpochException, CancelFitException, CancelTrainException
+from fastai.callback.core import Callback, CancelBatchException, CancelStepException, CancelEpochException, CancelFitException, CancelTrainException, CancelValidException
 from fastai.callback.progress import CSVLogger, ProgressCallback
 from fastai.data.core import DataLoaders
 from fastai.optimizer import OptimWrapper
@@ -74,6 +74,7 @@ class TrainConfig:
     out_dir: str = 'runs/default'  # logs, checkpoints and the resolved config go here
     keep_last: int = 3         # keep the newest N epoch checkpoints (plus `best`)
     save_every: int = 1        # write a checkpoint every N epochs
+    valid_every: int = 1       # validate every N epochs and the last one (others log nan): tiny epochs (BSDS500 at a large batch) on a GPU
     progress: bool = True      # fastprogress bars
     data: DataConfig = field(default_factory=DataConfig)          # data section
     optim: OptimConfig = field(default_factory=OptimConfig)       # optimiser section
@@ -93,7 +94,7 @@ def validate_config(cfg: TrainConfig):
               ('optim.d_lr', cfg.optim.d_lr > 0, '> 0'), ('optim.grad_clip', cfg.optim.grad_clip >= 0, '≥ 0'),
               ('schedule.warmup_iters', cfg.schedule.warmup_iters >= 0, '≥ 0'), ('schedule.t0', cfg.schedule.t0 >= 1, '≥ 1'),
               ('schedule.t_mult', cfg.schedule.t_mult >= 1, '≥ 1'), ('schedule.min_lr_ratio', 0 <= cfg.schedule.min_lr_ratio <= 1, 'in [0, 1]'),
-              ('epochs', cfg.epochs >= 1, '≥ 1'), ('keep_last', cfg.keep_last >= 1, '≥ 1'), ('save_every', cfg.save_every >= 1, '≥ 1'),
+              ('epochs', cfg.epochs >= 1, '≥ 1'), ('keep_last', cfg.keep_last >= 1, '≥ 1'), ('save_every', cfg.save_every >= 1, '≥ 1'), ('valid_every', cfg.valid_every >= 1, '≥ 1'),
               ('steps', cfg.steps >= 1, '≥ 1')]
     for key, ok, want in checks:
         if not ok:
@@ -455,6 +456,17 @@ class GANTrainer(Callback):
     def before_epoch(self):
         if self.stop_requested and self.learn.in_fit: raise CancelFitException()   # (validate() fires before_epoch too)
 
+    def before_validate(self):
+        # valid_every: skip this epoch's validation unless it is every N-th, the last of the fit, or the one max_iters ends
+        # (`learn.validate()` always runs)
+        e = self.epoch + 1
+        if self.learn.in_fit and e % self.cfg.valid_every and e != self.n_epoch and not self.stop_requested: raise CancelValidException()
+
+    def after_cancel_validate(self):
+        # fastai's Recorder then adds no validation columns to the epoch's row; put nan in each so the row stays whole
+        # (we run before the Recorder's after_validate: order 5 < 50)
+        if hasattr(self.learn, 'recorder'): self.learn.recorder.log += [float('nan')] * (1 + len(self.learn.metrics))
+
     def after_fit(self): self.disc.requires_grad_(True)
 
 # %% ../nbs/13_training.ipynb #9277e2c6
@@ -618,6 +630,7 @@ class CheckpointCallback(Callback):
         names = self.recorder.metric_names[1:-1]
         vals = dict(zip(names, self.recorder.log[1:-1]))
         psnr = vals.get('psnr')
+        if psnr is not None and not math.isfinite(psnr): psnr = None   # an epoch valid_every skipped
         improved = psnr is not None and (self.best is None or psnr > self.best)
         if improved: self.best = float(psnr)
         p = self.dir/f'epoch_{self.epoch + 1:04d}'
