@@ -338,12 +338,21 @@ def shutdown_cpu_pool():
     pool = _PROCESS_POOL.pop('pool', None); _PROCESS_POOL.clear()
     if pool is not None: pool.shutdown(wait=True, cancel_futures=True)
 
+def _exit_with_parent(parent: int):
+    "Worker initialiser: end this worker when its parent is gone (killed with SIGKILL, it cannot stop its workers itself)."
+    import threading, time
+    def watch():
+        while os.getppid() == parent: time.sleep(0.5)
+        os._exit(0)
+    threading.Thread(target=watch, daemon=True).start()
+
 def _process_pool(n: int):
     if _PROCESS_POOL.get('n') != n:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         shutdown_cpu_pool()
-        _PROCESS_POOL.update(n=n, pool=ProcessPoolExecutor(n, mp_context=multiprocessing.get_context('spawn')))
+        _PROCESS_POOL.update(n=n, pool=ProcessPoolExecutor(n, mp_context=multiprocessing.get_context('spawn'),
+                                                           initializer=_exit_with_parent, initargs=(os.getpid(),)))
     return _PROCESS_POOL['pool']
 
 def cpu_map(
