@@ -5,11 +5,11 @@
 # %% ../nbs/15_experiments.ipynb #dc0fde49
 from __future__ import annotations
 import hashlib, json, copy, tempfile
-from dataclasses import dataclass, field, fields, asdict
+from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, torch
 from .data.preprocessing import to_tensor, to_uint8
-from .models.full_model import InpaintingModel, ModelConfig, model_config
+from .models.full_model import InpaintingModel, model_config
 from .train import TrainConfig, load_config, apply_overrides, train
 from .eval import EvalProtocol, evaluate
 from .utils.metrics import summarise, paired_test
@@ -42,9 +42,8 @@ class Variant:
     base: str = 'tiny'  # model preset the variant starts from
 
     def model_config(self):
-        unknown = [k for k in self.model if k not in {f.name for f in fields(ModelConfig)}]
-        if unknown: raise ValueError(f"Variant {self.name!r}: unknown ModelConfig field {unknown[0]!r}")
-        return model_config(self.base, **copy.deepcopy(self.model))   # part dicts merge into the preset's part
+        try: return model_config(self.base, **copy.deepcopy(self.model))   # part dicts merge into the preset's part
+        except (ValueError, TypeError) as ex: raise type(ex)(f"Variant {self.name!r}: {ex}") from None   # which variant is wrong
 
 def standard_ablations(base: str = 'tiny') -> list[Variant]:
     "The full model and one variant per removed or swapped component."
