@@ -3,17 +3,18 @@
     python benchmarks/speed.py                 # CPU at 512² with 1 and 2 torch threads; GPU throughput at 256² if CUDA is present
     python benchmarks/speed.py --quick         # a few seconds: small sizes, one repetition (a smoke test, not a measurement)
 
-Prints ratios measured in the same run (never compare numbers across machines or runs). Inputs are the bundled demo
-photo, resized and centre-cropped, under the demo's seeded masks, so the script needs no data and no network.
-The builder's classical prefill runs on the CPU (OpenCV / SciPy) even when the network runs on the GPU, so the GPU
-section reports the whole forward pass and the prefill alone.
+Prints ratios measured in the same run (never compare numbers across machines or runs). The CPU table is chapter 17's
+(`speed_per_image`): the first five BSDS500 val photos under seeded demo masks, or the bundled demo photo under five
+masks where the data is not installed. The GPU table uses the demo photo, so it needs no data and no network. Part of
+the model's work is per image on the CPU (the edge and line maps; on the CPU also the harmonic prefill, which on a GPU
+is solved there), so the GPU section reports the whole forward pass and the prefill alone.
 """
 from __future__ import annotations
 import argparse, os, time, statistics
 import numpy as np, torch
-from inpaint_nb.data.preprocessing import load_image, to_tensor, cpu_processes
+from inpaint_nb.data.preprocessing import load_image, to_tensor, cpu_processes, bsds500_paths
 from inpaint_nb.eval import center_crop_resize
-from inpaint_nb.inpaint import Inpainter, classical_fill, demo_mask, _demo_image_path
+from inpaint_nb.inpaint import Inpainter, demo_mask, _demo_image_path, speed_per_image, format_speed
 from inpaint_nb.models.builder import classical_prefill
 
 def median_seconds(f, reps: int, sync=lambda: None) -> float:
@@ -28,18 +29,16 @@ def photos(size: int, n: int):
     img = center_crop_resize(load_image(_demo_image_path()), size)
     return [(img, demo_mask(size, size, seed=k)) for k in range(n)]
 
-def cpu_section(inp: Inpainter, size: int, reps: int, threads=(1, 2)):
-    pairs = photos(size, 3)
-    per_image = lambda f: median_seconds(lambda: [f(im, m) for im, m in pairs], reps) / len(pairs)
-    t_telea = per_image(lambda im, m: classical_fill(im, m, 'telea'))
-    t_harm = per_image(lambda im, m: classical_fill(im, m, 'harmonic'))
-    n0 = torch.get_num_threads()
-    print(f"CPU, {size}² per image (median of {reps} × {len(pairs)} photos): Telea {t_telea:.3f} s, harmonic {t_harm:.3f} s")
-    for t in threads:
-        torch.set_num_threads(t)
-        t_model = per_image(lambda im, m: inp(im, m))
-        print(f"  torch threads {t}: model {t_model:.3f} s = {t_model / t_telea:.1f}× Telea")
-    torch.set_num_threads(n0)
+def cpu_pairs(size: int, n: int = 5):
+    "The protocol of chapter 17's speed table: the first `n` BSDS500 val photos at size² under seeded demo masks, or the demo photo under `n` masks where the data is not installed."
+    try: paths = bsds500_paths('val')[:n]
+    except FileNotFoundError: paths = [_demo_image_path()] * n
+    return [(center_crop_resize(load_image(p), size), demo_mask(size, size, seed=k)) for k, p in enumerate(paths)]
+
+def cpu_section(inp: Inpainter, size: int, n: int, threads=(1, 2)):
+    "Seconds per size² image on the CPU: the model at each thread count beside Telea, Navier–Stokes and harmonic (chapter 17's `speed_per_image`)."
+    print(f"CPU, {size}² per image (median of {n} photos):")
+    print(format_speed(speed_per_image(inp, cpu_pairs(size, n), threads)))
 
 def throughput_section(inp: Inpainter, device: str, size: int, batches, reps: int):
     "Images per second of the model's forward pass on `device` for each batch size, in fp32 and autocast bf16/fp16."
@@ -56,7 +55,7 @@ def throughput_section(inp: Inpainter, device: str, size: int, batches, reps: in
         with torch.no_grad():
             pre = model.cfg.builder.prefill
             t_pre = median_seconds(lambda: classical_prefill(xb * (1 - mb), mb, pre), reps, sync) if pre != 'none' else 0.0
-            row = [f"  batch {b:3d}: prefill alone (CPU) {b / t_pre:8.1f}" if t_pre else f"  batch {b:3d}:"]
+            row = [f"  batch {b:3d}: prefill alone {b / t_pre:8.1f}" if t_pre else f"  batch {b:3d}:"]
             for dname, dtype in (('fp32', None), ('bf16', torch.bfloat16), ('fp16', torch.float16)):
                 def fwd():
                     with torch.autocast(dev.type, dtype=dtype, enabled=dtype is not None): model(xb, mb)
@@ -70,21 +69,22 @@ def main(argv=None):
     ap.add_argument('--size', type=int, default=512, help='CPU benchmark side (the issue: 512)')
     ap.add_argument('--gpu-size', type=int, default=256, help='GPU throughput side (the issue: 256)')
     ap.add_argument('--batches', default='1,8,32', help='GPU batch sizes')
-    ap.add_argument('--reps', type=int, default=5, help='timed repetitions (after one warm-up)')
+    ap.add_argument('--reps', type=int, default=5, help='timed repetitions of each GPU batch (after one warm-up)')
+    ap.add_argument('--photos', type=int, default=5, help='photos timed on the CPU (median over them)')
     ap.add_argument('--quick', action='store_true', help='smoke test: 128² CPU / 64² GPU, batch 1 and 2, one repetition')
     ap.add_argument('--weights', default=None, help='weights to time (default: the shipped model)')
     ap.add_argument('--cpu-processes', type=int, default=None,
                     help='worker processes for the per-image CPU work (sets INPAINT_NB_CPU_PROCESSES; default: threads)')
     ap.add_argument('--skip-cpu', action='store_true', help='only the GPU throughput table (on a GPU machine, whose CPU is not the target)')
     a = ap.parse_args(argv)
-    if a.quick: a.size, a.gpu_size, a.batches, a.reps = 128, 64, '1,2', 1
+    if a.quick: a.size, a.gpu_size, a.batches, a.reps, a.photos = 128, 64, '1,2', 1, 2
     if a.cpu_processes is not None: os.environ['INPAINT_NB_CPU_PROCESSES'] = str(a.cpu_processes)
     inp = Inpainter(weights=a.weights)
     load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
     print(f"torch {torch.__version__}; model {inp.model.cfg.name} + {inp.model.cfg.builder.prefill} prefill + {inp.model.cfg.analysis!r} analysis "
           f"({sum(p.numel() for p in inp.model.parameters()):,} parameters); {os.cpu_count()} CPUs, load average {load:.1f}; "
           f"per-image CPU work on {cpu_processes() or 'threads'}{' processes' if cpu_processes() else ''}")
-    if not a.skip_cpu: cpu_section(inp, a.size, a.reps)
+    if not a.skip_cpu: cpu_section(inp, a.size, a.photos)
     batches = [int(b) for b in a.batches.split(',')]
     if torch.cuda.is_available(): throughput_section(inp, 'cuda', a.gpu_size, batches, a.reps)
     else:

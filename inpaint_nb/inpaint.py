@@ -8,16 +8,16 @@ import os, sys, tempfile, warnings
 from pathlib import Path
 import numpy as np, cv2
 from PIL import Image
-import json, threading
+import json, threading, time
 import torch
 from .data.preprocessing import as_uint8_rgb, to_mask, validate_pair, load_image, to_tensor, atomic_write, state_dict_mismatch, load_state_dict_checked
 from .utils.visualization import overlay_mask
 from .models.builder import CLASSICAL_FILLS, classical_fill_array
 
 # %% auto #0
-__all__ = ['CLASSICAL_METHODS', 'WEIGHTS_FORMAT', 'IMAGE_EXTS', 'classical_fill', 'demo_mask', 'save_image_atomic', 'read_mask',
-           'default_weights_path', 'load_generator_weights', 'export_generator', 'hole_groups', 'Inpainter',
-           'demo_figure', 'main']
+__all__ = ['CLASSICAL_METHODS', 'WEIGHTS_FORMAT', 'IMAGE_EXTS', 'CLASSICAL_NAMES', 'classical_fill', 'demo_mask',
+           'save_image_atomic', 'read_mask', 'default_weights_path', 'load_generator_weights', 'export_generator',
+           'hole_groups', 'Inpainter', 'demo_figure', 'main', 'speed_per_image', 'format_speed']
 
 # %% ../nbs/17_inpaint.ipynb #312fecd2
 CLASSICAL_METHODS = CLASSICAL_FILLS   # the builder chapter's table: OpenCV's two methods, their smoothed versions, harmonic
@@ -381,3 +381,32 @@ def main(argv=None):
     except (ValueError, FileNotFoundError, TypeError, OSError) as e:
         print(f"inpaint_nb_inpaint: error: {e}", file=sys.stderr)
         return 2
+
+# %% ../nbs/17_inpaint.ipynb #699fd1e7
+def speed_per_image(
+    inp,             # an `Inpainter`; its model is timed on the Inpainter's device
+    pairs,           # (uint8 image, bool mask) pairs, all of one size
+    threads=(1, 2),  # torch thread counts to time the model with
+    baselines=('telea', 'ns', 'harmonic'),  # classical fills timed beside it (once each: they do not use torch threads)
+) -> dict:
+    "Median wall-clock seconds per image: `{'telea': …, 'ns': …, 'harmonic': …, 'model@1': …, 'model@2': …}`."
+    def median_seconds(f):
+        f(*pairs[0])                                          # warm-up, not counted
+        ts = []
+        for im, mk in pairs: t0 = time.perf_counter(); f(im, mk); ts.append(time.perf_counter() - t0)
+        return float(np.median(ts))
+    out = {b: median_seconds(lambda im, mk, b=b: classical_fill(im, mk, b)) for b in baselines}
+    n0 = torch.get_num_threads()
+    try:
+        for t in threads: torch.set_num_threads(t); out[f'model@{t}'] = median_seconds(inp)
+    finally: torch.set_num_threads(n0)
+    return out
+
+CLASSICAL_NAMES = {'telea': 'Telea', 'ns': 'Navier–Stokes', 'harmonic': 'harmonic'}   # for printing
+
+def format_speed(s: dict) -> str:
+    "`speed_per_image`'s result as text: one line per torch thread count, with the model's time as a multiple of Telea's."
+    base = ', '.join(f"{CLASSICAL_NAMES.get(k, k)} {v:.3f} s" for k, v in s.items() if not k.startswith('model@'))
+    return '\n'.join(f"torch threads {k.split('@')[1]}: model {v:.3f} s; {base}" + (f"; model / Telea = {v / s['telea']:.1f}×" if 'telea' in s else '')
+                     for k, v in s.items() if k.startswith('model@'))
+
