@@ -4,7 +4,7 @@
 
 # %% ../../nbs/01_core.ipynb #6e3d30ff
 from __future__ import annotations
-import os, errno, stat, tempfile, warnings
+import os, errno, stat, tempfile, threading, warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -332,28 +332,33 @@ def cpu_processes() -> int:
     return n
 
 _PROCESS_POOL: dict = {}   # {'n': processes, 'pool': ProcessPoolExecutor}, made on first use
+_POOL_LOCK = threading.Lock()   # threads sharing an Inpainter must not start (or stop) two pools at once
 
 def shutdown_cpu_pool():
     "Stop `cpu_map`'s worker processes (a later call starts new ones)."
+    with _POOL_LOCK: _shutdown_pool()
+
+def _shutdown_pool():
     pool = _PROCESS_POOL.pop('pool', None); _PROCESS_POOL.clear()
     if pool is not None: pool.shutdown(wait=True, cancel_futures=True)
 
 def _exit_with_parent(parent: int):
     "Worker initialiser: end this worker when its parent is gone (killed with SIGKILL, it cannot stop its workers itself)."
-    import threading, time
+    import time
     def watch():
         while os.getppid() == parent: time.sleep(0.5)
         os._exit(0)
     threading.Thread(target=watch, daemon=True).start()
 
 def _process_pool(n: int):
-    if _PROCESS_POOL.get('n') != n:
+    with _POOL_LOCK:
+        if _PROCESS_POOL.get('n') == n: return _PROCESS_POOL['pool']
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
-        shutdown_cpu_pool()
+        _shutdown_pool()
         _PROCESS_POOL.update(n=n, pool=ProcessPoolExecutor(n, mp_context=multiprocessing.get_context('spawn'),
                                                            initializer=_exit_with_parent, initargs=(os.getpid(),)))
-    return _PROCESS_POOL['pool']
+        return _PROCESS_POOL['pool']
 
 def cpu_map(
     fn,          # the per-item function; for processes it must be picklable (a module-level function or a `partial` of one)

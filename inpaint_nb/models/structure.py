@@ -300,7 +300,8 @@ def structure_maps(
     m = None if masks is None else (masks.detach().cpu() > 0.5)[:, 0].numpy()
     ims = [x[i, ..., 0] if x.shape[-1] == 1 else x[i] for i in range(B)]
     maps = cpu_map(partial(structure_analysis, cfg=cfg), ims, [None if m is None else m[i] for i in range(B)])   # all CPU cores (chapter 01)
-    edges = np.stack([e for e, _ in maps])[:, None]; lines = np.stack([l for _, l in maps])[:, None]
+    edges = np.stack([e for e, _ in maps] or [np.zeros((H, W), np.float32)])[:B, None]   # (an empty batch gives empty maps)
+    lines = np.stack([l for _, l in maps] or [np.zeros((H, W), np.float32)])[:B, None]
     return torch.from_numpy(edges).to(images.device), torch.from_numpy(lines).to(images.device)
 
 # %% ../../nbs/06_structure.ipynb #8d0462c2
