@@ -326,9 +326,10 @@ def get_dls(
     size: int = 256,         # side of the square training crops
     bs: int = 8,             # batch size
     num_workers: int = 0,    # worker processes per loader
-    seed: int = 0,           # seed of crops, flips, holes, shuffling and the image-folder split
+    seed: int = 0,           # seed of crops, flips, holes and shuffling
     mask_sampler=None,       # mask sampler for both loaders (default `BoxStrokeSampler()`)
     valid_pct: float = 0.1,  # validation share for an image folder
+    split_seed: int = 0,     # seed of the image-folder split alone: every training seed validates on the same photos
     batch_format: str = 'dict',  # 'dict' batches, or 'tuple' = (image, mask, image) for a fastai Learner
     device=None,             # move batches to this device (None: leave on CPU)
     **kwargs,                # more dataset options: crop, scale, flip, annotator (BSDS500), cache (COCO-Stuff)
@@ -350,7 +351,7 @@ def get_dls(
             if not 0 < valid_pct < 1: raise ValueError(f"valid_pct must lie in (0, 1), got {valid_pct}")
             files = ImageFolder(src).files
             if len(files) < 2: raise ValueError(f"{src} has {len(files)} image(s); need at least 2 to split into train and valid")
-            perm = np.random.default_rng(seed).permutation(len(files))
+            perm = np.random.default_rng(split_seed).permutation(len(files))
             n_valid = min(len(files) - 1, max(1, round(valid_pct * len(files))))
             train_ds = ImageFolder(src, files=[files[i] for i in sorted(perm[n_valid:])], **common)
             valid_ds = ImageFolder(src, files=[files[i] for i in sorted(perm[:n_valid])], train=False, **common)
