@@ -96,8 +96,25 @@ def _split_generator(sd: dict) -> dict:
     g = {k[len('generator.'):]: v for k, v in sd.items() if k.startswith('generator.')}
     return g if g else {k: v for k, v in sd.items() if not k.startswith('discriminator.')}
 
+def _load_torch_weights(p: Path) -> tuple[dict, dict]:
+    "Generator tensors and metadata of a `torch.save`d state dict (the spec's `best_model.pth`): plain, or under 'state_dict'/'model'/'generator' beside an optional 'model_config'."
+    try: obj = torch.load(p, map_location='cpu', weights_only=True)   # weights_only: never runs code from the file
+    except Exception as e:
+        raise ValueError(f"{p} is not a readable PyTorch weights file (corrupt, truncated, or not a state dict?): {type(e).__name__}: {e}") from None
+    meta = {}
+    if isinstance(obj, dict) and isinstance(obj.get('model_config'), (dict, str)):
+        mc = obj['model_config']; meta['model_config'] = mc if isinstance(mc, str) else json.dumps(mc)
+    for key in ('generator', 'state_dict', 'model'):
+        if isinstance(obj, dict) and isinstance(obj.get(key), dict): obj = obj[key]; break
+    if not isinstance(obj, dict) or not obj or not all(isinstance(v, torch.Tensor) for v in obj.values()):
+        raise ValueError(f"{p} holds a {type(obj).__name__}, not a state dict of tensors (save one with torch.save(model.state_dict(), path))")
+    g = _split_generator(obj)
+    if not any(k.startswith(('builder.', 'uncertainty.')) for k in g):
+        raise ValueError(f"{p} holds no inpaint_nb generator weights (keys like {sorted(obj)[:3]}): it comes from another model")
+    return g, meta
+
 def load_generator_weights(
-    path: str | Path,  # a `.safetensors` file (exported generator or training checkpoint), a checkpoint `.pt`, or a run folder
+    path: str | Path,  # a `.safetensors` file (exported generator or training checkpoint), a checkpoint `.pt`, a run folder, or a PyTorch state dict (`.pth`/`.pt`)
 ) -> tuple[dict, dict]:
     "Read generator weights and metadata from any file `train.py` or `export_generator` writes, with clear errors."
     from safetensors import safe_open
@@ -108,6 +125,8 @@ def load_generator_weights(
         d = p/'checkpoints' if (p/'checkpoints').is_dir() else p
         b = best_checkpoint(d)
         p = (b if b is not None else resume_path(d)).with_suffix('.safetensors')
+    if p.is_file() and (p.suffix == '.pth' or (p.suffix == '.pt' and not p.with_suffix('.safetensors').is_file())):   # (a .pt beside a .safetensors is a training checkpoint)
+        return _load_torch_weights(p)
     if p.suffix == '.pt' or (p.suffix == '' and p.with_suffix('.safetensors').is_file()): p = p.with_suffix('.safetensors')   # checkpoint name
     if not p.is_file(): raise FileNotFoundError(f"Model weights not found: {p} (train a model with `inpaint_nb_train`, or reinstall inpaint_nb for the default weights)")
     try:
@@ -129,9 +148,13 @@ def _model_for(g: dict, meta: dict, path) -> 'torch.nn.Module':
         return load_state_dict_checked(m, g, f"weights in {path} (for the model configuration stored with them)")
     names = [meta['model']] if meta.get('model') in MODEL_PRESETS else []
     names += [n for n in MODEL_PRESETS if n not in names]
-    for n in names:                          # files written before the configuration was stored: match by preset
+    for n in names:                          # files without a stored configuration: match by preset
         m = InpaintingModel(model_config(n))
-        if not state_dict_mismatch(m, g): m.load_state_dict(g); return m
+        if not state_dict_mismatch(m, g):
+            warnings.warn(f"{path} stores no model configuration: its weights fit the {n!r} preset, which is used as it is; "
+                          "settings that change no parameter shape (builder.prefill, analysis) cannot be recovered from the weights. "
+                          "Save {'state_dict': model.state_dict(), 'model_config': model.cfg.to_dict()} or use export_generator to keep them.")
+            m.load_state_dict(g); return m
     raise ValueError(f"The weights in {path} fit none of the model presets {list(MODEL_PRESETS)}: they come from another architecture or version")
 
 def export_generator(
