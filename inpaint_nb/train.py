@@ -19,6 +19,7 @@ from fastai.optimizer import OptimWrapper
 from .utils.losses import LossConfig, InpaintingLoss, d_hinge_loss, r1_penalty, score_weights
 from .models.discriminator import DiscriminatorConfig, PatchDiscriminator
 from .data.preprocessing import atomic_write, load_state_dict_checked
+from .utils.optimization import checkpoint_modules
 
 # %% auto #0
 __all__ = ['DATASETS', 'CKPT_FORMAT', 'DataConfig', 'OptimConfig', 'ScheduleConfig', 'TrainConfig', 'validate_config',
@@ -75,6 +76,7 @@ class TrainConfig:
     keep_last: int = 3         # keep the newest N epoch checkpoints (plus `best`)
     save_every: int = 1        # write a checkpoint every N epochs
     valid_every: int = 1       # validate every N epochs and the last one (others log nan): tiny epochs (BSDS500 at a large batch) on a GPU
+    grad_checkpoint: list[str] = field(default_factory=list)  # generator submodules recomputed in the backward pass to save memory (chapter 16), e.g. [builder.bottleneck, texture]
     progress: bool = True      # fastprogress bars
     data: DataConfig = field(default_factory=DataConfig)          # data section
     optim: OptimConfig = field(default_factory=OptimConfig)       # optimiser section
@@ -117,7 +119,9 @@ def _type_ok(v, tp) -> bool:
     if tp is int: return isinstance(v, int) and not isinstance(v, bool)
     if tp is float: return isinstance(v, (int, float)) and not isinstance(v, bool)
     if tp is str: return isinstance(v, str)
-    if tp is list or o is list: return isinstance(v, (list, tuple)) and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in v)
+    if tp is list or o is list:   # a bare `list` holds numbers; `list[str]` names
+        item = (typing.get_args(tp) or (float,))[0]
+        return isinstance(v, (list, tuple)) and all(_type_ok(x, item) for x in v)
     return isinstance(v, tp)
 
 def config_from_dict(
@@ -722,6 +726,7 @@ def build_learner(
         discriminator = discriminator if discriminator is not None else d0
     if discriminator is None:
         torch.manual_seed(cfg.seed + 1); discriminator = PatchDiscriminator(cfg.discriminator)
+    if cfg.grad_checkpoint: checkpoint_modules(generator, cfg.grad_checkpoint)   # unknown names fail here, before any data is read
     if dls is None: dls = make_dls(cfg, rank=rank, world_size=world_size)
     dev = dls.device or torch.device('cpu')
     crit = (criterion if criterion is not None else InpaintingLoss(cfg.loss)).to(dev)
