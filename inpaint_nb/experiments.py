@@ -15,7 +15,8 @@ from .eval import EvalProtocol, evaluate
 from .utils.metrics import summarise, paired_test
 
 # %% auto #0
-__all__ = ['hash_split', 'Variant', 'standard_ablations', 'model_fill_fn_from', 'run_study', 'seed_table', 'ablation_tests']
+__all__ = ['COMPONENT_SWITCHES', 'hash_split', 'Variant', 'standard_ablations', 'component_ablations', 'model_fill_fn_from',
+           'run_study', 'seed_table', 'ablation_tests']
 
 # %% ../nbs/15_experiments.ipynb #08cb54ad
 def hash_split(
@@ -49,6 +50,36 @@ def standard_ablations(base: str = 'tiny') -> list[Variant]:
     "The full model and one variant per removed or swapped component."
     return [Variant('full', {}, base), Variant('no_texture', {'use_texture': False}, base),
             Variant('no_attention', {'builder': {'attn_channels': 0}}, base), Variant('ffc', {'builder': {'use_ffc': True}}, base)]
+
+COMPONENT_SWITCHES = {   # variant name → the change from the full model; one per switch the model has
+    'no_texture': {'use_texture': False},                      # the builder's coarse fill is the prediction
+    'no_attention': {'builder': {'attn_channels': 0}},         # attention-augmented → plain gated convolutions
+    'ffc': {'builder': {'use_ffc': True}},                     # dilated gated conv → LaMa's fast Fourier convolution
+    'no_cross_attention': {'texture': {'use_cross_attention': False}},
+    'no_deformable': {'texture': {'use_deformable': False}},
+    'no_adain': {'texture': {'use_adain': False}},
+    'no_modulation': {'texture': {'use_modulation': False}},
+    'distance_only': {'distance_weight': 1e6},                 # easy-first order by distance to the border alone (uncertainty ignored)
+    'no_analysis': {'analysis': 'none'},                       # no edge/line maps of its own
+}
+
+def _merge(a: dict, b: dict) -> dict:
+    "Nested dict update: b's part dicts change only their own fields of a's."
+    out = copy.deepcopy(a)
+    for k, v in b.items(): out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else copy.deepcopy(v)
+    return out
+
+def component_ablations(
+    base: str = 'tiny',  # model preset
+    common: dict | None = None,  # changes every variant shares, e.g. the shipped recipe's {'builder': {'prefill': 'harmonic'}, 'analysis': 'structure'}
+    only: list[str] | None = None,  # a subset of `COMPONENT_SWITCHES` (default: all)
+) -> list[Variant]:
+    "The full model (with `common`) and one variant per component switch in `COMPONENT_SWITCHES`."
+    common = common or {}
+    names = list(COMPONENT_SWITCHES) if only is None else list(only)
+    unknown = [n for n in names if n not in COMPONENT_SWITCHES]
+    if unknown: raise ValueError(f"Unknown ablations {unknown}: use names from {list(COMPONENT_SWITCHES)}")
+    return [Variant('full', copy.deepcopy(common), base)] + [Variant(n, _merge(common, COMPONENT_SWITCHES[n]), base) for n in names]
 
 # %% ../nbs/15_experiments.ipynb #9a49d5c3
 def model_fill_fn_from(model: torch.nn.Module, steps: int = 1):
