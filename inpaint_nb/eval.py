@@ -12,30 +12,37 @@ import numpy as np, cv2, torch
 from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import progress_bar
 from .data.preprocessing import load_image, to_tensor, bsds500_paths, data_root, validate_pair, atomic_write
-from .data.mask_generator import eval_mask_sampler
+from .data.mask_generator import eval_mask_sampler, scratch_mask, water_damage_mask, object_aware_mask, boundary_crossing_mask
+from .data.dataset import _bsds_segmentations
 from .utils.metrics import inpainting_metrics, summarise, paired_test, format_summary, LPIPSMetric
 from .inpaint import classical_fill, CLASSICAL_METHODS
 
 # %% auto #0
-__all__ = ['EVAL_KINDS', 'FillFn', 'EvalProtocol', 'center_crop_resize', 'protocol_items', 'classical_fill_fn', 'model_fill_fn',
-           'evaluate', 'results_table', 'compare', 'write_records', 'hole_edge_density', 'main']
+__all__ = ['EVAL_KINDS', 'DAMAGE_KINDS', 'SEGMENTATION_KINDS', 'ALL_EVAL_KINDS', 'FillFn', 'EvalProtocol', 'center_crop_resize',
+           'protocol_items', 'classical_fill_fn', 'model_fill_fn', 'evaluate', 'results_table', 'compare',
+           'write_records', 'hole_edge_density', 'main']
 
 # %% ../nbs/14b_eval.ipynb #058f9bd4
-EVAL_KINDS = ('thin', 'medium', 'thick', 'box')
+EVAL_KINDS = ('thin', 'medium', 'thick', 'box')   # the benchmark's LaMa presets (the default)
+DAMAGE_KINDS = ('scratch', 'water_damage', 'object_aware', 'boundary_crossing')   # the project's own mask families (chapter 03)
+SEGMENTATION_KINDS = ('object_aware', 'boundary_crossing')   # these need a segmentation: BSDS500's first annotator
+ALL_EVAL_KINDS = EVAL_KINDS + DAMAGE_KINDS
 
 @dataclass
 class EvalProtocol:
     "Everything that must be fixed for results to be comparable."
     split: str = 'val'  # BSDS500 split ('train'/'val'), ignored when `data_path` is a folder of images
     size: int = 256  # images are resized (short side) and centre-cropped to size×size
-    kinds: tuple = EVAL_KINDS  # mask presets to evaluate
+    kinds: tuple = EVAL_KINDS  # mask kinds to evaluate: LaMa presets (`EVAL_KINDS`) and/or the damage families (`DAMAGE_KINDS`)
     n_images: int | None = None  # first N images (sorted by name); None = all
     seed: int = 0  # mask seed
     data_path: str | None = None  # a folder of images instead of BSDS500
 
     def __post_init__(self):
-        unknown = [k for k in self.kinds if k not in EVAL_KINDS]
-        if unknown: raise ValueError(f"Unknown mask kinds {unknown}: use some of {EVAL_KINDS}")
+        unknown = [k for k in self.kinds if k not in ALL_EVAL_KINDS]
+        if unknown: raise ValueError(f"Unknown mask kinds {unknown}: use some of {ALL_EVAL_KINDS}")
+        if self.data_path is not None and any(k in SEGMENTATION_KINDS for k in self.kinds):
+            raise ValueError(f"mask kinds {[k for k in self.kinds if k in SEGMENTATION_KINDS]} need segmentations; a folder of images (data_path) has none — use BSDS500")
         if self.size < 32: raise ValueError(f"size must be ≥ 32 px, got {self.size}")
         if self.n_images is not None and self.n_images < 1: raise ValueError(f"n_images must be ≥ 1, got {self.n_images}")
         self.kinds = tuple(self.kinds)
@@ -51,13 +58,14 @@ class EvalProtocol:
         return paths[:self.n_images] if self.n_images else paths
 
 def center_crop_resize(
-    img: np.ndarray,  # `uint8` `H×W×3`
+    img: np.ndarray,  # `uint8` `H×W×3` (or a label map `H×W` with `interpolation=cv2.INTER_NEAREST`)
     size: int,  # output side
+    interpolation: int | None = None,  # an OpenCV flag; None = area filter when shrinking, bicubic when enlarging
 ) -> np.ndarray:
     "Resize so the short side is `size` (area filter when shrinking), then centre-crop to `size×size`."
     h, w = img.shape[:2]; s = size / min(h, w)
     nh, nw = max(size, round(h * s)), max(size, round(w * s))
-    r = cv2.resize(img, (nw, nh), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
+    r = cv2.resize(img, (nw, nh), interpolation=interpolation if interpolation is not None else cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
     y, x = (nh - size) // 2, (nw - size) // 2
     return np.ascontiguousarray(r[y:y + size, x:x + size])
 
@@ -65,12 +73,21 @@ def protocol_items(
     proto: EvalProtocol,  # what to evaluate on
 ) -> Iterator[dict]:
     "Yield dicts `id`, `kind`, `image` (`uint8` size×size×3), `mask` (`bool` size×size) in a fixed order."
+    S = proto.size
     for i, p in enumerate(proto.image_paths()):
-        img = center_crop_resize(load_image(p), proto.size)
-        for k, kind in enumerate(proto.kinds):
-            kidx = EVAL_KINDS.index(kind)
-            mask, _ = eval_mask_sampler(kind, 512 if proto.size >= 512 else 256)(np.random.default_rng([proto.seed, i, kidx]), proto.size, proto.size)
-            yield dict(id=p.stem, kind=kind, image=img, mask=mask)
+        img = center_crop_resize(load_image(p), S)
+        seg = None
+        if any(k in SEGMENTATION_KINDS for k in proto.kinds):   # the photo's first BSDS500 segmentation, cropped like the photo
+            seg = _bsds_segmentations(p.parent.parent.parent/'groundTruth'/p.parent.name/f'{p.stem}.mat')[0]
+            seg = center_crop_resize(seg.astype(np.uint16), S, cv2.INTER_NEAREST).astype(np.int64)
+        for kind in proto.kinds:
+            rng = np.random.default_rng([proto.seed, i, ALL_EVAL_KINDS.index(kind)])   # LaMa kinds keep their earlier seeds
+            if kind in EVAL_KINDS: mask, _ = eval_mask_sampler(kind, 512 if S >= 512 else 256)(rng, S, S)
+            elif kind == 'scratch': mask = scratch_mask(rng, S, S)
+            elif kind == 'water_damage': mask = water_damage_mask(rng, S, S)
+            elif kind == 'object_aware': mask = object_aware_mask(rng, seg)
+            else: mask = boundary_crossing_mask(rng, seg)
+            yield dict(id=p.stem, kind=kind, image=img, mask=np.asarray(mask, bool))
 
 # %% ../nbs/14b_eval.ipynb #3f9b3ad6
 FillFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -178,7 +195,7 @@ def main(
     split: str = 'val',      # BSDS500 split when no data_path is given
     methods: str = 'telea ns',  # space-separated classical baselines to run beside the model, from: telea ns telea_smooth ns_smooth harmonic ('' for none)
     size: int = 256,         # evaluation resolution (square)
-    kinds: str = 'thin medium thick box',  # mask presets
+    kinds: str = 'thin medium thick box',  # mask kinds: thin medium thick box (LaMa), scratch water_damage object_aware boundary_crossing
     n_images: int = None,    # evaluate the first N images only
     seed: int = 0,           # mask seed
     out: str = 'eval_results.csv',  # per-image records (CSV)
