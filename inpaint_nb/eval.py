@@ -20,7 +20,7 @@ from .inpaint import classical_fill, CLASSICAL_METHODS
 # %% auto #0
 __all__ = ['EVAL_KINDS', 'DAMAGE_KINDS', 'SEGMENTATION_KINDS', 'ALL_EVAL_KINDS', 'FillFn', 'EvalProtocol', 'center_crop_resize',
            'protocol_items', 'classical_fill_fn', 'model_fill_fn', 'evaluate', 'results_table', 'compare',
-           'write_records', 'hole_edge_density', 'main']
+           'write_records', 'hole_edge_density', 'error_analysis', 'worst_cases', 'main']
 
 # %% ../nbs/14b_eval.ipynb #058f9bd4
 EVAL_KINDS = ('thin', 'medium', 'thick', 'box')   # the benchmark's LaMa presets (the default)
@@ -186,6 +186,46 @@ def hole_edge_density(
     "Fraction of hole pixels on a Canny edge of the true image — how much structure the hole hides."
     edges = cv2.Canny(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), 100, 200) > 0
     return float(edges[mask].mean()) if mask.any() else 0.0
+
+# %% ../nbs/14b_eval.ipynb #91a82599
+def error_analysis(
+    records: list[dict],  # output of `evaluate`
+    proto: EvalProtocol,  # the protocol the records come from (to measure each hole's edge density)
+    by: str = 'edge_density',  # 'edge_density' (`hole_edge_density`) or 'hole_ratio'
+    metric: str = 'psnr_hole',  # which metric column
+    n_bins: int = 3,  # quantile bins (3 = terciles)
+    digits: int = 2,  # decimals
+) -> str:
+    "A markdown table: rows = methods, columns = quantile bins of `by` (same holes in every row), cells = mean ± std of `metric`."
+    if not records: raise ValueError("no records")
+    if metric not in records[0]: raise ValueError(f"Unknown metric {metric!r}")
+    if by not in ('edge_density', 'hole_ratio'): raise ValueError(f"by must be 'edge_density' or 'hole_ratio', got {by!r}")
+    if by == 'edge_density': prop = {(it['id'], it['kind']): hole_edge_density(it['image'], it['mask']) for it in protocol_items(proto)}
+    else: prop = {(r['id'], r['kind']): r['hole_ratio'] for r in records}
+    missing = {(r['id'], r['kind']) for r in records} - set(prop)
+    if missing: raise ValueError(f"{len(missing)} records are not in this protocol, e.g. {sorted(missing)[0]}: pass the protocol they come from")
+    holes = sorted(set(prop) & {(r['id'], r['kind']) for r in records})
+    edges = np.quantile([prop[h] for h in holes], np.linspace(0, 1, n_bins + 1))
+    bin_of = {h: min(int(np.searchsorted(edges, prop[h], side='right')) - 1, n_bins - 1) for h in holes}
+    head = [f"{by} {edges[b]:.3g}–{edges[b + 1]:.3g} (n={sum(v == b for v in bin_of.values())})" for b in range(n_bins)]
+    lines = [f"| {metric} | " + ' | '.join(head) + ' |', '|---' * (n_bins + 1) + '|']
+    for meth in dict.fromkeys(r['method'] for r in records):
+        cells = [format_summary(summarise([r[metric] for r in records if r['method'] == meth and bin_of[(r['id'], r['kind'])] == b]), digits)
+                 for b in range(n_bins)]
+        lines.append(f"| {meth} | " + ' | '.join(cells) + ' |')
+    return '\n'.join(lines)
+
+def worst_cases(
+    records: list[dict],  # output of `evaluate`
+    method: str,  # which method
+    metric: str = 'psnr_hole',  # which metric (lower is worse, except LPIPS where higher is worse)
+    n: int = 5,  # how many
+) -> list[tuple[str, str, float]]:
+    "The `n` holes (image id, mask kind, value) where `method` scores worst."
+    rs = [r for r in records if r['method'] == method]
+    if not rs: raise ValueError(f"no records for method {method!r}; have {sorted({r['method'] for r in records})}")
+    rs = sorted(rs, key=lambda r: r[metric], reverse=metric.startswith('lpips'))
+    return [(r['id'], r['kind'], round(float(r[metric]), 4)) for r in rs[:n]]
 
 # %% ../nbs/14b_eval.ipynb #b3ee0978
 @call_parse
