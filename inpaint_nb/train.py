@@ -377,6 +377,10 @@ class GANTrainer(Callback):
         return f(self.cfg.optim.g_lr), f(self.cfg.optim.d_lr)
 
     def before_batch(self):
+        # max_iters reached: end this epoch's training before its next batch (the Recorder has counted the last one's
+        # loss by then), but let its validation, logs and checkpoint run, so the last steps are saved; the next epoch
+        # then does not start
+        if self.stop_requested and self.training: raise CancelTrainException()
         if self.training:
             g_lr, d_lr = self._lrs()
             self.opt.set_hyper('lr', g_lr)
@@ -445,11 +449,6 @@ class GANTrainer(Callback):
         self.history.append(dict(iter=self.it, epoch=self.epoch, g_lr=g_lr, d_lr=d_lr, g_grad_norm=self.g_gn, d_grad_norm=self.d_gn, **row))
         self.it += 1
         if self.stop_at is not None and self.it >= self.stop_at: self.stop_requested = True
-
-    def after_batch(self):
-        # max_iters reached: end this epoch's training here, but let its validation, logs and checkpoint run,
-        # so that the last steps are saved; the next epoch then does not start
-        if self.stop_requested and self.training: raise CancelTrainException()
 
     def after_train(self):
         # fastai's Recorder treats a cancelled training phase as failed and drops its loss from the epoch's log row,
