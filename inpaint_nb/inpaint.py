@@ -107,7 +107,11 @@ def _load_torch_weights(p: Path) -> tuple[dict, dict]:
     for key in ('generator', 'state_dict', 'model'):
         if isinstance(obj, dict) and isinstance(obj.get(key), dict): obj = obj[key]; break
     if not isinstance(obj, dict) or not obj or not all(isinstance(v, torch.Tensor) for v in obj.values()):
-        raise ValueError(f"{p} holds a {type(obj).__name__}, not a state dict of tensors (save one with torch.save(model.state_dict(), path))")
+        hint = (f"; a training checkpoint's .pt needs its {p.with_suffix('.safetensors').name} beside it" if p.suffix == '.pt'
+                else " (save one with torch.save(model.state_dict(), path))")
+        raise ValueError(f"{p} holds a {type(obj).__name__}, not a state dict of tensors{hint}")
+    for prefix in ('_orig_mod.', 'module.'):   # saved from a torch.compile'd or DistributedDataParallel model
+        if all(k.startswith(prefix) for k in obj): obj = {k[len(prefix):]: v for k, v in obj.items()}
     g = _split_generator(obj)
     if not any(k.startswith(('builder.', 'uncertainty.')) for k in g):
         raise ValueError(f"{p} holds no inpaint_nb generator weights (keys like {sorted(obj)[:3]}): it comes from another model")

@@ -98,6 +98,9 @@ def validate_config(cfg: TrainConfig):
               ('schedule.t_mult', cfg.schedule.t_mult >= 1, '≥ 1'), ('schedule.min_lr_ratio', 0 <= cfg.schedule.min_lr_ratio <= 1, 'in [0, 1]'),
               ('epochs', cfg.epochs >= 1, '≥ 1'), ('keep_last', cfg.keep_last >= 1, '≥ 1'), ('save_every', cfg.save_every >= 1, '≥ 1'), ('valid_every', cfg.valid_every >= 1, '≥ 1'),
               ('steps', cfg.steps >= 1, '≥ 1')]
+    if cfg.valid_every > 1 and cfg.save_every % cfg.valid_every and cfg.valid_every % cfg.save_every:
+        warnings.warn(f"valid_every={cfg.valid_every} and save_every={cfg.save_every}: only epochs that are both validated and saved "
+                      "(and the last) can become the best checkpoint; make one a multiple of the other")
     for key, ok, want in checks:
         if not ok:
             v = cfg

@@ -331,7 +331,7 @@ def cpu_processes() -> int:
     if n < 0: raise ValueError(f"INPAINT_NB_CPU_PROCESSES must be a whole number of processes (0 = threads), got {v!r}")
     return n
 
-_PROCESS_POOL: dict = {}   # {'n': processes, 'pool': ProcessPoolExecutor}, made on first use
+_PROCESS_POOL: dict = {}   # {'n': processes, 'pid': the process that made it, 'pool': ProcessPoolExecutor}, made on first use
 _POOL_LOCK = threading.Lock()   # threads sharing an Inpainter must not start (or stop) two pools at once
 
 def shutdown_cpu_pool():
@@ -350,14 +350,15 @@ def _exit_with_parent(parent: int):
         os._exit(0)
     threading.Thread(target=watch, daemon=True).start()
 
-def _process_pool(n: int):
+def _process_pool(n: int, renew: bool = False):
     with _POOL_LOCK:
-        if _PROCESS_POOL.get('n') == n: return _PROCESS_POOL['pool']
+        if _PROCESS_POOL.get('pid') != os.getpid(): _PROCESS_POOL.clear()   # a forked child: the parent's pool is not ours to use
+        if _PROCESS_POOL.get('n') == n and not renew: return _PROCESS_POOL['pool']
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         _shutdown_pool()
-        _PROCESS_POOL.update(n=n, pool=ProcessPoolExecutor(n, mp_context=multiprocessing.get_context('spawn'),
-                                                           initializer=_exit_with_parent, initargs=(os.getpid(),)))
+        _PROCESS_POOL.update(n=n, pid=os.getpid(), pool=ProcessPoolExecutor(n, mp_context=multiprocessing.get_context('spawn'),
+                                                                            initializer=_exit_with_parent, initargs=(os.getpid(),)))
         return _PROCESS_POOL['pool']
 
 def cpu_map(
@@ -368,6 +369,10 @@ def cpu_map(
     args = list(zip(*iterables))
     if len(args) < 2: return [fn(*a) for a in args]
     n = cpu_processes()
-    if n > 0: return list(_process_pool(n).map(fn, *zip(*args)))
+    if n > 0:
+        from concurrent.futures.process import BrokenProcessPool
+        try: return list(_process_pool(n).map(fn, *zip(*args)))
+        except BrokenProcessPool:   # a worker died (e.g. killed for memory): start a new pool and try once more
+            return list(_process_pool(n, renew=True).map(fn, *zip(*args)))
     with ThreadPoolExecutor(min(len(args), os.cpu_count() or 1)) as pool: return list(pool.map(fn, *zip(*args)))
 

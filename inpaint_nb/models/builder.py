@@ -332,49 +332,59 @@ def harmonic_fill(
 # %% ../../nbs/08_builder.ipynb #44b3baa0
 _CROSS = torch.tensor([[0., 1., 0.], [1., 0., 1.], [0., 1., 0.]])
 
-def _neighbour_sum(x: torch.Tensor) -> torch.Tensor:
+def _neighbour_sum(x: torch.Tensor, cross: torch.Tensor | None = None) -> torch.Tensor:
     "Sum of each pixel's 4 neighbours inside the image (zero padding: no neighbour across the border, ∂u/∂n = 0)."
-    return F.conv2d(F.pad(x, (1, 1, 1, 1)), _CROSS.to(x).expand(x.shape[1], 1, 3, 3), groups=x.shape[1])
+    k = (cross if cross is not None else _CROSS.to(x))[None, None].expand(x.shape[1], 1, 3, 3)   # pass `cross` on the device: no copy per call
+    return F.conv2d(F.pad(x, (1, 1, 1, 1)), k, groups=x.shape[1])
 
 def harmonic_fill_cg(
     image: torch.Tensor,  # `B×C×H×W` float, any scale; only the known pixels are read
     hole: torch.Tensor,   # `B×1×H×W`, 1 = hole
-    tol: float = 1e-5,    # stop when ‖r‖ ≤ tol·‖b‖ for every image and channel
+    tol: float = 1e-5,    # stop when ‖r‖ ≤ tol·max(‖b‖, ‖r₀‖) for every image and channel
     max_iter: int = 5000, # at most this many CG steps per resolution level
     min_side: int = 16,   # coarse-to-fine start: levels down to this side
+    stats: list | None = None,  # if a list, (H, W, CG steps) of each level is appended, coarsest first
 ) -> torch.Tensor:
     "`harmonic_fill` for a batch of tensors on any device: Jacobi-preconditioned conjugate gradients, started from half resolution."
     if image.ndim != 4 or hole.shape != (image.shape[0], 1, *image.shape[2:]):
         raise ValueError(f"harmonic_fill_cg: need image B×C×H×W and hole B×1×H×W, got {tuple(image.shape)} and {tuple(hole.shape)}")
     with torch.autocast(image.device.type, enabled=False):   # under mixed precision (training), bf16 sums would stall CG
-        return _harmonic_cg(image.float() if image.dtype in (torch.float16, torch.bfloat16) else image, hole, tol, max_iter, min_side).to(image.dtype)
+        return _harmonic_cg(image.float() if image.dtype in (torch.float16, torch.bfloat16) else image, hole, tol, max_iter, min_side, stats).to(image.dtype)
 
-def _harmonic_cg(image, hole, tol, max_iter, min_side):
+def _harmonic_cg(image, hole, tol, max_iter, min_side, stats=None):
     B, C, H, W = image.shape
     m = (hole > 0.5).to(image.dtype)
     known = image * (1 - m)
+    cross = _CROSS.to(image)
+    nsum = lambda x: _neighbour_sum(x, cross)
     if min(H, W) >= 2 * min_side:   # warm start: the same problem at half resolution; a 2×2 block is known if ≥ half its pixels are
         share = F.avg_pool2d(1 - m, 2, ceil_mode=True)
         coarse = F.avg_pool2d(known, 2, ceil_mode=True) / share.clamp_min(1e-6)       # mean of each block's known pixels
         has_half = (share >= 0.5).flatten(1).any(1).view(B, 1, 1, 1)                 # sparse known pixels: any known one counts
         coarse_hole = torch.where(has_half, share < 0.5, share <= 0).to(image.dtype)
-        start = _harmonic_cg(coarse, coarse_hole, tol, max_iter, min_side)
+        start = _harmonic_cg(coarse, coarse_hole, tol, max_iter, min_side, stats)
         v = F.interpolate(start, size=(H, W), mode='bilinear', align_corners=False) * m
-    else:                            # smallest level: start from the mean known colour
-        v = known.sum((2, 3), keepdim=True) / (1 - m).sum((2, 3), keepdim=True).clamp_min(1) * m
-    deg = _neighbour_sum(torch.ones(1, 1, H, W, dtype=image.dtype, device=image.device))   # |N(p)|: 2, 3 or 4
-    A = lambda x: m * (deg * x - _neighbour_sum(x))                                       # (Av)_p, hole pixels only
-    dot = lambda a, b: (a * b).sum((2, 3), keepdim=True)                                  # one scalar per image and channel
-    b = m * _neighbour_sum(known)
+    else: v = None
+    deg = nsum(torch.ones(1, 1, H, W, dtype=image.dtype, device=image.device))   # |N(p)|: 2, 3 or 4
+    A = lambda x: m * (deg * x - nsum(x))                                         # (Av)_p, hole pixels only
+    dot = lambda a, b: (a * b).sum((2, 3), keepdim=True)                          # one scalar per image and channel
+    b = m * nsum(known)
+    if v is None:                    # smallest level: start from the mean colour of the hole's known neighbours
+        n_known = m * nsum(1 - m)
+        v = b.sum((2, 3), keepdim=True) / n_known.sum((2, 3), keepdim=True).clamp_min(1) * m
     r = b - A(v); z = r / deg; p = z; rz = dot(r, z)
-    b_norm = dot(b, b).sqrt().clamp_min(1e-12)
+    # relative to the larger of ‖b‖ and ‖r₀‖: where the border is 0 in a channel (black, saturated), ‖b‖ = 0 but the start
+    # may still be off; a threshold of tol·‖b‖ alone would then never be met
+    thresh = tol * torch.maximum(dot(b, b).sqrt(), dot(r, r).sqrt())
+    k = 0
     for k in range(1, max_iter + 1):
         Ap = A(p); pAp = dot(p, Ap)
         alpha = torch.where(pAp > 0, rz / pAp.clamp_min(1e-30), torch.zeros_like(pAp))   # 0 where solved (or nothing to solve)
         v = v + alpha * p; r = r - alpha * Ap
-        if k % 8 == 0 and bool((dot(r, r).sqrt() <= tol * b_norm).all()): break         # look every 8 steps: fewer GPU syncs
+        if k % 8 == 0 and bool((dot(r, r).sqrt() <= thresh).all()): break             # look every 8 steps: fewer GPU syncs
         z = r / deg; rz_new = dot(r, z)
         p = z + torch.where(rz > 0, rz_new / rz.clamp_min(1e-30), torch.zeros_like(rz)) * p; rz = rz_new
+    if stats is not None: stats.append((H, W, k))
     return known + m * v
 
 
