@@ -10,7 +10,9 @@ import numpy as np, cv2, torch, torch.nn as nn, torch.nn.functional as F
 from ..data.preprocessing import pad_to_multiple, crop_to, composite, dataclass_from_dict
 from .uncertainty import UncertaintyConfig, UncertaintyNet, ANALYSIS_CHANNELS
 from .builder import BuilderConfig, StructureBuilder, builder_config
-from .structure import structure_maps, MIN_SIDE
+from .structure import structure_maps, MIN_SIDE, OBJECT_GROUPS
+from .detection import MIN_DETECTION_SIDE
+from pathlib import Path
 from .texture import TextureConfig, TextureArtist, texture_config
 
 # %% auto #0
@@ -104,21 +106,29 @@ def progressive_fill(
     return dict(prediction=pred, coarse=coarse, uncertainty=u_acc, steps=log)
 
 # %% ../../nbs/11_full_model.ipynb #7813f715
-ANALYSIS_SOURCES = ('none', 'structure')   # what `ModelConfig.analysis` accepts
+ANALYSIS_SOURCES = ('none', 'structure', 'objects')   # what `ModelConfig.analysis` accepts
 
 def own_analysis(
     image: torch.Tensor,  # `B×3×H×W` in [0,1]; only the known pixels are read
     hole: torch.Tensor,   # `B×1×H×W`, 1 = hole
-    source: str = 'structure',  # 'none' (zeros) or 'structure' (edges and lines of the known region; object channels zero)
+    source: str = 'structure',  # 'none' (zeros), 'structure' (edges and lines of the known region; object channels zero) or 'objects' (structure + YOLO object heatmaps)
     channels: int = ANALYSIS_CHANNELS,  # analysis channels the networks read (edges, lines, then objects)
+    detector=None,  # for 'objects': YOLO weights (path or name, chapter 04) or an object with `object_maps(images, holes) -> B×9×H×W`
 ) -> torch.Tensor:
     "The `B×channels×H×W` analysis maps a model computes for itself (no gradient)."
     if source not in ANALYSIS_SOURCES: raise ValueError(f"analysis source must be one of {ANALYSIS_SOURCES}, got {source!r}")
+    if source == 'objects' and not detector:
+        raise ValueError("analysis='objects' needs a detector: YOLO weights (ModelConfig.detector, chapter 04), e.g. 'yolov5s.pt'")
     B, _, H, W = image.shape
     out = image.new_zeros(B, channels, H, W)
-    if source == 'structure' and min(H, W) >= MIN_SIDE and channels >= 2:   # smaller images: too small for Canny/Hough, zeros
+    if source in ('structure', 'objects') and min(H, W) >= MIN_SIDE and channels >= 2:   # smaller images: too small for Canny/Hough, zeros
         edges, lines = structure_maps(image.detach() * (1 - hole), hole)
         out[:, :1], out[:, 1:2] = edges.to(out), lines.to(out)
+    if source == 'objects' and min(H, W) >= MIN_DETECTION_SIDE and channels >= 2 + len(OBJECT_GROUPS):
+        if isinstance(detector, (str, Path)):
+            from inpaint_nb.models.detection import _cached_detector   # built once per weights file (ultralytics loads lazily)
+            detector = _cached_detector(str(detector), None)
+        with torch.no_grad(): out[:, 2:2 + len(OBJECT_GROUPS)] = detector.object_maps(image.detach(), hole).to(out)   # holes greyed out
     return out
 
 
@@ -133,7 +143,8 @@ class ModelConfig:
     use_texture: bool = True       # False: the prediction is the builder's coarse fill (ablation)
     distance_weight: float = 1.0   # λ in the easy-first priority z(log b) + λ z(distance to the known region)
     refine_fraction: float = 0.25  # with steps > 1: share of the hole re-predicted in one extra pass, least confident first
-    analysis: str = 'none'         # maps the model computes itself when `forward` gets none: 'none' (zeros) or 'structure' (edges and lines of the known region)
+    analysis: str = 'none'         # maps the model computes itself when `forward` gets none: 'none' (zeros), 'structure' (edges and lines of the known region) or 'objects' (+ YOLO object heatmaps)
+    detector: str = ''             # YOLO weights for analysis='objects' (a path, or a name chapter 04's find_weights knows; 'yolov5nu.yaml' = random init)
 
     def __post_init__(self):
         for k, cls in (('uncertainty', UncertaintyConfig), ('builder', BuilderConfig), ('texture', TextureConfig)):
@@ -145,6 +156,8 @@ class ModelConfig:
         if self.distance_weight < 0: raise ValueError(f"ModelConfig.distance_weight must be ≥ 0, got {self.distance_weight}")
         if not 0 <= self.refine_fraction < 1: raise ValueError(f"ModelConfig.refine_fraction must lie in [0, 1), got {self.refine_fraction}")
         if self.analysis not in ANALYSIS_SOURCES: raise ValueError(f"ModelConfig.analysis must be one of {ANALYSIS_SOURCES}, got {self.analysis!r}")
+        if self.analysis == 'objects' and not self.detector:
+            raise ValueError("ModelConfig.analysis='objects' needs ModelConfig.detector: YOLO weights (chapter 04), e.g. detector='yolov5s.pt'")
 
     @classmethod
     def from_dict(cls, d: dict) -> 'ModelConfig':
@@ -235,7 +248,7 @@ class InpaintingModel(nn.Module):
         self._check(image, mask, analysis, exemplar)
         B, _, H, W = image.shape
         m = (mask > 0.5).to(image.dtype)
-        if analysis is None: analysis = own_analysis(image, m, self.cfg.analysis, self.cfg.uncertainty.analysis_channels)
+        if analysis is None: analysis = own_analysis(image, m, self.cfg.analysis, self.cfg.uncertainty.analysis_channels, self.cfg.detector)
         xp, hw = pad_to_multiple(image, self.multiple)
         mp, _ = pad_to_multiple(m, self.multiple)
         ap, _ = pad_to_multiple(analysis.to(image.dtype), self.multiple)
