@@ -110,8 +110,11 @@ def _load_torch_weights(p: Path) -> tuple[dict, dict]:
         hint = (f"; a training checkpoint's .pt needs its {p.with_suffix('.safetensors').name} beside it" if p.suffix == '.pt'
                 else " (save one with torch.save(model.state_dict(), path))")
         raise ValueError(f"{p} holds a {type(obj).__name__}, not a state dict of tensors{hint}")
-    for prefix in ('_orig_mod.', 'module.'):   # saved from a torch.compile'd or DistributedDataParallel model
-        if all(k.startswith(prefix) for k in obj): obj = {k[len(prefix):]: v for k, v in obj.items()}
+    stripped = True
+    while stripped:   # saved from a torch.compile'd and/or DistributedDataParallel model, wrapped in either order
+        stripped = False
+        for prefix in ('_orig_mod.', 'module.'):
+            if all(k.startswith(prefix) for k in obj): obj = {k[len(prefix):]: v for k, v in obj.items()}; stripped = True
     g = _split_generator(obj)
     if not any(k.startswith(('builder.', 'uncertainty.')) for k in g):
         raise ValueError(f"{p} holds no inpaint_nb generator weights (keys like {sorted(obj)[:3]}): it comes from another model")

@@ -350,10 +350,11 @@ def _exit_with_parent(parent: int):
         os._exit(0)
     threading.Thread(target=watch, daemon=True).start()
 
-def _process_pool(n: int, renew: bool = False):
+def _process_pool(n: int, broken=None):
+    "The pool of `n` workers (made if needed); `broken`: a pool that failed, replaced unless another thread already did."
     with _POOL_LOCK:
         if _PROCESS_POOL.get('pid') != os.getpid(): _PROCESS_POOL.clear()   # a forked child: the parent's pool is not ours to use
-        if _PROCESS_POOL.get('n') == n and not renew: return _PROCESS_POOL['pool']
+        if _PROCESS_POOL.get('n') == n and (broken is None or _PROCESS_POOL['pool'] is not broken): return _PROCESS_POOL['pool']
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         _shutdown_pool()
@@ -371,8 +372,9 @@ def cpu_map(
     n = cpu_processes()
     if n > 0:
         from concurrent.futures.process import BrokenProcessPool
-        try: return list(_process_pool(n).map(fn, *zip(*args)))
-        except BrokenProcessPool:   # a worker died (e.g. killed for memory): start a new pool and try once more
-            return list(_process_pool(n, renew=True).map(fn, *zip(*args)))
+        pool = _process_pool(n)
+        try: return list(pool.map(fn, *zip(*args)))
+        except BrokenProcessPool:   # a worker died (e.g. killed for memory): start a new pool (once for all threads) and try again
+            return list(_process_pool(n, broken=pool).map(fn, *zip(*args)))
     with ThreadPoolExecutor(min(len(args), os.cpu_count() or 1)) as pool: return list(pool.map(fn, *zip(*args)))
 

@@ -201,7 +201,11 @@ class Detector:
 
 # %% ../../nbs/04_detection.ipynb #072f7fbe
 @functools.lru_cache(maxsize=4)
-def _cached_detector(weights: str, device: str | None) -> Detector: return Detector(weights, device)
+def _cached_detector(weights: str, device: str | None) -> Detector:
+    if not weights.endswith(('.yaml', '.yml')): return Detector(weights, device)
+    with torch.random.fork_rng(devices=[]):   # a random-init architecture (tests): the same weights in every process,
+        torch.manual_seed(0)                  # and the caller's random stream untouched
+        return Detector(weights, device)
 
 def detect(
     image,  # `uint8` `H×W×3` RGB (anything `as_uint8_rgb` accepts)

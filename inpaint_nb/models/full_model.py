@@ -4,7 +4,7 @@
 
 # %% ../../nbs/11_full_model.ipynb #11c78eeb
 from __future__ import annotations
-import math
+import math, os
 from dataclasses import dataclass, field, fields, asdict
 import numpy as np, cv2, torch, torch.nn as nn, torch.nn.functional as F
 from ..data.preprocessing import pad_to_multiple, crop_to, composite, dataclass_from_dict
@@ -118,7 +118,7 @@ def own_analysis(
     "The `B×channels×H×W` analysis maps a model computes for itself (no gradient)."
     if source not in ANALYSIS_SOURCES: raise ValueError(f"analysis source must be one of {ANALYSIS_SOURCES}, got {source!r}")
     if source == 'objects' and not detector:
-        raise ValueError("analysis='objects' needs a detector: YOLO weights (ModelConfig.detector, chapter 04), e.g. 'yolov5s.pt'")
+        raise ValueError("analysis='objects' needs a detector: YOLO weights (ModelConfig.detector, chapter 04), e.g. 'yolov5su.pt'")
     B, _, H, W = image.shape
     out = image.new_zeros(B, channels, H, W)
     if source in ('structure', 'objects') and min(H, W) >= MIN_SIDE and channels >= 2:   # smaller images: too small for Canny/Hough, zeros
@@ -126,9 +126,10 @@ def own_analysis(
         out[:, :1], out[:, 1:2] = edges.to(out), lines.to(out)
     if source == 'objects' and min(H, W) >= MIN_DETECTION_SIDE and channels >= 2 + len(OBJECT_GROUPS):
         if isinstance(detector, (str, Path)):
-            from inpaint_nb.models.detection import _cached_detector   # built once per weights file (ultralytics loads lazily)
-            detector = _cached_detector(str(detector), None)
-        with torch.no_grad(): out[:, 2:2 + len(OBJECT_GROUPS)] = detector.object_maps(image.detach(), hole).to(out)   # holes greyed out
+            from inpaint_nb.models.detection import _cached_detector   # built once per weights file and device
+            detector = _cached_detector(str(detector), str(image.device))
+        with torch.no_grad(), torch.autocast(image.device.type, enabled=False):   # fp32 in training (autocast) as in use
+            out[:, 2:2 + len(OBJECT_GROUPS)] = detector.object_maps(image.detach().float(), hole.float()).to(out)   # holes greyed out
     return out
 
 
@@ -157,7 +158,10 @@ class ModelConfig:
         if not 0 <= self.refine_fraction < 1: raise ValueError(f"ModelConfig.refine_fraction must lie in [0, 1), got {self.refine_fraction}")
         if self.analysis not in ANALYSIS_SOURCES: raise ValueError(f"ModelConfig.analysis must be one of {ANALYSIS_SOURCES}, got {self.analysis!r}")
         if self.analysis == 'objects' and not self.detector:
-            raise ValueError("ModelConfig.analysis='objects' needs ModelConfig.detector: YOLO weights (chapter 04), e.g. detector='yolov5s.pt'")
+            raise ValueError("ModelConfig.analysis='objects' needs ModelConfig.detector: YOLO weights (chapter 04), e.g. detector='yolov5su.pt'")
+        if self.analysis == 'objects' and self.uncertainty.analysis_channels < 2 + len(OBJECT_GROUPS):
+            raise ValueError(f"ModelConfig.analysis='objects' needs {2 + len(OBJECT_GROUPS)} analysis channels (edges, lines, 9 object groups), "
+                             f"the networks read {self.uncertainty.analysis_channels}")
 
     @classmethod
     def from_dict(cls, d: dict) -> 'ModelConfig':
@@ -206,6 +210,11 @@ class InpaintingModel(nn.Module):
         if isinstance(cfg, str): cfg = model_config(cfg)
         self.cfg = cfg = cfg or ModelConfig()
         if not isinstance(cfg, ModelConfig): raise TypeError(f"cfg must be a ModelConfig or a preset name, got {type(cfg).__name__}")
+        if cfg.analysis == 'objects' and not cfg.detector.endswith(('.yaml', '.yml')):   # fail now, not at the first photo
+            from inpaint_nb.models.detection import find_weights
+            if find_weights(cfg.detector) is None and (os.environ.get('YOLO_OFFLINE') or not cfg.detector.startswith('yolo')):
+                raise FileNotFoundError(f"This model computes object maps with YOLO weights {cfg.detector!r} (ModelConfig.detector), "
+                                        f"which are not here: put the file there or in $INPAINT_NB_WEIGHTS (chapter 04)")
         self.uncertainty = UncertaintyNet(cfg.uncertainty)
         self.builder = StructureBuilder(cfg.builder)
         self.texture = TextureArtist(cfg.texture) if cfg.use_texture else None
