@@ -32,7 +32,7 @@ def photos(size: int, n: int):
 def cpu_pairs(size: int, n: int = 5):
     "The protocol of chapter 17's speed table: the first `n` BSDS500 val photos at size² under seeded demo masks, or the demo photo under `n` masks where the data is not installed."
     try: paths = bsds500_paths('val')[:n]
-    except FileNotFoundError: paths = [_demo_image_path()] * n
+    except FileNotFoundError: return photos(size, n)
     return [(center_crop_resize(load_image(p), size), demo_mask(size, size, seed=k)) for k, p in enumerate(paths)]
 
 def cpu_section(inp: Inpainter, size: int, n: int, threads=(1, 2)):
@@ -81,9 +81,10 @@ def main(argv=None):
     if a.cpu_processes is not None: os.environ['INPAINT_NB_CPU_PROCESSES'] = str(a.cpu_processes)
     inp = Inpainter(weights=a.weights)
     load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
+    n_proc = cpu_processes()
     print(f"torch {torch.__version__}; model {inp.model.cfg.name} + {inp.model.cfg.builder.prefill} prefill + {inp.model.cfg.analysis!r} analysis "
           f"({sum(p.numel() for p in inp.model.parameters()):,} parameters); {os.cpu_count()} CPUs, load average {load:.1f}; "
-          f"per-image CPU work on {cpu_processes() or 'threads'}{' processes' if cpu_processes() else ''}")
+          f"per-image CPU work on {f'{n_proc} processes' if n_proc else 'threads'}")
     if not a.skip_cpu: cpu_section(inp, a.size, a.photos)
     batches = [int(b) for b in a.batches.split(',')]
     if torch.cuda.is_available(): throughput_section(inp, 'cuda', a.gpu_size, batches, a.reps)

@@ -93,11 +93,12 @@ def protocol_items(
             segs = [center_crop_resize(s.astype(np.uint16), S, cv2.INTER_NEAREST).astype(np.int64)
                     for s in _bsds_segmentations(p.parent.parent.parent/'groundTruth'/p.parent.name/f'{p.stem}.mat')]
         for kind in proto.kinds:
-            rng = np.random.default_rng([proto.seed, i, ALL_EVAL_KINDS.index(kind)])   # LaMa kinds keep their earlier seeds
+            seed = [proto.seed, i, ALL_EVAL_KINDS.index(kind)]   # LaMa kinds keep their earlier seeds
+            rng = np.random.default_rng(seed)
             if kind in EVAL_KINDS: mask, _ = eval_mask_sampler(kind, 512 if S >= 512 else 256)(rng, S, S)
             elif kind == 'scratch': mask = scratch_mask(rng, S, S)
             elif kind == 'water_damage': mask = water_damage_mask(rng, S, S)
-            else: mask = _segmentation_mask(kind, segs, [proto.seed, i, ALL_EVAL_KINDS.index(kind)])
+            else: mask = _segmentation_mask(kind, segs, seed)
             yield dict(id=p.stem, kind=kind, image=img, mask=np.asarray(mask, bool))
 
 # %% ../nbs/14b_eval.ipynb #3f9b3ad6

@@ -15,7 +15,7 @@ from .eval import EvalProtocol, evaluate
 from .utils.metrics import summarise, paired_test
 
 # %% auto #0
-__all__ = ['COMPONENT_SWITCHES', 'hash_split', 'Variant', 'standard_ablations', 'component_ablations', 'model_fill_fn_from',
+__all__ = ['COMPONENT_SWITCHES', 'hash_split', 'Variant', 'component_ablations', 'standard_ablations', 'model_fill_fn_from',
            'run_study', 'seed_table', 'ablation_tests']
 
 # %% ../nbs/15_experiments.ipynb #08cb54ad
@@ -46,11 +46,6 @@ class Variant:
         try: return model_config(self.base, **copy.deepcopy(self.model))   # part dicts merge into the preset's part
         except (ValueError, TypeError) as ex: raise type(ex)(f"Variant {self.name!r}: {ex}") from None   # which variant is wrong
 
-def standard_ablations(base: str = 'tiny') -> list[Variant]:
-    "The full model and one variant per removed or swapped component."
-    return [Variant('full', {}, base), Variant('no_texture', {'use_texture': False}, base),
-            Variant('no_attention', {'builder': {'attn_channels': 0}}, base), Variant('ffc', {'builder': {'use_ffc': True}}, base)]
-
 COMPONENT_SWITCHES = {   # variant name → the change from the full model; one per switch the model has
     'no_texture': {'use_texture': False},                      # the builder's coarse fill is the prediction
     'no_attention': {'builder': {'attn_channels': 0}},         # attention-augmented → plain gated convolutions
@@ -80,6 +75,10 @@ def component_ablations(
     unknown = [n for n in names if n not in COMPONENT_SWITCHES]
     if unknown: raise ValueError(f"Unknown ablations {unknown}: use names from {list(COMPONENT_SWITCHES)}")
     return [Variant('full', copy.deepcopy(common), base)] + [Variant(n, _merge(common, COMPONENT_SWITCHES[n]), base) for n in names]
+
+def standard_ablations(base: str = 'tiny') -> list[Variant]:
+    "The full model and the short list the chapter's study runs: no texture artist, no attention, FFC bottleneck."
+    return component_ablations(base, only=['no_texture', 'no_attention', 'ffc'])
 
 # %% ../nbs/15_experiments.ipynb #9a49d5c3
 def model_fill_fn_from(model: torch.nn.Module, steps: int = 1):

@@ -96,6 +96,13 @@ def _split_generator(sd: dict) -> dict:
     g = {k[len('generator.'):]: v for k, v in sd.items() if k.startswith('generator.')}
     return g if g else {k: v for k, v in sd.items() if not k.startswith('discriminator.')}
 
+def _generator_of(sd: dict, p) -> dict:
+    "The generator tensors of state dict `sd` read from file `p`, or a clear error if it holds another model's."
+    g = _split_generator(sd)
+    if not any(k.startswith(('builder.', 'uncertainty.')) for k in g):
+        raise ValueError(f"{p} holds no inpaint_nb generator weights (keys like {sorted(sd)[:3]}): it comes from another model")
+    return g
+
 def _load_torch_weights(p: Path) -> tuple[dict, dict]:
     "Generator tensors and metadata of a `torch.save`d state dict (the spec's `best_model.pth`): plain, or under 'state_dict'/'model'/'generator' beside an optional 'model_config'."
     try: obj = torch.load(p, map_location='cpu', weights_only=True)   # weights_only: never runs code from the file
@@ -115,10 +122,7 @@ def _load_torch_weights(p: Path) -> tuple[dict, dict]:
         stripped = False
         for prefix in ('_orig_mod.', 'module.'):
             if all(k.startswith(prefix) for k in obj): obj = {k[len(prefix):]: v for k, v in obj.items()}; stripped = True
-    g = _split_generator(obj)
-    if not any(k.startswith(('builder.', 'uncertainty.')) for k in g):
-        raise ValueError(f"{p} holds no inpaint_nb generator weights (keys like {sorted(obj)[:3]}): it comes from another model")
-    return g, meta
+    return _generator_of(obj, p), meta
 
 def load_generator_weights(
     path: str | Path,  # a `.safetensors` file (exported generator or training checkpoint), a checkpoint `.pt`, a run folder, or a PyTorch state dict (`.pth`/`.pt`)
@@ -141,10 +145,7 @@ def load_generator_weights(
         sd = load_file(str(p))
     except Exception as e:
         raise ValueError(f"{p} is not a readable safetensors weights file (corrupt or truncated?): {type(e).__name__}: {e}") from None
-    g = _split_generator(sd)
-    if not any(k.startswith(('builder.', 'uncertainty.')) for k in g):
-        raise ValueError(f"{p} holds no inpaint_nb generator weights (keys like {sorted(sd)[:3]}): it comes from another model")
-    return g, meta
+    return _generator_of(sd, p), meta
 
 def _model_for(g: dict, meta: dict, path) -> 'torch.nn.Module':
     "Build the `InpaintingModel` whose parameters fit `g` (the preset named in the metadata first, then the others)."

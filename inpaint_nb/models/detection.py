@@ -75,6 +75,11 @@ def _weights_help(name) -> str:
 YOLO_URL = 'https://github.com/ultralytics/assets/releases/download/v8.3.0/{}'
 "Where ultralytics publishes its weight files."
 
+def _downloadable(w: str, allow_download: bool | None = None) -> bool:
+    "Whether ultralytics may fetch `w` by name: a bare 'yolo…' file name, and downloads allowed (default: unless $YOLO_OFFLINE is set)."
+    if allow_download is None: allow_download = not os.environ.get('YOLO_OFFLINE')
+    return bool(allow_download) and Path(w).name == w and w.startswith('yolo')
+
 def load_yolo(
     weights: str | Path = 'yolov5nu.pt',  # weight file path or name; '*.yaml' builds a randomly initialised model
     allow_download: bool | None = None,   # let ultralytics fetch a missing named file (default: unless $YOLO_OFFLINE is set)
@@ -87,9 +92,8 @@ def load_yolo(
     w = str(weights)
     if w.endswith(('.yaml', '.yml')): return YOLO(w)
     found = find_weights(w)
-    if allow_download is None: allow_download = not os.environ.get('YOLO_OFFLINE')
     if found is None:
-        if allow_download and Path(w).name == w and w.startswith('yolo'): return YOLO(w)   # ultralytics downloads it
+        if _downloadable(w, allow_download): return YOLO(w)   # ultralytics downloads it
         raise FileNotFoundError(
             f"YOLO weights {w!r} not found. Download {YOLO_URL.format(Path(w).name)} and put it at {_weights_help(w)} "
             f"(or pass its path); with network access and $YOLO_OFFLINE unset, ultralytics fetches it by name. "
