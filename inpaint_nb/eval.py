@@ -11,19 +11,18 @@ from typing import Callable, Iterator
 import numpy as np, cv2, torch
 from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import progress_bar
-from .data.preprocessing import load_image, to_tensor, bsds500_paths, data_root, validate_pair, atomic_write
-from .data.mask_generator import eval_mask_sampler, scratch_mask, water_damage_mask, object_aware_mask, boundary_crossing_mask, MaskGenerationError
+from .data.preprocessing import load_image, to_tensor, bsds500_paths, data_root, validate_pair, atomic_write, center_crop_resize
+from .data.mask_generator import EVAL_KINDS, eval_mask_sampler, scratch_mask, water_damage_mask, object_aware_mask, boundary_crossing_mask, MaskGenerationError
 from .data.dataset import _bsds_segmentations
 from .utils.metrics import inpainting_metrics, summarise, paired_test, format_summary, LPIPSMetric
 from .inpaint import classical_fill, CLASSICAL_METHODS
 
 # %% auto #0
-__all__ = ['EVAL_KINDS', 'DAMAGE_KINDS', 'SEGMENTATION_KINDS', 'ALL_EVAL_KINDS', 'FillFn', 'EvalProtocol', 'center_crop_resize',
-           'protocol_items', 'classical_fill_fn', 'model_fill_fn', 'evaluate', 'results_table', 'compare',
-           'write_records', 'hole_edge_density', 'error_analysis', 'worst_cases', 'main']
+__all__ = ['DAMAGE_KINDS', 'SEGMENTATION_KINDS', 'ALL_EVAL_KINDS', 'FillFn', 'EvalProtocol', 'protocol_items',
+           'classical_fill_fn', 'model_fill_fn', 'evaluate', 'results_table', 'compare', 'write_records',
+           'hole_edge_density', 'error_analysis', 'worst_cases', 'main']
 
 # %% ../nbs/14b_eval.ipynb #058f9bd4
-EVAL_KINDS = ('thin', 'medium', 'thick', 'box')   # the benchmark's LaMa presets (the default)
 DAMAGE_KINDS = ('scratch', 'water_damage', 'object_aware', 'boundary_crossing')   # the project's own mask families (chapter 03)
 SEGMENTATION_KINDS = ('object_aware', 'boundary_crossing')   # these need a segmentation: BSDS500's first annotator
 ALL_EVAL_KINDS = EVAL_KINDS + DAMAGE_KINDS
@@ -57,17 +56,6 @@ class EvalProtocol:
             if not paths: raise FileNotFoundError(f"No images (.jpg, .png, …) found in {d}")
         return paths[:self.n_images] if self.n_images else paths
 
-def center_crop_resize(
-    img: np.ndarray,  # `uint8` `H×W×3` (or a label map `H×W` with `interpolation=cv2.INTER_NEAREST`)
-    size: int,  # output side
-    interpolation: int | None = None,  # an OpenCV flag; None = area filter when shrinking, bicubic when enlarging
-) -> np.ndarray:
-    "Resize so the short side is `size` (area filter when shrinking), then centre-crop to `size×size`."
-    h, w = img.shape[:2]; s = size / min(h, w)
-    nh, nw = max(size, round(h * s)), max(size, round(w * s))
-    r = cv2.resize(img, (nw, nh), interpolation=interpolation if interpolation is not None else cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
-    y, x = (nh - size) // 2, (nw - size) // 2
-    return np.ascontiguousarray(r[y:y + size, x:x + size])
 
 def _segmentation_mask(kind: str, segs: list, seed: list) -> np.ndarray:
     "An object-aware / boundary-crossing mask: the first annotator's segmentation that allows one (seeded per try), else a wider object-size range."

@@ -4,35 +4,19 @@
 
 # %% ../nbs/15_experiments.ipynb #dc0fde49
 from __future__ import annotations
-import hashlib, json, copy, tempfile
+import json, copy, tempfile
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, torch
-from .data.preprocessing import to_tensor, to_uint8
+from .data.preprocessing import to_tensor, to_uint8, hash_split
 from .models.full_model import InpaintingModel, model_config
 from .train import TrainConfig, load_config, apply_overrides, train
 from .eval import EvalProtocol, evaluate
 from .utils.metrics import summarise, paired_test
 
 # %% auto #0
-__all__ = ['COMPONENT_SWITCHES', 'hash_split', 'Variant', 'component_ablations', 'standard_ablations', 'model_fill_fn_from',
-           'run_study', 'seed_table', 'ablation_tests']
-
-# %% ../nbs/15_experiments.ipynb #08cb54ad
-def hash_split(
-    ids,  # image identifiers (strings)
-    fractions: dict[str, float],  # split name → fraction, summing to 1, e.g. {'train': .9, 'val': .1}
-    salt: str = 'inpaint_nb',  # change it to draw a different (but again fixed) split
-) -> dict[str, list[str]]:
-    "Deterministic split by SHA-1 of salt+id: an id's split never depends on which other ids exist."
-    if not fractions or abs(sum(fractions.values()) - 1) > 1e-9 or min(fractions.values()) < 0:
-        raise ValueError(f"fractions must be non-negative and sum to 1, got {fractions}")
-    edges = np.cumsum(list(fractions.values()))
-    out = {k: [] for k in fractions}
-    for i in ids:
-        u = int(hashlib.sha1(f"{salt}:{i}".encode()).hexdigest()[:12], 16) / 16 ** 12   # uniform in [0, 1)
-        out[list(fractions)[int(np.searchsorted(edges, u, side='right'))]].append(str(i))
-    return out
+__all__ = ['COMPONENT_SWITCHES', 'Variant', 'component_ablations', 'standard_ablations', 'model_fill_fn_from', 'run_study',
+           'seed_table', 'ablation_tests']
 
 # %% ../nbs/15_experiments.ipynb #ec5e1fa1
 @dataclass

@@ -11,9 +11,9 @@ from scipy.signal import lfilter
 from skimage.measure import label as _sk_label
 
 # %% auto #0
-__all__ = ['SHAPES', 'LAMA_PRESETS', 'FAMILIES', 'DEFAULT_MIXTURE', 'MaskGenerationError', 'as_rng', 'check_ratio_range',
-           'check_segmentation', 'perlin_noise', 'fractal_noise', 'signed_distance', 'dilate', 'erode',
-           'connected_objects', 'object_aware_mask', 'boundary_map', 'boundary_crossing_mask', 'scratch_path',
+__all__ = ['SHAPES', 'LAMA_PRESETS', 'FAMILIES', 'DEFAULT_MIXTURE', 'EVAL_KINDS', 'MaskGenerationError', 'as_rng',
+           'check_ratio_range', 'check_segmentation', 'perlin_noise', 'fractal_noise', 'signed_distance', 'dilate',
+           'erode', 'connected_objects', 'object_aware_mask', 'boundary_map', 'boundary_crossing_mask', 'scratch_path',
            'draw_polyline', 'scratch_mask', 'voronoi_labels', 'water_damage_alpha', 'water_damage_mask', 'StrokeConfig',
            'BoxConfig', 'LamaMaskConfig', 'lama_preset', 'lama_stroke_mask', 'lama_box_mask', 'lama_mask',
            'sample_family', 'ratio_box_mask', 'MaskMixture', 'default_mask_sampler', 'LamaSampler', 'eval_mask_sampler',
@@ -672,12 +672,14 @@ class LamaSampler:
         return lama_mask(rng, h, w, self.cfg), f'lama_{self.kind}'
     def __repr__(self): return f"LamaSampler({self.kind!r}, {self.size})"
 
+EVAL_KINDS = ('thin', 'medium', 'thick', 'box')   # the benchmark's LaMa presets (chapter 14b evaluates on them)
+
 def eval_mask_sampler(
     kind: str,  # 'thin', 'medium', 'thick' or 'box'
     size: int = 256,  # 256 or 512
 ) -> LamaSampler:
     "The evaluation sampler for a LaMa preset at 256 or 512."
-    if kind not in ('thin', 'medium', 'thick', 'box'): raise ValueError(f"Unknown evaluation mask kind {kind!r}: use 'thin', 'medium', 'thick' or 'box'")
+    if kind not in EVAL_KINDS: raise ValueError(f"Unknown evaluation mask kind {kind!r}: use 'thin', 'medium', 'thick' or 'box'")
     return LamaSampler(kind, size)
 
 def eval_masks(

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/01_core.ipynb #6e3d30ff
 from __future__ import annotations
-import os, errno, stat, tempfile, threading, warnings
+import os, errno, stat, hashlib, tempfile, threading, warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -12,10 +12,10 @@ import numpy as np, cv2, torch, torch.nn.functional as F
 from PIL import Image, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['data_root', 'bsds500_paths', 'load_image', 'as_uint8_rgb', 'to_tensor', 'to_uint8', 'to_mask', 'validate_pair',
-           'LetterboxInfo', 'letterbox', 'unletterbox', 'pad_to_multiple', 'crop_to', 'composite', 'atomic_write',
-           'dataclass_from_dict', 'state_dict_mismatch', 'load_state_dict_checked', 'cpu_processes',
-           'shutdown_cpu_pool', 'cpu_map']
+__all__ = ['data_root', 'bsds500_paths', 'hash_split', 'center_crop_resize', 'load_image', 'as_uint8_rgb', 'to_tensor',
+           'to_uint8', 'to_mask', 'validate_pair', 'LetterboxInfo', 'letterbox', 'unletterbox', 'pad_to_multiple',
+           'crop_to', 'composite', 'atomic_write', 'dataclass_from_dict', 'state_dict_mismatch',
+           'load_state_dict_checked', 'cpu_processes', 'shutdown_cpu_pool', 'cpu_map']
 
 # %% ../../nbs/01_core.ipynb #67190c72
 def data_root(
@@ -44,6 +44,35 @@ def bsds500_paths(
     d = root/'images'/split
     if not d.is_dir(): raise FileNotFoundError(f"BSDS500 images not found at {d}")
     return sorted(d.glob('*.jpg'), key=lambda p: p.stem)
+
+# %% ../../nbs/01_core.ipynb #9b0018e6
+def hash_split(
+    ids,  # image identifiers (strings)
+    fractions: dict[str, float],  # split name → fraction, summing to 1, e.g. {'train': .9, 'val': .1}
+    salt: str = 'inpaint_nb',  # change it to draw a different (but again fixed) split
+) -> dict[str, list[str]]:
+    "Deterministic split by SHA-1 of salt+id: an id's split never depends on which other ids exist."
+    if not fractions or abs(sum(fractions.values()) - 1) > 1e-9 or min(fractions.values()) < 0:
+        raise ValueError(f"fractions must be non-negative and sum to 1, got {fractions}")
+    edges = np.cumsum(list(fractions.values()))
+    out = {k: [] for k in fractions}
+    for i in ids:
+        u = int(hashlib.sha1(f"{salt}:{i}".encode()).hexdigest()[:12], 16) / 16 ** 12   # uniform in [0, 1)
+        out[list(fractions)[int(np.searchsorted(edges, u, side='right'))]].append(str(i))
+    return out
+
+# %% ../../nbs/01_core.ipynb #8f873452
+def center_crop_resize(
+    img: np.ndarray,  # `uint8` `H×W×3` (or a label map `H×W` with `interpolation=cv2.INTER_NEAREST`)
+    size: int,  # output side
+    interpolation: int | None = None,  # an OpenCV flag; None = area filter when shrinking, bicubic when enlarging
+) -> np.ndarray:
+    "Resize so the short side is `size` (area filter when shrinking), then centre-crop to `size×size`."
+    h, w = img.shape[:2]; s = size / min(h, w)
+    nh, nw = max(size, round(h * s)), max(size, round(w * s))
+    r = cv2.resize(img, (nw, nh), interpolation=interpolation if interpolation is not None else cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
+    y, x = (nh - size) // 2, (nw - size) // 2
+    return np.ascontiguousarray(r[y:y + size, x:x + size])
 
 # %% ../../nbs/01_core.ipynb #06e6d30b
 def _check_path(path) -> Path:
