@@ -45,7 +45,7 @@ def bsds500_paths(
     if not d.is_dir(): raise FileNotFoundError(f"BSDS500 images not found at {d}")
     return sorted(d.glob('*.jpg'), key=lambda p: p.stem)
 
-# %% ../../nbs/01_core.ipynb #9b0018e6
+# %% ../../nbs/01_core.ipynb #2b4bb0f1
 def hash_split(
     ids,  # image identifiers (strings)
     fractions: dict[str, float],  # split name → fraction, summing to 1, e.g. {'train': .9, 'val': .1}
@@ -61,7 +61,7 @@ def hash_split(
         out[list(fractions)[int(np.searchsorted(edges, u, side='right'))]].append(str(i))
     return out
 
-# %% ../../nbs/01_core.ipynb #8f873452
+# %% ../../nbs/01_core.ipynb #ca147d93
 def center_crop_resize(
     img: np.ndarray,  # `uint8` `H×W×3` (or a label map `H×W` with `interpolation=cv2.INTER_NEAREST`)
     size: int,  # output side
