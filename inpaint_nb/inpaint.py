@@ -352,6 +352,15 @@ def demo_figure(
     save_image_atomic(_titled_row(panels), out_path)
     return panels
 
+def _refuse_clashes(paths: list, what: str, why: str):
+    "Stop, naming the files, if two of `paths` share a stem (compared without case: some file systems ignore it)."
+    by_stem = {}
+    for p in paths: by_stem.setdefault(p.stem.casefold(), []).append(p.name)
+    clashes = [names for names in by_stem.values() if len(names) > 1]
+    if clashes:
+        raise ValueError(f"{what} with the same name and different extensions: " + '; '.join(
+            f"{', '.join(names)} {why.format(Path(names[0]).stem)}" for names in clashes) + ". Rename or move all but one; nothing was written")
+
 def _pairs(image_dir: Path, mask_dir: Path) -> tuple[list, list]:
     "Match images to masks by file stem: ([(image, mask), …], [images without a mask])."
     if not mask_dir.is_dir(): raise ValueError(f"--image is a folder, so --mask must be a folder of masks too: {mask_dir}")
@@ -360,6 +369,9 @@ def _pairs(image_dir: Path, mask_dir: Path) -> tuple[list, list]:
         if p.suffix.lower() in IMAGE_EXTS: masks.setdefault(p.stem, p)
     imgs = [p for p in sorted(image_dir.iterdir()) if p.suffix.lower() in IMAGE_EXTS]
     if not imgs: raise FileNotFoundError(f"No images ({', '.join(IMAGE_EXTS)}) in {image_dir}")
+    _refuse_clashes(imgs, 'photos', 'would all be written to the same result {}.png')
+    _refuse_clashes([p for p in sorted(mask_dir.iterdir()) if p.suffix.lower() in IMAGE_EXTS and p.stem.casefold() in {i.stem.casefold() for i in imgs}],
+                    'masks', 'all match the same photo name {}')
     return [(p, masks[p.stem]) for p in imgs if p.stem in masks], [p for p in imgs if p.stem not in masks]
 
 def _check_output(out: Path, *inputs: Path):
