@@ -4,7 +4,7 @@
 
 # %% ../../nbs/01_core.ipynb #6e3d30ff
 from __future__ import annotations
-import os, errno, stat, tempfile, threading, warnings
+import os, errno, re, stat, tempfile, threading, time, warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -12,10 +12,10 @@ import numpy as np, cv2, torch, torch.nn.functional as F
 from PIL import Image, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['data_root', 'bsds500_paths', 'load_image', 'as_uint8_rgb', 'to_tensor', 'to_uint8', 'to_mask', 'validate_pair',
-           'LetterboxInfo', 'letterbox', 'unletterbox', 'pad_to_multiple', 'crop_to', 'composite', 'atomic_write',
-           'dataclass_from_dict', 'state_dict_mismatch', 'load_state_dict_checked', 'cpu_processes',
-           'shutdown_cpu_pool', 'cpu_map']
+__all__ = ['STALE_TMP_SECONDS', 'data_root', 'bsds500_paths', 'load_image', 'as_uint8_rgb', 'to_tensor', 'to_uint8', 'to_mask',
+           'validate_pair', 'LetterboxInfo', 'letterbox', 'unletterbox', 'pad_to_multiple', 'crop_to', 'composite',
+           'sweep_stale_tmp', 'atomic_write', 'dataclass_from_dict', 'state_dict_mismatch', 'load_state_dict_checked',
+           'cpu_processes', 'shutdown_cpu_pool', 'cpu_map']
 
 # %% ../../nbs/01_core.ipynb #67190c72
 def data_root(
@@ -260,6 +260,27 @@ def _new_file_mode() -> int:
     um = os.umask(0o022); os.umask(um)
     return 0o666 & ~um
 
+_TMP_NAME = re.compile(r'\..+\.[a-z0-9_]{8}\.tmp')   # what `atomic_write`'s mkstemp names look like: .NAME.XXXXXXXX.tmp
+STALE_TMP_SECONDS = 3600   # a temporary file untouched this long belongs to a writer that was killed
+_swept: set = set()
+
+def sweep_stale_tmp(
+    folder: str | Path,  # a folder `atomic_write` writes into
+    max_age: float = STALE_TMP_SECONDS,  # seconds since the file was last modified
+) -> list[Path]:
+    "Delete temporary files an interrupted `atomic_write` left in `folder`: only its own name pattern, only old ones; returns them."
+    gone, now = [], time.time()
+    try: entries = list(os.scandir(folder))
+    except OSError: return gone
+    for e in entries:
+        if not _TMP_NAME.fullmatch(e.name): continue
+        try:
+            st = e.stat(follow_symlinks=False)
+            if stat.S_ISREG(st.st_mode) and st.st_uid == os.getuid() and now - st.st_mtime > max_age:
+                os.remove(e.path); gone.append(Path(e.path))
+        except OSError: pass                  # gone meanwhile, or not ours to delete
+    return gone
+
 def atomic_write(
     path: str | Path,  # destination file
     write_fn,  # write_fn(f) writes the content to the open temporary file `f`
@@ -270,6 +291,8 @@ def atomic_write(
     path = Path(path).expanduser()
     if make_parent and not path.parent.exists(): path.parent.mkdir(parents=True, exist_ok=True)
     if not path.parent.is_dir(): raise FileNotFoundError(f"Output folder does not exist: {path.parent}" + (' (it is a file)' if path.parent.exists() else ''))
+    folder = str(path.parent.resolve())
+    if folder not in _swept: _swept.add(folder); sweep_stale_tmp(folder)   # once per folder and process: cheap in big folders
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
     try:
         with os.fdopen(fd, mode, **({} if 'b' in mode else {'newline': '', 'encoding': 'utf-8'})) as f:
