@@ -4,7 +4,7 @@
 
 # %% ../nbs/17_inpaint.ipynb #cd0dcd2e
 from __future__ import annotations
-import dataclasses, os, re, sys, tempfile, warnings
+import dataclasses, hashlib, os, re, sys, tempfile, warnings
 from pathlib import Path
 import numpy as np, cv2
 from PIL import Image
@@ -97,11 +97,36 @@ def _split_generator(sd: dict) -> dict:
     return g if g else {k: v for k, v in sd.items() if not k.startswith('discriminator.')}
 
 def _generator_of(sd: dict, p) -> dict:
-    "The generator tensors of state dict `sd` read from file `p`, or a clear error if it holds another model's."
+    "The generator tensors of state dict `sd` read from file `p`, or a clear error if it holds another model's or non-finite values."
     g = _split_generator(sd)
     if not any(k.startswith(('builder.', 'uncertainty.')) for k in g):
         raise ValueError(f"{p} holds no inpaint_nb generator weights (keys like {sorted(sd)[:3]}): it comes from another model")
+    bad = [k for k, v in g.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad: raise ValueError(f"{p} holds non-finite weights (NaN or infinity) in {len(bad)} tensor(s), e.g. {bad[:3]}: "
+                             "the training run diverged or the file is damaged; use an earlier checkpoint")
     return g
+
+def _sha256_of(p: Path) -> str:
+    h = hashlib.sha256()
+    with open(p, 'rb') as f:
+        for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
+    return h.hexdigest()
+
+def _verify_recorded_hash(p: Path):
+    "Check `p` against a SHA-256 recorded beside it: the training checkpoint's `.pt` (`weights_sha256`) or a `<name>.sha256` file."
+    recorded, where = None, None
+    side = p.with_name(p.name + '.sha256')
+    if side.is_file():
+        words = side.read_text(errors='replace').split()
+        recorded, where = (words[0].lower() if words else ''), side
+    st = p.with_suffix('.pt')
+    if recorded is None and p.suffix == '.safetensors' and st.is_file():
+        try: state = torch.load(st, map_location='cpu', weights_only=True)   # weights_only: never runs code from the file
+        except Exception: state = None       # not a checkpoint state: nothing recorded to check against
+        if isinstance(state, dict) and state.get('weights_file', p.name) == p.name and isinstance(state.get('weights_sha256'), str):
+            recorded, where = state['weights_sha256'], st
+    if recorded is not None and _sha256_of(p) != recorded:
+        raise ValueError(f"{p} does not match the SHA-256 recorded in {where} (truncated, damaged or replaced after it was saved)")
 
 def _load_torch_weights(p: Path) -> tuple[dict, dict]:
     "Generator tensors and metadata of a `torch.save`d state dict (the spec's `best_model.pth`): plain, or under 'state_dict'/'model'/'generator' beside an optional 'model_config'."
@@ -137,9 +162,10 @@ def load_generator_weights(
         b = best_checkpoint(d)
         p = (b if b is not None else resume_path(d)).with_suffix('.safetensors')
     if p.is_file() and (p.suffix == '.pth' or (p.suffix == '.pt' and not p.with_suffix('.safetensors').is_file())):   # (a .pt beside a .safetensors is a training checkpoint)
-        return _load_torch_weights(p)
+        _verify_recorded_hash(p); return _load_torch_weights(p)
     if p.suffix == '.pt' or (p.suffix == '' and p.with_suffix('.safetensors').is_file()): p = p.with_suffix('.safetensors')   # checkpoint name
     if not p.is_file(): raise FileNotFoundError(f"Model weights not found: {p} (train a model with `inpaint_nb_train`, or reinstall inpaint_nb for the default weights)")
+    _verify_recorded_hash(p)
     try:
         with safe_open(str(p), framework='pt') as f: meta = dict(f.metadata() or {})
         sd = load_file(str(p))

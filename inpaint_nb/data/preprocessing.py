@@ -66,9 +66,10 @@ def load_image(
                 im = im.convert('RGBA')
                 bg = Image.new('RGBA', im.size, tuple(background) + (255,))
                 im = Image.alpha_composite(bg, im)
-            if im.mode in ('I;16', 'I;16B', 'I;16L', 'I'):   # 16/32-bit grayscale: rescale, don't clip
-                a = np.asarray(im, dtype=np.float64)
-                a = a / (65535.0 if a.max() > 255 else 255.0) * 255.0
+            if im.mode in ('I;16', 'I;16B', 'I;16L', 'I'):   # 16/32-bit grayscale: rescale by the format's range, don't clip
+                a = np.asarray(im, dtype=np.float64)         # (a 16-bit file whose values happen to be ≤ 255 is dark, not 8-bit)
+                top = 65535.0 if im.mode != 'I' or a.max() <= 65535 else float(2**31 - 1)   # Pillow reads 16-bit PNGs as I;16 (older versions: I)
+                a = a / top * 255.0
                 im = Image.fromarray(np.clip(a + 0.5, 0, 255).astype(np.uint8))
             arr = np.array(im.convert('RGB'), dtype=np.uint8)   # a writable copy
     # ImportError: importing ultralytics patches Image.open to try an optional HEIF decoder on unknown files
@@ -87,8 +88,7 @@ def as_uint8_rgb(
         t = image.detach().cpu()
         if t.ndim == 4 and t.shape[0] == 1: t = t[0]
         if t.ndim != 3 or t.shape[0] not in (1, 3): raise ValueError(f"Image tensor must be 3×H×W (or 1×3×H×W), got shape {tuple(image.shape)}")
-        if t.is_floating_point(): t = (t.clamp(0, 1) * 255).round()
-        image = t.to(torch.uint8).permute(1, 2, 0).numpy()
+        image = (t.float() if t.is_floating_point() else t).permute(1, 2, 0).numpy()   # checked below exactly like an array
     if not isinstance(image, np.ndarray): raise TypeError(f"Unsupported image type {type(image).__name__}: use a path, PIL image, numpy array or tensor")
     a = image
     if a.ndim == 2: a = a[..., None]
@@ -100,8 +100,10 @@ def as_uint8_rgb(
     if a.dtype == bool: raise ValueError("Image array is boolean: did you pass the mask as the image?")
     if np.issubdtype(a.dtype, np.floating):
         if not np.isfinite(a).all(): raise ValueError("Image array contains NaN or infinity")
-        if a.min() < 0 or a.max() > 1: raise ValueError(f"Float image values must lie in [0, 1], got [{a.min():.3g}, {a.max():.3g}]")
-        return np.ascontiguousarray((a * 255 + 0.5).astype(np.uint8))
+        if a.min() < -0.5 / 255 or a.max() > 1 + 0.5 / 255:    # (within half a grey level of [0, 1]: rounding noise, clipped)
+            raise ValueError(f"Float image values must lie in [0, 1], got [{a.min():.3g}, {a.max():.3g}]"
+                             + ("; for 0–255 data divide by 255 or pass uint8" if a.max() > 1.5 else ''))
+        return np.ascontiguousarray((np.clip(a, 0, 1) * 255 + 0.5).astype(np.uint8))
     if np.issubdtype(a.dtype, np.integer):
         if a.min() < 0 or a.max() > 255: raise ValueError(f"Integer image values must lie in [0, 255], got [{a.min()}, {a.max()}]")
         return np.ascontiguousarray(a.astype(np.uint8))
@@ -147,6 +149,10 @@ def to_mask(
         if m.min() < 0: raise ValueError(f"Mask values must be non-negative, got minimum {m.min()}")
         top = 1.0 if m.max() <= 1 else 255.0
         if m.max() > 255: raise ValueError(f"Mask values must lie in [0, 1] or [0, 255], got maximum {m.max()}")
+        if top == 255 and m.max() <= 255 * threshold:       # e.g. {0, 2}, {0, 10}, {0, 1, 2, 3}: thresholding would find no hole
+            vals = np.unique(m); shown = ', '.join(f'{v:g}' for v in vals[:8]) + (', …' if len(vals) > 8 else '')
+            raise ValueError(f"Mask values are {{{shown}}}: on the 0–255 scale that is no hole at all, so this looks like a label map, "
+                             f"not a hole mask. Pass a hole mask: 0/1, 0/255 or True/False (e.g. labels > 0, or labels == k)")
         frac = m.astype(np.float32) / top
         grey = ((frac > 0.05) & (frac < 0.95)).mean()
         if grey > 0.01: warnings.warn(f"Mask is not binary ({grey:.1%} of pixels are neither 0 nor max); thresholding at {threshold}")
