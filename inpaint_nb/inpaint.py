@@ -4,7 +4,7 @@
 
 # %% ../nbs/17_inpaint.ipynb #cd0dcd2e
 from __future__ import annotations
-import os, sys, tempfile, warnings
+import dataclasses, hashlib, os, re, sys, tempfile, warnings
 from pathlib import Path
 import numpy as np, cv2
 from PIL import Image
@@ -16,8 +16,8 @@ from .models.builder import CLASSICAL_FILLS, classical_fill_array
 
 # %% auto #0
 __all__ = ['CLASSICAL_METHODS', 'WEIGHTS_FORMAT', 'IMAGE_EXTS', 'CLASSICAL_NAMES', 'classical_fill', 'demo_mask',
-           'save_image_atomic', 'read_mask', 'default_weights_path', 'load_generator_weights', 'export_generator',
-           'hole_groups', 'Inpainter', 'demo_figure', 'main', 'speed_per_image', 'format_speed']
+           'save_image_atomic', 'read_mask', 'default_weights_path', 'load_generator_weights', 'official_detector_name',
+           'export_generator', 'hole_groups', 'Inpainter', 'demo_figure', 'main', 'speed_per_image', 'format_speed']
 
 # %% ../nbs/17_inpaint.ipynb #312fecd2
 CLASSICAL_METHODS = CLASSICAL_FILLS   # the builder chapter's table: OpenCV's two methods, their smoothed versions, harmonic
@@ -97,11 +97,36 @@ def _split_generator(sd: dict) -> dict:
     return g if g else {k: v for k, v in sd.items() if not k.startswith('discriminator.')}
 
 def _generator_of(sd: dict, p) -> dict:
-    "The generator tensors of state dict `sd` read from file `p`, or a clear error if it holds another model's."
+    "The generator tensors of state dict `sd` read from file `p`, or a clear error if it holds another model's or non-finite values."
     g = _split_generator(sd)
     if not any(k.startswith(('builder.', 'uncertainty.')) for k in g):
         raise ValueError(f"{p} holds no inpaint_nb generator weights (keys like {sorted(sd)[:3]}): it comes from another model")
+    bad = [k for k, v in g.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad: raise ValueError(f"{p} holds non-finite weights (NaN or infinity) in {len(bad)} tensor(s), e.g. {bad[:3]}: "
+                             "the training run diverged or the file is damaged; use an earlier checkpoint")
     return g
+
+def _sha256_of(p: Path) -> str:
+    h = hashlib.sha256()
+    with open(p, 'rb') as f:
+        for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
+    return h.hexdigest()
+
+def _verify_recorded_hash(p: Path):
+    "Check `p` against a SHA-256 recorded beside it: the training checkpoint's `.pt` (`weights_sha256`) or a `<name>.sha256` file."
+    recorded, where = None, None
+    side = p.with_name(p.name + '.sha256')
+    if side.is_file():
+        words = side.read_text(errors='replace').split()
+        recorded, where = (words[0].lower() if words else ''), side
+    st = p.with_suffix('.pt')
+    if recorded is None and p.suffix == '.safetensors' and st.is_file():
+        try: state = torch.load(st, map_location='cpu', weights_only=True)   # weights_only: never runs code from the file
+        except Exception: state = None       # not a checkpoint state: nothing recorded to check against
+        if isinstance(state, dict) and state.get('weights_file', p.name) == p.name and isinstance(state.get('weights_sha256'), str):
+            recorded, where = state['weights_sha256'], st
+    if recorded is not None and _sha256_of(p) != recorded:
+        raise ValueError(f"{p} does not match the SHA-256 recorded in {where} (truncated, damaged or replaced after it was saved)")
 
 def _load_torch_weights(p: Path) -> tuple[dict, dict]:
     "Generator tensors and metadata of a `torch.save`d state dict (the spec's `best_model.pth`): plain, or under 'state_dict'/'model'/'generator' beside an optional 'model_config'."
@@ -137,9 +162,10 @@ def load_generator_weights(
         b = best_checkpoint(d)
         p = (b if b is not None else resume_path(d)).with_suffix('.safetensors')
     if p.is_file() and (p.suffix == '.pth' or (p.suffix == '.pt' and not p.with_suffix('.safetensors').is_file())):   # (a .pt beside a .safetensors is a training checkpoint)
-        return _load_torch_weights(p)
+        _verify_recorded_hash(p); return _load_torch_weights(p)
     if p.suffix == '.pt' or (p.suffix == '' and p.with_suffix('.safetensors').is_file()): p = p.with_suffix('.safetensors')   # checkpoint name
     if not p.is_file(): raise FileNotFoundError(f"Model weights not found: {p} (train a model with `inpaint_nb_train`, or reinstall inpaint_nb for the default weights)")
+    _verify_recorded_hash(p)
     try:
         with safe_open(str(p), framework='pt') as f: meta = dict(f.metadata() or {})
         sd = load_file(str(p))
@@ -147,13 +173,34 @@ def load_generator_weights(
         raise ValueError(f"{p} is not a readable safetensors weights file (corrupt or truncated?): {type(e).__name__}: {e}") from None
     return _generator_of(sd, p), meta
 
-def _model_for(g: dict, meta: dict, path) -> 'torch.nn.Module':
+_OFFICIAL_YOLO = re.compile(r'yolo(v\d+|\d+)[a-z0-9-]*\.(pt|ya?ml)')
+
+def official_detector_name(name: str) -> bool:
+    "Whether `name` is one of ultralytics' own weight/architecture file names (a bare name like 'yolov5su.pt', no folder)."
+    return Path(name).name == name and bool(_OFFICIAL_YOLO.fullmatch(name))
+
+def _with_detector(cfg, detector, path):
+    "The stored configuration `cfg` with the caller's `detector`, or with a detector named only by the file made harmless."
+    if detector is not None:
+        if cfg.analysis != 'objects':
+            raise ValueError(f"detector={str(detector)!r} was given, but the model in {path} computes no object maps (analysis={cfg.analysis!r})")
+        return dataclasses.replace(cfg, detector=str(detector))
+    if cfg.analysis == 'objects' and not official_detector_name(cfg.detector):
+        warnings.warn(f"The model configuration stored in {path} names the YOLO detector {cfg.detector!r}. A detector's .pt file "
+                      "is a Python pickle, which can run any code when it is loaded, and a file named by a weights file is not "
+                      "one you chose, so it is not loaded: this model runs without object maps (analysis='structure'). "
+                      "If you trust that detector file, pass it yourself: Inpainter(weights, detector=...) or --detector.")
+        return dataclasses.replace(cfg, analysis='structure', detector='')
+    return cfg
+
+def _model_for(g: dict, meta: dict, path, detector=None) -> 'torch.nn.Module':
     "Build the `InpaintingModel` whose parameters fit `g` (the preset named in the metadata first, then the others)."
     from inpaint_nb.models.full_model import InpaintingModel, model_config, MODEL_PRESETS, ModelConfig
     if 'model_config' in meta:               # the file names its full configuration (shapes alone cannot tell e.g. a prefill builder)
-        try: m = InpaintingModel(ModelConfig.from_dict(json.loads(meta['model_config'])))
+        try: m = InpaintingModel(_with_detector(ModelConfig.from_dict(json.loads(meta['model_config'])), detector, path))
         except (ValueError, TypeError, KeyError) as e: raise ValueError(f"The model configuration stored in {path} is not valid for this version of inpaint_nb: {e}") from None
         return load_state_dict_checked(m, g, f"weights in {path} (for the model configuration stored with them)")
+    if detector is not None: raise ValueError(f"detector={str(detector)!r} was given, but {path} stores no model configuration that uses object maps")
     names = [meta['model']] if meta.get('model') in MODEL_PRESETS else []
     names += [n for n in MODEL_PRESETS if n not in names]
     for n in names:                          # files without a stored configuration: match by preset
@@ -174,7 +221,8 @@ def export_generator(
     from safetensors.torch import save as st_save
     g, meta = load_generator_weights(src)
     m = _model_for(g, meta, src)
-    meta = {'format': WEIGHTS_FORMAT, 'model': m.cfg.name, 'model_config': json.dumps(m.cfg.to_dict()), **{k: str(v) for k, v in card.items()}}
+    stored = meta.get('model_config') or json.dumps(m.cfg.to_dict())   # as stored: a detector it names stays a name, never loaded here
+    meta = {'format': WEIGHTS_FORMAT, 'model': m.cfg.name, 'model_config': stored, **{k: str(v) for k, v in card.items()}}
     sd = {k: v.contiguous() for k, v in m.state_dict().items()}
     dst = Path(dst)
     atomic_write(dst, lambda f: f.write(st_save(sd, metadata=meta)), make_parent=True)
@@ -221,6 +269,7 @@ class Inpainter:
                  device: str | None = 'cpu',  # 'cpu', 'cuda', 'cuda:N' or 'auto'
                  work_size: int = 512,  # largest side the network processes at once (larger windows are shrunk)
                  context: float = 0.5,  # context around each hole component in large images, as a fraction of its size
+                 detector: str | Path | None = None,  # YOLO weights for a model that computes object maps; a detector named only inside the weights file is loaded only if it is one of ultralytics' own names (a .pt is code: pass only files you trust)
                 ):
         if work_size < 32: raise ValueError(f"work_size must be ≥ 32 px, got {work_size}")
         self.weights = Path(weights).expanduser() if weights is not None else default_weights_path()
@@ -229,7 +278,7 @@ class Inpainter:
                                     "(reinstall inpaint_nb, or pass weights= a checkpoint from inpaint_nb_train)")
         g, self.metadata = load_generator_weights(self.weights)
         self.device = _as_device(device)
-        self.model = _model_for(g, self.metadata, self.weights).to(self.device).eval().requires_grad_(False)
+        self.model = _model_for(g, self.metadata, self.weights, detector).to(self.device).eval().requires_grad_(False)
         self.work_size, self.context = int(work_size), float(context)
         self._lock = threading.Lock()
 
@@ -329,6 +378,15 @@ def demo_figure(
     save_image_atomic(_titled_row(panels), out_path)
     return panels
 
+def _refuse_clashes(paths: list, what: str, why: str):
+    "Stop, naming the files, if two of `paths` share a stem (compared without case: some file systems ignore it)."
+    by_stem = {}
+    for p in paths: by_stem.setdefault(p.stem.casefold(), []).append(p.name)
+    clashes = [names for names in by_stem.values() if len(names) > 1]
+    if clashes:
+        raise ValueError(f"{what} with the same name and different extensions: " + '; '.join(
+            f"{', '.join(names)} {why.format(Path(names[0]).stem)}" for names in clashes) + ". Rename or move all but one; nothing was written")
+
 def _pairs(image_dir: Path, mask_dir: Path) -> tuple[list, list]:
     "Match images to masks by file stem: ([(image, mask), …], [images without a mask])."
     if not mask_dir.is_dir(): raise ValueError(f"--image is a folder, so --mask must be a folder of masks too: {mask_dir}")
@@ -337,6 +395,9 @@ def _pairs(image_dir: Path, mask_dir: Path) -> tuple[list, list]:
         if p.suffix.lower() in IMAGE_EXTS: masks.setdefault(p.stem, p)
     imgs = [p for p in sorted(image_dir.iterdir()) if p.suffix.lower() in IMAGE_EXTS]
     if not imgs: raise FileNotFoundError(f"No images ({', '.join(IMAGE_EXTS)}) in {image_dir}")
+    _refuse_clashes(imgs, 'photos', 'would all be written to the same result {}.png')
+    _refuse_clashes([p for p in sorted(mask_dir.iterdir()) if p.suffix.lower() in IMAGE_EXTS and p.stem.casefold() in {i.stem.casefold() for i in imgs}],
+                    'masks', 'all match the same photo name {}')
     return [(p, masks[p.stem]) for p in imgs if p.stem in masks], [p for p in imgs if p.stem not in masks]
 
 def _check_output(out: Path, *inputs: Path):
@@ -354,6 +415,7 @@ def _parser():
     ap.add_argument('--method', choices=['model', *CLASSICAL_METHODS], default=None,
                     help="'model' (the default when model weights are installed), OpenCV's classical 'telea' / 'ns', 'telea_smooth' / 'ns_smooth' (either blurred with depth into the hole), or 'harmonic' (Laplace's equation solved in the hole)")
     ap.add_argument('--weights', default=None, help='model weights (default: the shipped inpaint_nb/weights/default.safetensors)')
+    ap.add_argument('--detector', default=None, help="YOLO weights for a model that uses object maps, instead of the one named in the weights file (a .pt file is code: use only files you trust)")
     ap.add_argument('--device', default='cpu', help="torch device for the model: 'cpu', 'cuda' or 'auto'")
     ap.add_argument('--steps', type=int, default=1, help='easy-first passes of the model')
     ap.add_argument('--invert-mask', '--invert_mask', dest='invert_mask', action='store_true', help='the mask marks the known pixels in white instead of the hole')
@@ -371,7 +433,7 @@ def main(argv=None):
         if a.steps < 1: raise ValueError(f"--steps must be ≥ 1, got {a.steps}")
         method = a.method or ('model' if (a.weights or default_weights_path().is_file()) else 'telea')
         if a.method is None and method == 'telea': print("note: no model weights installed; using classical 'telea'", file=sys.stderr)
-        inp = Inpainter(a.weights, device=a.device) if method == 'model' else None
+        inp = Inpainter(a.weights, device=a.device, detector=a.detector) if method == 'model' else None
         fill = (lambda img, m: inp(img, m, steps=a.steps)) if inp is not None else (lambda img, m: classical_fill(img, m, method, a.radius))
         if a.demo:
             out = Path(a.output or 'inpaint_nb_demo.png')

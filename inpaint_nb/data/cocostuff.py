@@ -4,10 +4,10 @@
 
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #15232572
 from __future__ import annotations
-import hashlib, io, json, os, re, shutil, sys, tempfile, time, zipfile
+import hashlib, io, json, os, re, shutil, stat, sys, tempfile, time, zipfile
 import urllib.error, urllib.parse, urllib.request
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 import numpy as np, cv2, scipy.io
 from PIL import Image
 from fastcore.script import call_parse
@@ -16,10 +16,11 @@ from .preprocessing import data_root, load_image, bsds500_paths, atomic_write
 # %% auto #0
 __all__ = ['COCOSTUFF_LABELS', 'COCOSTUFF_NUM_CLASSES', 'COCOSTUFF_THING_IDS', 'COCOSTUFF_STUFF_IDS',
            'COCOSTUFF_UNUSED_THING_IDS', 'COCOSTUFF_CATEGORIES', 'COCOSTUFF_GROUPS', 'COCOSTUFF_GROUP_OF_LABEL',
-           'COCOSTUFF_URL', 'COCOSTUFF_ZIP', 'COCOSTUFF_COUNTS', 'CocoStuffCategory', 'category_tree',
-           'plot_category_hierarchy', 'default_cocostuff_dir', 'cocostuff_id', 'read_cocostuff_annotation',
-           'make_cocostuff_fixture', 'fetch_url', 'sha256_file', 'verify_cocostuff_zip', 'download_cocostuff',
-           'prepare_cocostuff', 'load_cocostuff_index', 'plot_class_frequency', 'download_main', 'prepare_main']
+           'COCOSTUFF_URL', 'COCOSTUFF_ZIP', 'COCOSTUFF_SHA256', 'COCOSTUFF_COUNTS', 'CocoStuffCategory',
+           'category_tree', 'plot_category_hierarchy', 'default_cocostuff_dir', 'cocostuff_id',
+           'read_cocostuff_annotation', 'make_cocostuff_fixture', 'fetch_url', 'sha256_file', 'verify_cocostuff_zip',
+           'download_cocostuff', 'prepare_cocostuff', 'load_cocostuff_index', 'plot_class_frequency', 'download_main',
+           'prepare_main']
 
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #448019fd
 COCOSTUFF_LABELS = ('unlabeled',
@@ -158,6 +159,7 @@ def plot_category_hierarchy(
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #0a352ca4
 COCOSTUFF_URL = 'http://calvin.inf.ed.ac.uk/wp-content/uploads/data/cocostuffdataset/cocostuff-10k-v1.1.zip'
 COCOSTUFF_ZIP = 'cocostuff-10k-v1.1.zip'
+COCOSTUFF_SHA256 = None   # no digest is published; set it here (or pass --sha256) to pin the archive
 COCOSTUFF_COUNTS = dict(images=10000, annotations=10000, all=10000, train=9000, test=1000)   # the official archive
 _LISTS = ('all', 'train', 'test')
 
@@ -326,6 +328,28 @@ def _zip_prefix(names) -> str:
     if not hits: raise ValueError("imageLists/all.txt not found: this is not a COCO-Stuff 10K archive")
     return hits[0]
 
+def _member_target(name: str, prefix: str) -> PurePosixPath:
+    "The relative path a member named `name` is extracted to (its `prefix` stripped), or `ValueError` if it could escape."
+    rel = name[len(prefix):] if name.startswith(prefix) else name
+    parts = rel.rstrip('/').split('/')
+    if ('\\' in name or '\0' in name or name.startswith('/') or rel.startswith('/') or re.match(r'^[A-Za-z]:', rel)
+            or any(c in ('', '.', '..') or re.fullmatch(r'[A-Za-z]:', c) for c in parts)):
+        raise ValueError(f"unsafe member path {name!r} (it would be extracted to {rel!r})")
+    return PurePosixPath(*parts)
+
+def _check_members(infos, prefix: str, p) -> None:
+    "Refuse any member that is unsafe to extract: escaping paths, links and special files, the same name twice."
+    seen = set()
+    for zi in infos:
+        try:
+            if not (zi.is_dir() and zi.filename == prefix): _member_target(zi.filename, prefix)
+        except ValueError as e: raise ValueError(f"{p} contains an {e}") from None
+        kind = stat.S_IFMT(zi.external_attr >> 16)
+        if kind == stat.S_IFLNK: raise ValueError(f"{p}: member {zi.filename!r} is a symbolic link; links are not extracted")
+        if kind not in (0, stat.S_IFREG, stat.S_IFDIR): raise ValueError(f"{p}: member {zi.filename!r} is not a regular file")
+        if zi.filename in seen: raise ValueError(f"{p} contains the member {zi.filename!r} twice")
+        seen.add(zi.filename)
+
 def verify_cocostuff_zip(
     path: str | Path,          # the zip archive
     sha256: str | None = None, # expected SHA-256 hex digest (optional)
@@ -343,8 +367,7 @@ def verify_cocostuff_zip(
             bad = z.testzip()
             if bad is not None: raise ValueError(f"{p} is corrupt: member {bad} fails its CRC check")
             names = z.namelist(); prefix = _zip_prefix(names)
-            for n in names:
-                if n.startswith('/') or '..' in Path(n).parts: raise ValueError(f"{p} contains an unsafe member path {n!r}")
+            _check_members(z.infolist(), prefix, p)
             lists = {}
             for l in _LISTS:
                 if f'{prefix}imageLists/{l}.txt' not in names: raise ValueError(f"{p} has no imageLists/{l}.txt")
@@ -363,7 +386,7 @@ def verify_cocostuff_zip(
     if expected_counts:
         diff = {k: (counts.get(k), v) for k, v in expected_counts.items() if counts.get(k) != v}
         if diff: raise ValueError(f"{p} has unexpected member counts (found, expected): {diff}. "
-                                  "Is it the official cocostuff-10k-v1.1.zip? For subsets use --any-size (expected_counts=None).")
+                                  "Is it the official cocostuff-10k-v1.1.zip? For subsets use --any_size (expected_counts=None).")
     return dict(sha256=digest, prefix=prefix, counts=counts, ids=lists)
 
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #ea0df938
@@ -379,10 +402,14 @@ def _extract(z: zipfile.ZipFile, prefix: str, into: Path, progress: bool):
     members = [m for m in z.infolist() if m.filename.startswith(prefix) and not m.is_dir()]
     bar = _progress(len(members), 0, 'extract', progress)
     if bar is not None: bar.unit = 'files'
+    _check_members(members, prefix, z.filename)
+    root = into.resolve()
     for m in members:
-        rel = m.filename[len(prefix):]
-        out = into / rel; out.parent.mkdir(parents=True, exist_ok=True)
-        with z.open(m) as src, open(out, 'wb') as dst: shutil.copyfileobj(src, dst, 1 << 20)
+        out = root / _member_target(m.filename, prefix)
+        if not out.resolve().is_relative_to(root):      # e.g. through a link already in `into`
+            raise ValueError(f"{z.filename} contains an unsafe member path {m.filename!r} (it resolves outside {into})")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with z.open(m) as src, open(out, 'xb') as dst: shutil.copyfileobj(src, dst, 1 << 20)
         if bar is not None: bar.update(1)
     if bar is not None: bar.close()
 
@@ -411,11 +438,24 @@ def download_cocostuff(
         if created and dest.is_dir() and not any(dest.iterdir()): dest.rmdir()   # leave no empty folder behind
         raise
 
+def _candidate_urls(url: str) -> list[str]:
+    "The URLs to try in order: the official archive over https first, then the published plain-http address."
+    if url == COCOSTUFF_URL: return [url.replace('http://', 'https://', 1), url]
+    return [url]
+
+def _fetch_first(urls, zpath, timeout, progress):
+    for i, u in enumerate(urls):
+        try: return fetch_url(u, zpath, timeout=timeout, progress=progress)
+        except ConnectionError as e:
+            if i == len(urls) - 1: raise
+            if progress: print(f"{u} failed ({e}); trying {urls[i + 1]}")
+
 def _download_extract(url, local, dest, raw, sha256, expected_counts, timeout, progress):
     if local is None:
         zpath = dest / (Path(urllib.parse.urlparse(url).path).name or COCOSTUFF_ZIP)
         downloaded = True            # our copy in dest: deleted if it fails verification
-        if not zpath.exists(): fetch_url(url, zpath, timeout=timeout, progress=progress)
+        if url == COCOSTUFF_URL and not sha256: sha256 = COCOSTUFF_SHA256
+        if not zpath.exists(): _fetch_first(_candidate_urls(url), zpath, timeout, progress)
     else:
         zpath, downloaded = local, False
         if not zpath.is_file(): raise FileNotFoundError(f"Archive not found: {zpath} (from --url {url})")

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/01_core.ipynb #6e3d30ff
 from __future__ import annotations
-import os, errno, stat, hashlib, tempfile, threading, warnings
+import os, errno, re, stat, hashlib, tempfile, threading, time, warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -12,10 +12,10 @@ import numpy as np, cv2, torch, torch.nn.functional as F
 from PIL import Image, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['data_root', 'bsds500_paths', 'hash_split', 'center_crop_resize', 'load_image', 'as_uint8_rgb', 'to_tensor',
-           'to_uint8', 'to_mask', 'validate_pair', 'LetterboxInfo', 'letterbox', 'unletterbox', 'pad_to_multiple',
-           'crop_to', 'composite', 'atomic_write', 'dataclass_from_dict', 'state_dict_mismatch',
-           'load_state_dict_checked', 'cpu_processes', 'shutdown_cpu_pool', 'cpu_map']
+__all__ = ['STALE_TMP_SECONDS', 'data_root', 'bsds500_paths', 'hash_split', 'center_crop_resize', 'load_image', 'as_uint8_rgb',
+           'to_tensor', 'to_uint8', 'to_mask', 'validate_pair', 'LetterboxInfo', 'letterbox', 'unletterbox',
+           'pad_to_multiple', 'crop_to', 'composite', 'sweep_stale_tmp', 'atomic_write', 'dataclass_from_dict',
+           'state_dict_mismatch', 'load_state_dict_checked', 'cpu_processes', 'shutdown_cpu_pool', 'cpu_map']
 
 # %% ../../nbs/01_core.ipynb #67190c72
 def data_root(
@@ -95,9 +95,10 @@ def load_image(
                 im = im.convert('RGBA')
                 bg = Image.new('RGBA', im.size, tuple(background) + (255,))
                 im = Image.alpha_composite(bg, im)
-            if im.mode in ('I;16', 'I;16B', 'I;16L', 'I'):   # 16/32-bit grayscale: rescale, don't clip
-                a = np.asarray(im, dtype=np.float64)
-                a = a / (65535.0 if a.max() > 255 else 255.0) * 255.0
+            if im.mode in ('I;16', 'I;16B', 'I;16L', 'I'):   # 16/32-bit grayscale: rescale by the format's range, don't clip
+                a = np.asarray(im, dtype=np.float64)         # (a 16-bit file whose values happen to be ≤ 255 is dark, not 8-bit)
+                top = 65535.0 if im.mode != 'I' or a.max() <= 65535 else float(2**31 - 1)   # Pillow reads 16-bit PNGs as I;16 (older versions: I)
+                a = a / top * 255.0
                 im = Image.fromarray(np.clip(a + 0.5, 0, 255).astype(np.uint8))
             arr = np.array(im.convert('RGB'), dtype=np.uint8)   # a writable copy
     # ImportError: importing ultralytics patches Image.open to try an optional HEIF decoder on unknown files
@@ -116,8 +117,7 @@ def as_uint8_rgb(
         t = image.detach().cpu()
         if t.ndim == 4 and t.shape[0] == 1: t = t[0]
         if t.ndim != 3 or t.shape[0] not in (1, 3): raise ValueError(f"Image tensor must be 3×H×W (or 1×3×H×W), got shape {tuple(image.shape)}")
-        if t.is_floating_point(): t = (t.clamp(0, 1) * 255).round()
-        image = t.to(torch.uint8).permute(1, 2, 0).numpy()
+        image = (t.float() if t.is_floating_point() else t).permute(1, 2, 0).numpy()   # checked below exactly like an array
     if not isinstance(image, np.ndarray): raise TypeError(f"Unsupported image type {type(image).__name__}: use a path, PIL image, numpy array or tensor")
     a = image
     if a.ndim == 2: a = a[..., None]
@@ -129,8 +129,10 @@ def as_uint8_rgb(
     if a.dtype == bool: raise ValueError("Image array is boolean: did you pass the mask as the image?")
     if np.issubdtype(a.dtype, np.floating):
         if not np.isfinite(a).all(): raise ValueError("Image array contains NaN or infinity")
-        if a.min() < 0 or a.max() > 1: raise ValueError(f"Float image values must lie in [0, 1], got [{a.min():.3g}, {a.max():.3g}]")
-        return np.ascontiguousarray((a * 255 + 0.5).astype(np.uint8))
+        if a.min() < -0.5 / 255 or a.max() > 1 + 0.5 / 255:    # (within half a grey level of [0, 1]: rounding noise, clipped)
+            raise ValueError(f"Float image values must lie in [0, 1], got [{a.min():.3g}, {a.max():.3g}]"
+                             + ("; for 0–255 data divide by 255 or pass uint8" if a.max() > 1.5 else ''))
+        return np.ascontiguousarray((np.clip(a, 0, 1) * 255 + 0.5).astype(np.uint8))
     if np.issubdtype(a.dtype, np.integer):
         if a.min() < 0 or a.max() > 255: raise ValueError(f"Integer image values must lie in [0, 255], got [{a.min()}, {a.max()}]")
         return np.ascontiguousarray(a.astype(np.uint8))
@@ -176,6 +178,10 @@ def to_mask(
         if m.min() < 0: raise ValueError(f"Mask values must be non-negative, got minimum {m.min()}")
         top = 1.0 if m.max() <= 1 else 255.0
         if m.max() > 255: raise ValueError(f"Mask values must lie in [0, 1] or [0, 255], got maximum {m.max()}")
+        if top == 255 and m.max() <= 255 * threshold:       # e.g. {0, 2}, {0, 10}, {0, 1, 2, 3}: thresholding would find no hole
+            vals = np.unique(m); shown = ', '.join(f'{v:g}' for v in vals[:8]) + (', …' if len(vals) > 8 else '')
+            raise ValueError(f"Mask values are {{{shown}}}: on the 0–255 scale that is no hole at all, so this looks like a label map, "
+                             f"not a hole mask. Pass a hole mask: 0/1, 0/255 or True/False (e.g. labels > 0, or labels == k)")
         frac = m.astype(np.float32) / top
         grey = ((frac > 0.05) & (frac < 0.95)).mean()
         if grey > 0.01: warnings.warn(f"Mask is not binary ({grey:.1%} of pixels are neither 0 nor max); thresholding at {threshold}")
@@ -289,6 +295,27 @@ def _new_file_mode() -> int:
     um = os.umask(0o022); os.umask(um)
     return 0o666 & ~um
 
+_TMP_NAME = re.compile(r'\..+\.[a-z0-9_]{8}\.tmp')   # what `atomic_write`'s mkstemp names look like: .NAME.XXXXXXXX.tmp
+STALE_TMP_SECONDS = 3600   # a temporary file untouched this long belongs to a writer that was killed
+_swept: set = set()
+
+def sweep_stale_tmp(
+    folder: str | Path,  # a folder `atomic_write` writes into
+    max_age: float = STALE_TMP_SECONDS,  # seconds since the file was last modified
+) -> list[Path]:
+    "Delete temporary files an interrupted `atomic_write` left in `folder`: only its own name pattern, only old ones; returns them."
+    gone, now = [], time.time()
+    try: entries = list(os.scandir(folder))
+    except OSError: return gone
+    for e in entries:
+        if not _TMP_NAME.fullmatch(e.name): continue
+        try:
+            st = e.stat(follow_symlinks=False)
+            if stat.S_ISREG(st.st_mode) and st.st_uid == os.getuid() and now - st.st_mtime > max_age:
+                os.remove(e.path); gone.append(Path(e.path))
+        except OSError: pass                  # gone meanwhile, or not ours to delete
+    return gone
+
 def atomic_write(
     path: str | Path,  # destination file
     write_fn,  # write_fn(f) writes the content to the open temporary file `f`
@@ -299,6 +326,8 @@ def atomic_write(
     path = Path(path).expanduser()
     if make_parent and not path.parent.exists(): path.parent.mkdir(parents=True, exist_ok=True)
     if not path.parent.is_dir(): raise FileNotFoundError(f"Output folder does not exist: {path.parent}" + (' (it is a file)' if path.parent.exists() else ''))
+    folder = str(path.parent.resolve())
+    if folder not in _swept: _swept.add(folder); sweep_stale_tmp(folder)   # once per folder and process: cheap in big folders
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
     try:
         with os.fdopen(fd, mode, **({} if 'b' in mode else {'newline': '', 'encoding': 'utf-8'})) as f:

@@ -84,7 +84,9 @@ def load_yolo(
     weights: str | Path = 'yolov5nu.pt',  # weight file path or name; '*.yaml' builds a randomly initialised model
     allow_download: bool | None = None,   # let ultralytics fetch a missing named file (default: unless $YOLO_OFFLINE is set)
 ):
-    "An `ultralytics.YOLO` model from a path or a name, with a clear error instead of a hidden download."
+    """An `ultralytics.YOLO` model from a path or a name, with a clear error instead of a hidden download.
+    A `.pt` file is a Python pickle, and ultralytics loads it with `torch.load(weights_only=False)`: loading runs code
+    stored in the file. Pass only files you trust: ultralytics' own, or ones you made."""
     # ultralytics pip-installs missing optional packages at run time unless told not to; a library must not
     # change the user's environment behind their back, so we switch that off (set YOLO_AUTOINSTALL=true to allow it)
     os.environ.setdefault('YOLO_AUTOINSTALL', 'false')
@@ -102,7 +104,7 @@ def load_yolo(
     try: return YOLO(str(found))
     except Exception as e:
         raise ValueError(f"{found} could not be loaded as YOLO weights (corrupt or not an ultralytics checkpoint): "
-                         f"{type(e).__name__}: {e}") from None
+                         f"{type(e).__name__}: {e}. A .pt file is code that runs when it is loaded: use only files you trust") from None
 
 # %% ../../nbs/04_detection.ipynb #42a7c617
 def yolo_input(
