@@ -406,6 +406,7 @@ class BuilderConfig:
     edge_tau: float = 0.5    # τ of `SoftEdges`
     prefill: str = 'none'    # hole start: 'none' (zeros; coarse = σ(net)) or a key of CLASSICAL_FILLS, e.g. 'harmonic' (a classical fill; coarse = σ(logit(prefill) + net))
     prefill_tol: float = 1e-5  # relative residual at which the iterative harmonic solve stops (GPU; the CPU solves exactly)
+    context_dim: int = 0     # size of a global context vector (e.g. 50 scene meta-category probabilities) that scales and shifts the bottleneck features (FiLM); 0 = none
 
     def __post_init__(self):
         for k in ('width', 'depth', 'heads'):
@@ -415,6 +416,7 @@ class BuilderConfig:
             raise ValueError(f"BuilderConfig.attn_channels={self.attn_channels} must be divisible by heads={self.heads} and < 4·width={4 * self.width}")
         if not 1 <= self.max_kv_side <= 64: raise ValueError(f"BuilderConfig.max_kv_side must lie in [1, 64], got {self.max_kv_side}")
         if not 0 < self.ffc_ratio < 1: raise ValueError(f"BuilderConfig.ffc_ratio must lie in (0, 1), got {self.ffc_ratio}")
+        if self.context_dim < 0: raise ValueError(f"BuilderConfig.context_dim must be ≥ 0, got {self.context_dim}")
         if not 0 < self.prefill_tol < 1: raise ValueError(f"BuilderConfig.prefill_tol must lie in (0, 1), got {self.prefill_tol}")
         if self.prefill not in PREFILL_METHODS: raise ValueError(f"BuilderConfig.prefill must be one of {list(PREFILL_METHODS)}, got {self.prefill!r}")
 
@@ -455,6 +457,9 @@ class StructureBuilder(nn.Module):
         if cfg.prefill != 'none':               # residual on the classical fill: start (almost) exactly at it
             with torch.no_grad(): self.to_rgb.weight.mul_(0.1); self.to_rgb.bias.zero_()
         self.soft_edges = SoftEdges(cfg.edge_tau)
+        if cfg.context_dim:                     # FiLM: f ⊙ (1 + γ(s)) + β(s); zero at initialisation, so context starts as a no-op
+            self.film = nn.Linear(cfg.context_dim, 2 * 4 * w)
+            with torch.no_grad(): self.film.weight.zero_(); self.film.bias.zero_()
 
     @property
     def feature_channels(self) -> int: return self.cfg.feature_channels
@@ -472,14 +477,23 @@ class StructureBuilder(nn.Module):
                 image_masked: torch.Tensor,  # `B×3×H×W` in [0,1]; hole pixels are ignored (zeroed here)
                 mask: torch.Tensor,          # `B×1×H×W`, 1 = hole
                 analysis: torch.Tensor | None = None,  # `B×in_analysis×H×W` analysis channels, None → zeros
+                context: torch.Tensor | None = None,   # `B×context_dim` global context (the scene), when `cfg.context_dim` > 0
                ) -> dict:
         analysis = self._check(image_masked, mask, analysis)
+        B = image_masked.shape[0]
+        if self.cfg.context_dim and (context is None or tuple(context.shape) != (B, self.cfg.context_dim)):
+            raise ValueError(f"this builder is conditioned on a B×{self.cfg.context_dim} context (BuilderConfig.context_dim), got "
+                             f"{None if context is None else tuple(context.shape)}")
+        if not self.cfg.context_dim and context is not None: raise ValueError("context given, but this builder has context_dim=0")
         m = mask.to(image_masked.dtype)
         known = image_masked * (1 - m)
         start = classical_prefill(known, m, self.cfg.prefill, tol=self.cfg.prefill_tol) if self.cfg.prefill != 'none' else known
         x, hw = pad_to_multiple(torch.cat([start, m, analysis.to(image_masked.dtype)], 1), self.multiple)
         e1 = self.enc1(x); e2 = self.enc2(e1); e3 = self.enc3(e2)
         f = self.bottleneck(e3)
+        if self.cfg.context_dim:
+            g, b = self.film(context.to(f.dtype)).chunk(2, 1)              # γ(s), β(s): B×F each
+            f = f * (1 + g[:, :, None, None]) + b[:, :, None, None]
         up = lambda t: F.interpolate(t, scale_factor=2, mode='nearest')
         d2 = self.dec2(torch.cat([up(f), e2], 1))
         d1 = self.dec1(torch.cat([up(d2), e1], 1))

@@ -13,11 +13,13 @@ from .builder import BuilderConfig, StructureBuilder, builder_config
 from .structure import structure_maps, MIN_SIDE, OBJECT_GROUPS
 from .detection import MIN_DETECTION_SIDE, find_weights, _downloadable, _cached_detector
 from pathlib import Path
+import functools
+from .scene import SceneClassifier, load_places365, MIN_SCENE_SIDE
 from .texture import TextureConfig, TextureArtist, texture_config
 
 # %% auto #0
-__all__ = ['ANALYSIS_SOURCES', 'MODEL_PRESETS', 'distance_to_known', 'easy_first_commit', 'least_confident', 'progressive_fill',
-           'own_analysis', 'ModelConfig', 'model_config', 'InpaintingModel']
+__all__ = ['ANALYSIS_SOURCES', 'SCENE_CONTEXT', 'MODEL_PRESETS', 'distance_to_known', 'easy_first_commit', 'least_confident',
+           'progressive_fill', 'own_analysis', 'scene_context', 'ModelConfig', 'model_config', 'InpaintingModel']
 
 # %% ../../nbs/11_full_model.ipynb #dd41ae79
 def distance_to_known(
@@ -131,6 +133,28 @@ def own_analysis(
     return out
 
 
+# %% ../../nbs/11_full_model.ipynb #73b4291e
+SCENE_CONTEXT = 50   # Places365 meta-categories: the size of the scene vector the builder reads
+
+@functools.lru_cache(maxsize=4)
+def _cached_scene(weights: str, device: str) -> SceneClassifier:
+    if weights != 'random': return load_places365(weights).to(device).eval()
+    with torch.random.fork_rng(devices=[]):   # the same random weights in every process; the caller's stream untouched
+        torch.manual_seed(0)
+        return SceneClassifier().to(device).eval()
+
+def scene_context(
+    image: torch.Tensor,  # `B×3×H×W` in [0,1]; only the known pixels are read
+    hole: torch.Tensor,   # `B×1×H×W`, 1 = hole
+    weights: str = 'random',  # Places365 weights (path or file name, chapter 05) or 'random'
+) -> torch.Tensor:
+    "`B×50` scene meta-category probabilities of the known region (no gradient)."
+    B, _, H, W = image.shape
+    if min(H, W) < MIN_SCENE_SIDE: return image.new_full((B, SCENE_CONTEXT), 1 / SCENE_CONTEXT)
+    model = _cached_scene(str(weights), str(image.device))
+    with torch.no_grad(), torch.autocast(image.device.type, enabled=False):
+        return model.meta_probabilities(image.detach().float().clamp(0, 1), hole.float()).to(image.dtype)
+
 # %% ../../nbs/11_full_model.ipynb #40554da9
 @dataclass
 class ModelConfig:
@@ -144,11 +168,15 @@ class ModelConfig:
     refine_fraction: float = 0.25  # with steps > 1: share of the hole re-predicted in one extra pass, least confident first
     analysis: str = 'none'         # maps the model computes itself when `forward` gets none: 'none' (zeros), 'structure' (edges and lines of the known region) or 'objects' (+ YOLO object heatmaps)
     detector: str = ''             # YOLO weights for analysis='objects' (a path, or a name chapter 04's find_weights knows; 'yolov5nu.yaml' = random init)
+    scene: str = ''                # scene context for the builder (FiLM, chapter 08): '' = none, Places365 weights (chapter 05), or 'random' (a random-init classifier: tests)
 
     def __post_init__(self):
         for k, cls in (('uncertainty', UncertaintyConfig), ('builder', BuilderConfig), ('texture', TextureConfig)):
             if isinstance(getattr(self, k), dict): setattr(self, k, cls.from_dict(getattr(self, k)))   # a YAML section → the part's config
             if not isinstance(getattr(self, k), cls): raise TypeError(f"ModelConfig.{k} must be a {cls.__name__} (or a dict of its fields), got {type(getattr(self, k)).__name__}")
+        if self.scene and self.builder.context_dim == 0: self.builder.context_dim = SCENE_CONTEXT   # the builder reads the scene vector
+        if self.scene and self.builder.context_dim != SCENE_CONTEXT:
+            raise ValueError(f"ModelConfig.scene needs builder.context_dim={SCENE_CONTEXT} (the scene's meta-categories), got {self.builder.context_dim}")
         if self.uncertainty.analysis_channels != self.builder.in_analysis:
             raise ValueError(f"uncertainty.analysis_channels={self.uncertainty.analysis_channels} and builder.in_analysis={self.builder.in_analysis} differ: both read the same analysis maps")
         _check_texture_matches(self.texture, self.builder)
@@ -212,6 +240,8 @@ class InpaintingModel(nn.Module):
             if find_weights(cfg.detector) is None and not _downloadable(cfg.detector):   # (load_yolo's own rule)
                 raise FileNotFoundError(f"This model computes object maps with YOLO weights {cfg.detector!r} (ModelConfig.detector), "
                                         f"which are not here: put the file there or in $INPAINT_NB_WEIGHTS (chapter 04)")
+        if cfg.scene and cfg.scene != 'random' and find_weights(cfg.scene) is None:   # fail now, not at the first photo
+            load_places365(cfg.scene)                                                    # (raises its own clear error)
         self.uncertainty = UncertaintyNet(cfg.uncertainty)
         self.builder = StructureBuilder(cfg.builder)
         self.texture = TextureArtist(cfg.texture) if cfg.use_texture else None
@@ -232,11 +262,12 @@ class InpaintingModel(nn.Module):
                  analysis: torch.Tensor,  # `B×11×H×W`
                  exemplar: torch.Tensor,  # `B×3×He×We`
                  exemplar_mask: torch.Tensor | None,  # `B×1×He×We`, 1 = unusable, or None
+                 context: torch.Tensor | None = None,  # `B×50` scene probabilities, for a builder that reads them
                 ) -> dict:
         "One pass of the three networks (no padding, no compositing): prediction, coarse, log_b, edges, attention."
         xm = image * (1 - hole)
         log_b = self.uncertainty(xm, hole, analysis)
-        b = self.builder(xm, hole, analysis)
+        b = self.builder(xm, hole, analysis, context=context)
         if self.texture is None: return dict(prediction=b['coarse'], coarse=b['coarse'], log_b=log_b, edges=b['edges'], attention=None)
         t = self.texture(composite(image, b['coarse'], hole), hole, b['features'], exemplar, exemplar_mask)   # the artist sees the real known pixels
         return dict(prediction=t['image'], coarse=b['coarse'], log_b=log_b, edges=b['edges'], attention=t.get('attention'))
@@ -246,6 +277,7 @@ class InpaintingModel(nn.Module):
                 mask: torch.Tensor,    # `B×1×H×W`, 1 = hole
                 analysis=None,         # `B×11×H×W` analysis maps, an `AnalysisMaps`, or None (→ zeros)
                 exemplar: torch.Tensor | None = None,  # `B×3×He×We` reference image (None → the known region of `image`)
+                scene: torch.Tensor | None = None,  # `B×50` scene meta-category probabilities (None: computed when `cfg.scene` is set)
                 steps: int = 1,        # K easy-first steps (1 = a single pass)
                 return_steps: bool = False,  # also return the per-step holes, commits, fills and maps
                ) -> dict:
@@ -259,13 +291,26 @@ class InpaintingModel(nn.Module):
         mp, _ = pad_to_multiple(m, self.multiple)
         ap, _ = pad_to_multiple(analysis.to(image.dtype), self.multiple)
         ex, exm = (xp, mp) if exemplar is None else (exemplar.to(image.dtype), None)
-        res = progressive_fill(lambda cur, hole: self.one_pass(cur, hole, ap, ex, exm), xp, mp, steps,
+        ctx = self._scene(image, m, scene)
+        res = progressive_fill(lambda cur, hole: self.one_pass(cur, hole, ap, ex, exm, ctx), xp, mp, steps,
                                self.cfg.distance_weight, self.cfg.refine_fraction, self.cfg.uncertainty.log_b_min, return_steps)
         pred, coarse = crop_to(res['prediction'], hw), crop_to(res['coarse'], hw)
         steps_out = [{k: (crop_to(v, hw) if isinstance(v, torch.Tensor) else v) for k, v in s.items()} for s in res['steps']]
         return dict(output=composite(image, pred, m),            # known pixels exactly as given
                     prediction=pred, coarse=coarse, edges=self.builder.soft_edges(coarse),
                     uncertainty=crop_to(res['uncertainty'], hw), steps=steps_out)
+
+    def _scene(self, image, m, scene):
+        "The builder's context: `scene` as given, computed from the known region (`cfg.scene`), or None for a builder without one."
+        d = self.cfg.builder.context_dim
+        if not d:
+            if scene is not None: raise ValueError("scene given, but this model reads no scene (ModelConfig.scene is '')")
+            return None
+        if scene is None:
+            if not self.cfg.scene: raise ValueError(f"this model is conditioned on a B×{d} scene vector: pass scene=, or set ModelConfig.scene")
+            scene = scene_context(image, m, self.cfg.scene)
+        if tuple(scene.shape) != (image.shape[0], d): raise ValueError(f"scene must be B×{d} = {(image.shape[0], d)}, got {tuple(scene.shape)}")
+        return scene.to(image.dtype)
 
     def parameter_counts(self) -> dict:
         "Parameters per part and in total."
