@@ -16,9 +16,9 @@ from .utils.losses import InpaintingLoss, LossConfig
 from .utils.metrics import psnr, ssim, paired_test
 
 # %% auto #0
-__all__ = ['PhotoCache', 'random_crops', 'make_mask_bank', 'unpack_masks', 'DeviceMasks', 'bsds500_heldout', 'heldout_batch',
-           'gain_over_harmonic', 'DeviceTrainConfig', 'load_device_config', 'lr_factor', 'save_weights',
-           'train_on_device', 'profile_step', 'heldout_records', 'gain_table']
+__all__ = ['PhotoCache', 'random_crops', 'split_crops', 'make_mask_bank', 'unpack_masks', 'DeviceMasks', 'bsds500_heldout',
+           'heldout_batch', 'gain_over_harmonic', 'DeviceTrainConfig', 'load_device_config', 'lr_factor',
+           'save_weights', 'train_on_device', 'profile_step', 'heldout_records', 'gain_table']
 
 # %% ../nbs/13b_device_training.ipynb #6a10e821
 class PhotoCache:
@@ -59,22 +59,13 @@ class PhotoCache:
 # %% ../nbs/13b_device_training.ipynb #768eeb0b
 def _uniform(n, lo, hi, gen, device): return lo + (hi - lo) * torch.rand(n, generator=gen, device=device)
 
-def random_crops(
-    cache: PhotoCache,   # the decoded photos
-    n: int,              # crops to cut
-    side: int = 256,     # output side
-    gen: torch.Generator | None = None,  # random numbers (on the cache's device)
-    scale: tuple = (0.5, 1.0),  # crop side as a fraction of the photo's short side
-    flip: bool = True,   # random horizontal flips
-    jitter: float = 0.1, # brightness, contrast and saturation factors drawn from [1 - jitter, 1 + jitter]
-) -> torch.Tensor:
-    "`n×3×side×side` float crops in [0,1] (8-bit levels), cut, scaled, flipped and colour-jittered on the cache's device."
-    dev = cache.device
-    idx = torch.randint(len(cache), (n,), generator=gen, device=dev)
-    hw = cache.sizes[idx]; S = cache.pixels.shape[-1]
-    c = hw.min(1).values * _uniform(n, scale[0], scale[1], gen, dev)             # crop side in photo pixels
-    cy = c / 2 + (hw[:, 0] - c) * torch.rand(n, generator=gen, device=dev)       # crop centre
-    cx = c / 2 + (hw[:, 1] - c) * torch.rand(n, generator=gen, device=dev)
+def _cut(cache, idx, region, side, gen, scale, flip, jitter):
+    "Crops of photos `idx` inside `region` (`n×4`: top, left, height, width in photo pixels): see `random_crops`."
+    dev, n, S = cache.device, len(idx), cache.pixels.shape[-1]
+    top, left, h, w = region.unbind(1)
+    c = torch.minimum(h, w) * _uniform(n, scale[0], scale[1], gen, dev)        # crop side in photo pixels
+    cy = top + c / 2 + (h - c) * torch.rand(n, generator=gen, device=dev)     # crop centre
+    cx = left + c / 2 + (w - c) * torch.rand(n, generator=gen, device=dev)
     sx = torch.where(torch.rand(n, generator=gen, device=dev) < 0.5, -1.0, 1.0) if flip else torch.ones(n, device=dev)
     theta = torch.zeros(n, 2, 3, device=dev)
     # output coordinate u ∈ [-1, 1] ↦ photo coordinate: x_norm = (c/S)·u + (2·cx/S − 1)   (align_corners=False)
@@ -89,6 +80,47 @@ def random_crops(
         x = x.mean((1, 2, 3), keepdim=True) + f() * (x - x.mean((1, 2, 3), keepdim=True))   # contrast
         x = x * f()                                                                # brightness
     return (x.clamp(0, 1) * 255).round() / 255                                     # 8-bit levels, as photos arrive in use
+
+def random_crops(
+    cache: PhotoCache,   # the decoded photos
+    n: int,              # crops to cut
+    side: int = 256,     # output side
+    gen: torch.Generator | None = None,  # random numbers (on the cache's device)
+    scale: tuple = (0.5, 1.0),  # crop side as a fraction of the photo's short side
+    flip: bool = True,   # random horizontal flips
+    jitter: float = 0.1, # brightness, contrast and saturation factors drawn from [1 - jitter, 1 + jitter]
+) -> torch.Tensor:
+    "`n×3×side×side` float crops in [0,1] (8-bit levels), cut, scaled, flipped and colour-jittered on the cache's device."
+    idx = torch.randint(len(cache), (n,), generator=gen, device=cache.device)
+    hw = cache.sizes[idx]
+    region = torch.stack([torch.zeros_like(hw[:, 0]), torch.zeros_like(hw[:, 0]), hw[:, 0], hw[:, 1]], 1)
+    return _cut(cache, idx, region, side, gen, scale, flip, jitter)
+
+# %% ../nbs/13b_device_training.ipynb #b8d158ab
+def split_crops(
+    cache: PhotoCache,   # the decoded photos
+    n: int,              # pairs to cut
+    side: int = 256,     # output side of both
+    gen: torch.Generator | None = None,  # random numbers (on the cache's device)
+    scale: tuple = (0.5, 1.0),  # crop side as a fraction of the half's short side
+    flip: bool = True,   # random horizontal flips (independent for crop and exemplar)
+    jitter: float = 0.1, # colour jitter strength (independent for crop and exemplar)
+) -> tuple[torch.Tensor, torch.Tensor]:
+    "(crops, exemplars), each `n×3×side×side`: crop and exemplar `i` come from opposite halves of the same photo."
+    dev = cache.device
+    idx = torch.randint(len(cache), (n,), generator=gen, device=dev)
+    h, w = cache.sizes[idx].unbind(1)
+    wide = w >= h                                                   # cut across the longer side
+    # each half is one pixel short of the middle, so that bilinear sampling at a crop's edge cannot reach across
+    hh, hw_ = torch.where(wide, h, torch.floor(h / 2) - 1), torch.where(wide, torch.floor(w / 2) - 1, w)
+    second = torch.stack([torch.where(wide, 0, h - hh), torch.where(wide, w - hw_, 0)], 1)   # top-left of the second half
+    first = torch.zeros_like(second)
+    swap = (torch.rand(n, generator=gen, device=dev) < 0.5)[:, None]   # which half the crop comes from
+    a, b = torch.where(swap, second, first), torch.where(swap, first, second)
+    size = torch.stack([hh, hw_], 1)
+    x = _cut(cache, idx, torch.cat([a, size], 1), side, gen, scale, flip, jitter)
+    ex = _cut(cache, idx, torch.cat([b, size], 1), side, gen, scale, flip, jitter)
+    return x, ex
 
 # %% ../nbs/13b_device_training.ipynb #51efd0db
 def _draw_masks(args) -> np.ndarray:
@@ -229,6 +261,7 @@ class DeviceTrainConfig:
     lama_share: float = 0.5     # share of the bank from the benchmark's LaMa presets
     scale: list = field(default_factory=lambda: [0.5, 1.0])  # crop side range, as fractions of the photo's short side
     jitter: float = 0.1         # colour jitter strength
+    exemplar: str = 'self'      # the texture artist's exemplar: 'self' (the crop's known region, as in use) or 'split' (`split_crops`: the other half of the same photo)
     amp: str = 'auto'           # 'auto' (bf16 on a GPU), 'bf16' or 'off'
     channels_last: bool = True  # NHWC memory layout on a GPU
     compile: bool = False       # torch.compile the generator
@@ -239,6 +272,7 @@ class DeviceTrainConfig:
 
     def __post_init__(self):
         if isinstance(self.loss, dict): self.loss = dataclass_from_dict(LossConfig, {**asdict(DeviceTrainConfig.__dataclass_fields__['loss'].default_factory()), **self.loss})
+        if self.exemplar not in ('self', 'split'): raise ValueError(f"DeviceTrainConfig.exemplar must be 'self' or 'split', got {self.exemplar!r}")
         if self.amp not in ('auto', 'bf16', 'off'): raise ValueError(f"DeviceTrainConfig.amp must be 'auto', 'bf16' or 'off', got {self.amp!r}")
         for k in ('batch_size', 'mask_bank', 'crop'):
             if getattr(self, k) < 1: raise ValueError(f"DeviceTrainConfig.{k} must be ≥ 1, got {getattr(self, k)}")
@@ -283,10 +317,10 @@ def save_weights(model, path, **card) -> Path:
     sd = {k: v.detach().float().contiguous().cpu() for k, v in base.state_dict().items()}
     return atomic_write(Path(path), lambda f: f.write(st_save(sd, metadata=meta)), make_parent=True)
 
-def _loss(fwd, crit, x, m, dev, amp):
+def _loss(fwd, crit, x, m, dev, amp, ex=None):
     with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp):
-        o = fwd(x, m)
-        return crit({k: (v.float() if torch.is_tensor(v) else v) for k, v in o.items()}, x, m)
+        o = fwd(x, m, exemplar=ex)
+        return crit({k: (v.float() if torch.is_tensor(v) else v) for k, v in o.items()}, x, m, exemplar=ex)   # style loss: against the exemplar
 
 def _sync(dev):
     if dev.type == 'cuda': torch.cuda.synchronize(dev)
@@ -340,11 +374,12 @@ def train_on_device(
         f = lr_factor(progress, cfg.warmup, cfg.min_lr_ratio)
         for g_ in opt.param_groups: g_['lr'] = cfg.lr * f
         with torch.no_grad():
-            x = random_crops(cache, cfg.batch_size, cfg.crop, gen, tuple(cfg.scale), True, cfg.jitter)
+            if cfg.exemplar == 'split': x, ex = split_crops(cache, cfg.batch_size, cfg.crop, gen, tuple(cfg.scale), True, cfg.jitter)
+            else: x, ex = random_crops(cache, cfg.batch_size, cfg.crop, gen, tuple(cfg.scale), True, cfg.jitter), None
             m = masks.sample(cfg.batch_size, gen)
         if dev.type == 'cuda' and cfg.channels_last: x, m = x.contiguous(memory_format=torch.channels_last), m.contiguous(memory_format=torch.channels_last)
         try:
-            loss = _loss(fwd, crit, x, m, dev, amp)
+            loss = _loss(fwd, crit, x, m, dev, amp, ex)
             opt.zero_grad(set_to_none=True)
             loss.backward()
         except RuntimeError as e:
@@ -352,7 +387,7 @@ def train_on_device(
             log(f"first step failed with amp={amp}, compile={cfg.compile} ({type(e).__name__}: {str(e)[:200]}); going on in fp32, eager")
             amp, fwd = False, model
             opt.zero_grad(set_to_none=True)
-            loss = _loss(fwd, crit, x, m, dev, amp); loss.backward()
+            loss = _loss(fwd, crit, x, m, dev, amp, ex); loss.backward()
         if cfg.grad_clip: torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
         opt.step()
         step += 1; win_n += 1
