@@ -16,9 +16,9 @@ from .utils.losses import InpaintingLoss, LossConfig
 from .utils.metrics import psnr, ssim, paired_test
 
 # %% auto #0
-__all__ = ['PhotoCache', 'random_crops', 'split_crops', 'make_mask_bank', 'unpack_masks', 'DeviceMasks', 'bsds500_heldout',
-           'heldout_batch', 'gain_over_harmonic', 'DeviceTrainConfig', 'load_device_config', 'lr_factor',
-           'save_weights', 'train_on_device', 'profile_step', 'heldout_records', 'gain_table']
+__all__ = ['PhotoCache', 'random_crops', 'split_crops', 'make_mask_bank', 'unpack_masks', 'DeviceMasks', 'dihedral',
+           'bsds500_heldout', 'heldout_batch', 'gain_over_harmonic', 'DeviceTrainConfig', 'load_device_config',
+           'lr_factor', 'save_weights', 'train_on_device', 'profile_step', 'heldout_records', 'gain_table']
 
 # %% ../nbs/13b_device_training.ipynb #6a10e821
 class PhotoCache:
@@ -190,6 +190,21 @@ class DeviceMasks:
             m = m[torch.arange(n, device=dev)[:, None, None], 0, rows[:, :, None], cols[:, None, :]][:, None]
         return m
 
+# %% ../nbs/13b_device_training.ipynb #5b9cb48f
+def dihedral(
+    *tensors,                            # `B×C×S×S` tensors (or None) to transform alike
+    gen: torch.Generator | None = None,  # random numbers (on the tensors' device)
+) -> tuple:
+    "The same random mirror/transpose (one of the square's 8 symmetries) per batch item, applied to every tensor."
+    t0 = next(t for t in tensors if t is not None)
+    n, dev = t0.shape[0], t0.device
+    coins = [(torch.rand(n, generator=gen, device=dev) < 0.5).view(n, 1, 1, 1) for _ in range(3)]
+    def apply(t):
+        if t is None: return None
+        t = torch.where(coins[0], t.flip(-1), t); t = torch.where(coins[1], t.flip(-2), t)
+        return torch.where(coins[2], t.transpose(-1, -2), t)
+    return tuple(apply(t) for t in tensors)
+
 # %% ../nbs/13b_device_training.ipynb #7aeca2e9
 def bsds500_heldout(root=None) -> dict[str, list[Path]]:
     "BSDS500 val split in two fixed halves by a hash of the file name: 'valid' (choose recipes and checkpoints) and 'test' (report)."
@@ -261,6 +276,7 @@ class DeviceTrainConfig:
     lama_share: float = 0.5     # share of the bank from the benchmark's LaMa presets
     scale: list = field(default_factory=lambda: [0.5, 1.0])  # crop side range, as fractions of the photo's short side
     jitter: float = 0.1         # colour jitter strength
+    reuse: int = 1              # steps one drawn batch (crops, holes and their harmonic start) serves, mirrored/transposed anew each step; >1 solves the start once per `reuse` steps
     exemplar: str = 'self'      # the texture artist's exemplar: 'self' (the crop's known region, as in use) or 'split' (`split_crops`: the other half of the same photo)
     amp: str = 'auto'           # 'auto' (bf16 on a GPU), 'bf16' or 'off'
     channels_last: bool = True  # NHWC memory layout on a GPU
@@ -272,6 +288,7 @@ class DeviceTrainConfig:
 
     def __post_init__(self):
         if isinstance(self.loss, dict): self.loss = dataclass_from_dict(LossConfig, {**asdict(DeviceTrainConfig.__dataclass_fields__['loss'].default_factory()), **self.loss})
+        if self.reuse < 1: raise ValueError(f"DeviceTrainConfig.reuse must be ≥ 1, got {self.reuse}")
         if self.exemplar not in ('self', 'split'): raise ValueError(f"DeviceTrainConfig.exemplar must be 'self' or 'split', got {self.exemplar!r}")
         if self.amp not in ('auto', 'bf16', 'off'): raise ValueError(f"DeviceTrainConfig.amp must be 'auto', 'bf16' or 'off', got {self.amp!r}")
         for k in ('batch_size', 'mask_bank', 'crop'):
@@ -317,9 +334,9 @@ def save_weights(model, path, **card) -> Path:
     sd = {k: v.detach().float().contiguous().cpu() for k, v in base.state_dict().items()}
     return atomic_write(Path(path), lambda f: f.write(st_save(sd, metadata=meta)), make_parent=True)
 
-def _loss(fwd, crit, x, m, dev, amp, ex=None):
+def _loss(fwd, crit, x, m, dev, amp, ex=None, prefill=None):
     with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp):
-        o = fwd(x, m, exemplar=ex)
+        o = fwd(x, m, exemplar=ex, prefill=prefill)
         return crit({k: (v.float() if torch.is_tensor(v) else v) for k, v in o.items()}, x, m, exemplar=ex)   # style loss: against the exemplar
 
 def _sync(dev):
@@ -351,6 +368,7 @@ def train_on_device(
         load_state_dict_checked(model, load_generator_weights(cfg.init_weights)[0], f"init_weights {cfg.init_weights}")
     if dev.type == 'cuda' and cfg.channels_last: model = model.to(memory_format=torch.channels_last)
     crit = InpaintingLoss(cfg.loss).to(dev)
+    bcfg = model.cfg.builder
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, betas=(0.9, cfg.beta2))
     amp = (dev.type == 'cuda') if cfg.amp == 'auto' else cfg.amp == 'bf16'
     fwd = torch.compile(model) if cfg.compile else model
@@ -374,12 +392,16 @@ def train_on_device(
         f = lr_factor(progress, cfg.warmup, cfg.min_lr_ratio)
         for g_ in opt.param_groups: g_['lr'] = cfg.lr * f
         with torch.no_grad():
-            if cfg.exemplar == 'split': x, ex = split_crops(cache, cfg.batch_size, cfg.crop, gen, tuple(cfg.scale), True, cfg.jitter)
-            else: x, ex = random_crops(cache, cfg.batch_size, cfg.crop, gen, tuple(cfg.scale), True, cfg.jitter), None
-            m = masks.sample(cfg.batch_size, gen)
+            if step % cfg.reuse == 0:                     # draw a new batch (and, when it will be reused, solve its start once)
+                if cfg.exemplar == 'split': x0, ex = split_crops(cache, cfg.batch_size, cfg.crop, gen, tuple(cfg.scale), True, cfg.jitter)
+                else: x0, ex = random_crops(cache, cfg.batch_size, cfg.crop, gen, tuple(cfg.scale), True, cfg.jitter), None
+                m0 = masks.sample(cfg.batch_size, gen)
+                p0 = (classical_prefill(x0 * (1 - m0), m0, bcfg.prefill, tol=bcfg.prefill_tol)
+                      if cfg.reuse > 1 and bcfg.prefill != 'none' else None)
+            x, m, pre = dihedral(x0, m0, p0, gen=gen) if cfg.reuse > 1 else (x0, m0, p0)
         if dev.type == 'cuda' and cfg.channels_last: x, m = x.contiguous(memory_format=torch.channels_last), m.contiguous(memory_format=torch.channels_last)
         try:
-            loss = _loss(fwd, crit, x, m, dev, amp, ex)
+            loss = _loss(fwd, crit, x, m, dev, amp, ex, pre)
             opt.zero_grad(set_to_none=True)
             loss.backward()
         except RuntimeError as e:
@@ -387,7 +409,7 @@ def train_on_device(
             log(f"first step failed with amp={amp}, compile={cfg.compile} ({type(e).__name__}: {str(e)[:200]}); going on in fp32, eager")
             amp, fwd = False, model
             opt.zero_grad(set_to_none=True)
-            loss = _loss(fwd, crit, x, m, dev, amp, ex); loss.backward()
+            loss = _loss(fwd, crit, x, m, dev, amp, ex, pre); loss.backward()
         if cfg.grad_clip: torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
         opt.step()
         step += 1; win_n += 1
@@ -427,6 +449,7 @@ def profile_step(
     amp: bool | None = None,   # bf16 autocast (default: on a GPU)
     loader=None,               # optional iterator of CPU batches (`image`, `mask`) to time the per-image pipeline beside it
     prefill_tol: float = 1e-5, # tolerance of the iterative harmonic solve (GPU)
+    reuse: int = 8,            # also report the rate when one drawn batch and its start serve this many steps
 ) -> dict:
     "Seconds per training step and per part: device pipeline (crops + masks), harmonic prefill, network step; images/s and the share outside the network."
     dev = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
@@ -444,6 +467,15 @@ def profile_step(
     res['pipeline_s'] = _timed(lambda: (random_crops(cache, batch, side, gen), masks.sample(batch, gen)), dev, n)
     res['prefill_s'] = _timed(lambda: classical_prefill(x * (1 - m), m, 'harmonic', tol=prefill_tol), dev, n)
     res['step_s'] = _timed(step, dev, n)                       # includes the model's own prefill
+    start = classical_prefill(x * (1 - m), m, 'harmonic', tol=prefill_tol)
+    def net_step():
+        xs, ms, ps = dihedral(x, m, start, gen=gen)
+        loss = _loss(model, crit, xs, ms, dev, amp, None, ps); opt.zero_grad(); loss.backward(); opt.step()
+    res['network_s'] = _timed(net_step, dev, n)               # the start given: the network (and the mirror) alone
+    per = (res['pipeline_s'] + res['prefill_s']) / reuse
+    res['reuse'] = reuse
+    res['reuse_images_per_s'] = batch / (per + res['network_s'])
+    res['reuse_outside_share'] = per / (per + res['network_s'])
     total = res['pipeline_s'] + res['step_s']
     res['images_per_s'] = batch / total
     res['outside_share'] = (res['pipeline_s'] + res['prefill_s']) / total

@@ -478,6 +478,7 @@ class StructureBuilder(nn.Module):
                 mask: torch.Tensor,          # `B×1×H×W`, 1 = hole
                 analysis: torch.Tensor | None = None,  # `B×in_analysis×H×W` analysis channels, None → zeros
                 context: torch.Tensor | None = None,   # `B×context_dim` global context (the scene), when `cfg.context_dim` > 0
+                prefill: torch.Tensor | None = None,   # `B×3×H×W` classical fill computed elsewhere (e.g. once for several training steps); None = compute it here
                ) -> dict:
         analysis = self._check(image_masked, mask, analysis)
         B = image_masked.shape[0]
@@ -487,7 +488,11 @@ class StructureBuilder(nn.Module):
         if not self.cfg.context_dim and context is not None: raise ValueError("context given, but this builder has context_dim=0")
         m = mask.to(image_masked.dtype)
         known = image_masked * (1 - m)
-        start = classical_prefill(known, m, self.cfg.prefill, tol=self.cfg.prefill_tol) if self.cfg.prefill != 'none' else known
+        if prefill is not None:
+            if self.cfg.prefill == 'none': raise ValueError("prefill given, but this builder starts from zeros (BuilderConfig.prefill='none')")
+            if prefill.shape != known.shape: raise ValueError(f"prefill must be B×3×H×W = {tuple(known.shape)}, got {tuple(prefill.shape)}")
+            start = torch.where(m > 0.5, prefill.to(known.dtype).detach(), known)
+        else: start = classical_prefill(known, m, self.cfg.prefill, tol=self.cfg.prefill_tol) if self.cfg.prefill != 'none' else known
         x, hw = pad_to_multiple(torch.cat([start, m, analysis.to(image_masked.dtype)], 1), self.multiple)
         e1 = self.enc1(x); e2 = self.enc2(e1); e3 = self.enc3(e2)
         f = self.bottleneck(e3)

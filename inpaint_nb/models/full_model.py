@@ -263,11 +263,12 @@ class InpaintingModel(nn.Module):
                  exemplar: torch.Tensor,  # `B×3×He×We`
                  exemplar_mask: torch.Tensor | None,  # `B×1×He×We`, 1 = unusable, or None
                  context: torch.Tensor | None = None,  # `B×50` scene probabilities, for a builder that reads them
+                 prefill: torch.Tensor | None = None,  # `B×3×H×W` classical start for this pass (None: the builder computes it)
                 ) -> dict:
         "One pass of the three networks (no padding, no compositing): prediction, coarse, log_b, edges, attention."
         xm = image * (1 - hole)
         log_b = self.uncertainty(xm, hole, analysis)
-        b = self.builder(xm, hole, analysis, context=context)
+        b = self.builder(xm, hole, analysis, context=context, prefill=prefill)
         if self.texture is None: return dict(prediction=b['coarse'], coarse=b['coarse'], log_b=log_b, edges=b['edges'], attention=None)
         t = self.texture(composite(image, b['coarse'], hole), hole, b['features'], exemplar, exemplar_mask)   # the artist sees the real known pixels
         return dict(prediction=t['image'], coarse=b['coarse'], log_b=log_b, edges=b['edges'], attention=t.get('attention'))
@@ -278,6 +279,7 @@ class InpaintingModel(nn.Module):
                 analysis=None,         # `B×11×H×W` analysis maps, an `AnalysisMaps`, or None (→ zeros)
                 exemplar: torch.Tensor | None = None,  # `B×3×He×We` reference image (None → the known region of `image`)
                 scene: torch.Tensor | None = None,  # `B×50` scene meta-category probabilities (None: computed when `cfg.scene` is set)
+                prefill: torch.Tensor | None = None,  # `B×3×H×W` the builder's classical start for the first pass (None: computed)
                 steps: int = 1,        # K easy-first steps (1 = a single pass)
                 return_steps: bool = False,  # also return the per-step holes, commits, fills and maps
                ) -> dict:
@@ -292,7 +294,8 @@ class InpaintingModel(nn.Module):
         ap, _ = pad_to_multiple(analysis.to(image.dtype), self.multiple)
         ex, exm = (xp, mp) if exemplar is None else (exemplar.to(image.dtype), None)
         ctx = self._scene(image, m, scene)
-        res = progressive_fill(lambda cur, hole: self.one_pass(cur, hole, ap, ex, exm, ctx), xp, mp, steps,
+        pp = None if prefill is None else pad_to_multiple(prefill.to(image.dtype), self.multiple)[0]
+        res = progressive_fill(lambda cur, hole: self.one_pass(cur, hole, ap, ex, exm, ctx, pp if hole is mp else None), xp, mp, steps,
                                self.cfg.distance_weight, self.cfg.refine_fraction, self.cfg.uncertainty.log_b_min, return_steps)
         pred, coarse = crop_to(res['prediction'], hw), crop_to(res['coarse'], hw)
         steps_out = [{k: (crop_to(v, hw) if isinstance(v, torch.Tensor) else v) for k, v in s.items()} for s in res['steps']]
