@@ -40,6 +40,7 @@ COMPONENT_SWITCHES = {   # variant name → the change from the full model; one 
     'no_modulation': {'texture': {'use_modulation': False}},
     'distance_only': {'distance_weight': 1e6},                 # easy-first order by distance to the border alone (uncertainty ignored)
     'no_analysis': {'analysis': 'none'},                       # no edge/line maps of its own
+    'with_scene': {'scene': 'random', 'builder': {'context_dim': 50}},   # the builder reads the scene vector (FiLM, chapter 11); use Places365 weights for a real study
 }
 
 def _merge(a: dict, b: dict) -> dict:
