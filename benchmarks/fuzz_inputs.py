@@ -17,8 +17,11 @@ an image's scale comes from its dtype (uint8 0–255, uint16 0–65535, floats 0
 integers must lie in 0–255), alpha is composited onto white as Pillow does for a file, a mask's scale is the smallest
 of 1, 255 (and 65535 for 16-bit) that holds its values, colour masks take the brightest channel, alpha in a mask is
 ignored, and a mask whose non-zero values never reach the threshold (a label map, a faint soft mask) is an error.
-A valid case must then give exactly what the same function gives for the canonical inputs (`uint8` `H×W×3` and
-`bool` `H×W`), known pixels unchanged, and must not modify its inputs.
+A valid case must then give what the same function gives for the canonical inputs (`uint8` `H×W×3` and `bool`
+`H×W`) and must not modify its inputs. Known pixels must match exactly; hole pixels within one grey level are
+counted as correct and reported ("±1"): about once in a few thousand calls the network itself returns a fill one
+grey level off for identical inputs (CPU float noise), while a different reading of an image or mask changes known
+pixels or moves hole pixels by more.
 
 Outcomes: correct result / clear error (ValueError, TypeError, or FileNotFoundError/PermissionError for paths, with a
 message) / crash (any other exception, or an error without a message) / silent wrong (a result where an error was due,
@@ -307,7 +310,7 @@ def snapshot(x):
 
 def unchanged(x, snap) -> bool:
     k, s = snap
-    if k == 'np': return x.shape == s.shape and x.dtype == s.dtype and np.array_equal(x, s, equal_nan=True)
+    if k == 'np': return x.shape == s.shape and x.dtype == s.dtype and np.array_equal(x, s, equal_nan=x.dtype.kind in 'fc')
     if k == 't': return x.shape == s.shape and x.dtype == s.dtype and bool(torch.equal(torch.nan_to_num(x.float()), torch.nan_to_num(s.float())))
     if k == 'pil': return x.mode == s.mode and x.tobytes() == s.tobytes()
     return True
@@ -378,8 +381,14 @@ def run_case(g: Gen, inp: Inpainter, canon: dict) -> dict:
     if not isinstance(got, np.ndarray) or got.dtype != expect.dtype or got.shape != expect.shape:
         return dict(desc, outcome='silent wrong', detail=f'got {type(got).__name__} {getattr(got, "dtype", "")} {getattr(got, "shape", "")}, expected {expect.dtype} {expect.shape}')
     if not np.array_equal(got, expect):
-        n = int((got != expect).any(axis=-1).sum()) if got.ndim == 3 else int((got != expect).sum())
-        return dict(desc, outcome='silent wrong', detail=f'{n} pixel(s) differ from the result for canonical inputs')
+        diff = (got != expect).any(axis=-1) if got.ndim == 3 else (got != expect)
+        n, worst = int(diff.sum()), int(np.abs(got.astype(int) - expect).max())
+        hole = mref if fn != 'read_mask' and isinstance(mref, np.ndarray) and mref.shape == diff.shape else None
+        if hole is not None and not (diff & ~hole).any() and worst <= 1:
+            # known pixels exact, hole pixels within one grey level: the network's own float noise (its CPU kernels may sum
+            # in another order for another memory layout), not a different reading of the inputs
+            return dict(desc, outcome='correct', noise=n)
+        return dict(desc, outcome='silent wrong', detail=f'{n} pixel(s) differ from the result for canonical inputs (by up to {worst})')
     return dict(desc, outcome='correct')
 
 def machine() -> str:
@@ -421,8 +430,10 @@ def main(argv=None):
     secs = time.time() - t0
     count = Counter(r['outcome'] for r in results)
     refused = sum(1 for r in results if r.get('refused_valid'))
+    noisy = sum(1 for r in results if r.get('noise'))
     summary = (f"tried {n} / clear errors {count['clear error']} / crashes {count['crash']} / silent wrong {count['silent wrong']}"
-               f"  (correct results {count['correct']}; clear errors on inputs the rules accept: {refused}; {secs:.0f} s)")
+               f"  (correct results {count['correct']}, {noisy} of them with hole pixels ±1 grey level from the canonical fill; "
+               f"clear errors on inputs the rules accept: {refused}; {secs:.0f} s)")
     print(summary)
     bad = [r for r in results if r['outcome'] in ('crash', 'silent wrong') or r.get('refused_valid')]
     for r in bad[:20]: print(' ', {k: v for k, v in r.items() if k != 'where'})
