@@ -121,7 +121,7 @@ class InpaintApp:
         if not files: return
         f = files[0]
         try:
-            with Image.open(io.BytesIO(bytes(f['content']))) as im: arr = np.array(im.convert('RGB'))
+            with Image.open(io.BytesIO(bytes(f['content']))) as im: im.load(); arr = as_uint8_rgb(im)   # a file's rules: alpha onto white, 16-bit
         except Exception as e:
             self.say(f"<b>could not read {f.get('name', 'the upload')}:</b> {type(e).__name__}: {e}"); return
         self.set_image(arr)

@@ -22,6 +22,10 @@ __all__ = ['CLASSICAL_METHODS', 'WEIGHTS_FORMAT', 'IMAGE_EXTS', 'CLASSICAL_NAMES
 # %% ../nbs/17_inpaint.ipynb #312fecd2
 CLASSICAL_METHODS = CLASSICAL_FILLS   # the builder chapter's table: OpenCV's two methods, their smoothed versions, harmonic
 
+def _is_int(v) -> bool:
+    "An integer option's value: a Python or numpy int, not a bool or a float."
+    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+
 def classical_fill(
     image,  # anything `as_uint8_rgb` accepts (path, `uint8` `H×W×3`, PIL, tensor)
     mask,   # anything `to_mask` accepts; True / white = hole
@@ -30,6 +34,7 @@ def classical_fill(
 ) -> np.ndarray:
     "Fill the hole with OpenCV's classical inpainting; returns `uint8` `H×W×3` with known pixels unchanged."
     if method not in CLASSICAL_METHODS: raise ValueError(f"Unknown method {method!r}: choose from {sorted(CLASSICAL_METHODS)}")
+    if not _is_int(radius) or radius < 1: raise ValueError(f"radius must be a whole number of pixels ≥ 1, got {radius!r}")
     img, m = validate_pair(image, mask, allow_empty=True)
     if not m.any(): return img.copy()
     out = np.clip(np.round(classical_fill_array(img, m, method, radius)), 0, 255).astype(np.uint8)
@@ -76,7 +81,7 @@ def read_mask(
     dilate: int = 0,  # grow the hole by this many pixels (elliptical kernel)
 ) -> np.ndarray:
     "Load and normalise a user mask: bool `H×W`, True = hole, optionally inverted and dilated."
-    if dilate < 0: raise ValueError(f"dilate must be ≥ 0 pixels, got {dilate}")
+    if not _is_int(dilate) or dilate < 0: raise ValueError(f"dilate must be a whole number of pixels ≥ 0, got {dilate!r}")
     m = to_mask(mask, invert=invert)
     if dilate:
         k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * dilate + 1, 2 * dilate + 1))
@@ -271,7 +276,9 @@ class Inpainter:
                  context: float = 0.5,  # context around each hole component in large images, as a fraction of its size
                  detector: str | Path | None = None,  # YOLO weights for a model that computes object maps; a detector named only inside the weights file is loaded only if it is one of ultralytics' own names (a .pt is code: pass only files you trust)
                 ):
-        if work_size < 32: raise ValueError(f"work_size must be ≥ 32 px, got {work_size}")
+        if not _is_int(work_size) or work_size < 32: raise ValueError(f"work_size must be a whole number ≥ 32 px, got {work_size!r}")
+        if not isinstance(context, (int, float)) or isinstance(context, bool) or not 0 <= context < float('inf'):
+            raise ValueError(f"context must be a finite fraction ≥ 0, got {context!r}")
         self.weights = Path(weights).expanduser() if weights is not None else default_weights_path()
         if weights is None and not self.weights.is_file():
             raise FileNotFoundError(f"The default model weights are missing from this installation: {self.weights} "
@@ -302,7 +309,7 @@ class Inpainter:
                  return_steps: bool = False,  # also return the easy-first passes (whole-image path only): dicts kind, step, hole (open before the pass), commit (filled by it), fill
                 ):
         "Inpaint; returns `uint8` `H×W×3` (or a dict with `output`, `uncertainty`, `steps` when asked for more)."
-        if not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be an int ≥ 1, got {steps!r}")
+        if not _is_int(steps) or steps < 1: raise ValueError(f"steps must be an int ≥ 1, got {steps!r}")
         img, m = validate_pair(image, mask, allow_empty=True)
         H, W = m.shape
         out, unc, step_imgs = img.copy(), np.zeros((H, W), np.float32), []
@@ -430,7 +437,8 @@ def main(argv=None):
     "Console script `inpaint_nb_inpaint` (run with `-h` for the options). Returns 0 on success, 1 if some batch items failed, 2 on bad input."
     a = _parser().parse_args(argv)
     try:
-        if a.steps < 1: raise ValueError(f"--steps must be ≥ 1, got {a.steps}")
+        for flag, v, low in (('--steps', a.steps, 1), ('--radius', a.radius, 1), ('--dilate', a.dilate, 0), ('--seed', a.seed, 0)):
+            if v < low: raise ValueError(f"{flag} must be ≥ {low}, got {v}")
         method = a.method or ('model' if (a.weights or default_weights_path().is_file()) else 'telea')
         if a.method is None and method == 'telea': print("note: no model weights installed; using classical 'telea'", file=sys.stderr)
         inp = Inpainter(a.weights, device=a.device, detector=a.detector) if method == 'model' else None

@@ -27,7 +27,7 @@ __all__ = ['DATASETS', 'CKPT_FORMAT', 'DataConfig', 'OptimConfig', 'ScheduleConf
            'default_config_path', 'lr_at', 'InpaintLearner', 'SyntheticInpaintDataset', 'make_dls', 'build_models',
            'GANLoss', 'GANTrainer', 'psnr_metric', 'ssim_metric', 'save_checkpoint', 'read_checkpoint',
            'list_checkpoints', 'best_checkpoint', 'CheckpointCallback', 'EpochCSVLogger', 'IterLogger', 'shard_dl',
-           'seed_everything', 'build_learner', 'resume_path', 'train', 'main']
+           'seed_everything', 'build_learner', 'resume_path', 'resume_config', 'train', 'main']
 
 # %% ../nbs/13_training.ipynb #fcd099a7
 DATASETS = ('bsds500', 'cocostuff', 'folder', 'synthetic')   # what `data.dataset` accepts
@@ -86,8 +86,23 @@ class TrainConfig:
 
     def __post_init__(self): validate_config(self)
 
+def _non_finite(d: dict, prefix: str = '') -> list[str]:
+    "Keys of the nested config dict `d` holding NaN or infinity (in a number or a list of numbers)."
+    out = []
+    for k, v in d.items():
+        if isinstance(v, dict): out += _non_finite(v, f'{prefix}{k}.')
+        elif isinstance(v, float) and not math.isfinite(v): out.append(f'{prefix}{k}')
+        elif isinstance(v, (list, tuple)) and any(isinstance(x, float) and not math.isfinite(x) for x in v): out.append(f'{prefix}{k}')
+    return out
+
 def validate_config(cfg: TrainConfig):
     "Check values that a type alone cannot (raises `ValueError` naming the key)."
+    bad = _non_finite(asdict(cfg))
+    if bad:
+        v = cfg
+        for k in bad[0].split('.'): v = getattr(v, k)
+        raise ValueError(f"config {bad[0]} = {v!r}: must be a finite number")
+    o, d, l = cfg.optim, cfg.data, cfg.loss
     checks = [('model', cfg.model in ('tiny', 'small', 'base'), "one of 'tiny', 'small', 'base'"),
               ('amp', cfg.amp in ('auto', 'fp16', 'bf16', 'off'), "one of 'auto', 'fp16', 'bf16', 'off'"),
               ('data.dataset', cfg.data.dataset in DATASETS, ' or '.join(repr(d) for d in DATASETS)),
@@ -97,7 +112,14 @@ def validate_config(cfg: TrainConfig):
               ('schedule.warmup_iters', cfg.schedule.warmup_iters >= 0, '≥ 0'), ('schedule.t0', cfg.schedule.t0 >= 1, '≥ 1'),
               ('schedule.t_mult', cfg.schedule.t_mult >= 1, '≥ 1'), ('schedule.min_lr_ratio', 0 <= cfg.schedule.min_lr_ratio <= 1, 'in [0, 1]'),
               ('epochs', cfg.epochs >= 1, '≥ 1'), ('keep_last', cfg.keep_last >= 1, '≥ 1'), ('save_every', cfg.save_every >= 1, '≥ 1'), ('valid_every', cfg.valid_every >= 1, '≥ 1'),
-              ('steps', cfg.steps >= 1, '≥ 1')]
+              ('steps', cfg.steps >= 1, '≥ 1'), ('max_iters', cfg.max_iters >= 0, '≥ 0 (0 = no limit)'),
+              ('seed', 0 <= cfg.seed < 2**32, 'in [0, 2³²)'), ('data.num_workers', d.num_workers >= 0, '≥ 0'),
+              ('data.synthetic_items', d.synthetic_items >= 1 and (d.dataset != 'synthetic' or d.synthetic_items >= d.batch_size),
+               f'≥ 1 and, for the synthetic dataset, ≥ data.batch_size ({d.batch_size}): a smaller epoch has no full batch'),
+              ('optim.beta1', 0 <= o.beta1 < 1, 'in [0, 1)'), ('optim.beta2', 0 <= o.beta2 < 1, 'in [0, 1)'),
+              ('optim.weight_decay', o.weight_decay >= 0, '≥ 0'),
+              ('loss.perceptual_layers', all(w >= 0 for w in l.perceptual_layers), 'weights ≥ 0'),
+              ('loss.style_layers', all(w >= 0 for w in l.style_layers), 'weights ≥ 0')]
     if cfg.valid_every > 1 and cfg.save_every % cfg.valid_every and cfg.valid_every % cfg.save_every:
         warnings.warn(f"valid_every={cfg.valid_every} and save_every={cfg.save_every}: only epochs that are both validated and saved "
                       "(and the last) can become the best checkpoint; make one a multiple of the other")
@@ -142,6 +164,7 @@ def config_from_dict(
     kw = {}
     for k, v in d.items():
         tp = hints[k]
+        if cls is TrainConfig and k == 'amp' and v is False: v = 'off'   # YAML 1.1 reads `amp: off` (and no, false) as False: the documented 'off'
         if is_dataclass(tp): kw[k] = config_from_dict(tp, v, f"{prefix}{k}.")
         elif not _type_ok(v, tp): raise TypeError(f"config {prefix}{k} must be {getattr(tp, '__name__', tp)}, got {v!r} ({type(v).__name__})")
         else: kw[k] = float(v) if tp is float else (list(v) if isinstance(v, tuple) else v)
@@ -168,6 +191,7 @@ def apply_overrides(
         if parts[-1] not in node: raise KeyError(f"unknown config key {key!r}; valid keys here: {sorted(node)}")
         if isinstance(node[parts[-1]], dict) and parts != ['model_overrides']: raise TypeError(f"{key!r} is a section; override its keys, e.g. {key}.{next(iter(node[parts[-1]]))}=...")
         v = yaml.safe_load(val) if val.strip() else ''
+        if isinstance(node[parts[-1]], str) and not isinstance(v, (str, list, dict)): v = val.strip()   # a text setting keeps the text as typed: amp=off, out_dir=2024
         if isinstance(v, str) and isinstance(node[parts[-1]], float):   # YAML 1.1 reads '2e-4' as a string
             try: v = float(v)
             except ValueError: pass
@@ -773,6 +797,19 @@ def resume_path(resume: str | Path) -> Path:
     if not p.with_suffix('.pt').is_file(): raise FileNotFoundError(f"--resume {resume}: no such run folder or checkpoint")
     return p
 
+def resume_config(
+    resume: str | Path,  # run folder or checkpoint, as for `--resume`
+) -> TrainConfig:
+    "The configuration a checkpoint was trained with (stored in its `.pt`), writing into the run folder that holds it."
+    p = resume_path(resume).with_suffix('.pt')
+    try: state = torch.load(p, map_location='cpu', weights_only=True)   # weights_only: never runs code from the file
+    except Exception as ex: raise ValueError(f"corrupt checkpoint state {p}: cannot be read ({type(ex).__name__}: {ex})") from ex
+    if not isinstance(state, dict) or state.get('format') != CKPT_FORMAT or not isinstance(state.get('config'), dict):
+        raise ValueError(f"{p} is not an inpaint_nb checkpoint (format {CKPT_FORMAT})")
+    cfg = config_from_dict(TrainConfig, state['config'])
+    if p.parent.name == 'checkpoints': cfg = dataclasses.replace(cfg, out_dir=str(p.parent.parent))   # the run folder, wherever it is now
+    return cfg
+
 def train(
     cfg: TrainConfig,          # the run's config
     resume: str | Path | None = None,  # run folder or checkpoint to continue from
@@ -781,14 +818,14 @@ def train(
 ) -> InpaintLearner:
     "Train (or continue training) and return the learner; logs and checkpoints go to `cfg.out_dir`."
     rank, ws = _init_distributed()
+    ck = read_checkpoint(resume_path(resume), cfg) if resume is not None else None   # first: a failed resume creates nothing
     out = Path(cfg.out_dir)
     if rank == 0:
         out.mkdir(parents=True, exist_ok=True)
         atomic_write(out/'config.yaml', lambda f: f.write(render_config_yaml(cfg)), mode='w', make_parent=True)
     learn = build_learner(cfg, rank=rank, world_size=ws, **kwargs)
     start = 0
-    if resume is not None:
-        ck = read_checkpoint(resume_path(resume), cfg)
+    if ck is not None:
         learn.gan._pending, start = ck, ck[2]['epoch']
         ckcb = [c for c in learn.cbs if isinstance(c, CheckpointCallback)]
         if ckcb: ckcb[0].best = ck[2].get('best')
@@ -800,17 +837,18 @@ def train(
     return learn
 
 def main(argv=None):
-    "Command line: `inpaint_nb_train --config FILE [--resume RUN] key=value ...`."
+    "Command line: `inpaint_nb_train [--config FILE] [--resume RUN] key=value ...` (options and overrides in any order)."
     ap = argparse.ArgumentParser(prog='inpaint_nb_train', description='Train the inpainting model (fastai GAN loop).',
                                  epilog='Overrides: section.key=value, e.g. optim.g_lr=2e-4 data.batch_size=4 model=small. '
                                         'Unknown keys and wrong types are errors.')
-    ap.add_argument('--config', default=None, help='YAML config (default: the shipped inpaint_nb/config/default.yaml)')
-    ap.add_argument('--resume', default=None, help='run folder or checkpoint to continue from (bit-for-bit)')
+    ap.add_argument('--config', default=None, help="YAML config (default: the shipped inpaint_nb/config/default.yaml; with --resume, the run's own)")
+    ap.add_argument('--resume', default=None, help='run folder or checkpoint to continue from (bit-for-bit), with its stored config and out_dir unless --config is given; overrides apply on top')
     ap.add_argument('--print-config', action='store_true', help='print the resolved config as YAML and exit')
     ap.add_argument('overrides', nargs='*', help='key=value overrides')
-    a = ap.parse_args(argv)
+    a = ap.parse_intermixed_args(argv)     # overrides may come before and after the options
     try:
-        cfg = load_config(a.config or default_config_path(), a.overrides)
+        if a.resume is not None and a.config is None: cfg = apply_overrides(resume_config(a.resume), a.overrides)
+        else: cfg = load_config(a.config or default_config_path(), a.overrides)
         if a.print_config: print(render_config_yaml(cfg)); return 0
         learn = train(cfg, resume=a.resume)
     except (FileNotFoundError, KeyError, TypeError, ValueError) as ex:

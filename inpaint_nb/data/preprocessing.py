@@ -82,6 +82,20 @@ def _check_path(path) -> Path:
     if p.stat().st_size == 0: raise ValueError(f"{p} is empty (0 bytes), not an image")
     return p
 
+def _pil_to_rgb(
+    im: Image.Image,  # a decoded PIL image of any mode
+    background: tuple = (255, 255, 255),  # colour that transparent pixels are composited onto
+) -> np.ndarray:
+    "`uint8` `H×W×3` of a PIL image: alpha composited onto `background`, 16/32-bit grey scaled by its format's range."
+    if im.mode in ('RGBA', 'LA', 'PA', 'RGBa', 'La') or (im.mode == 'P' and 'transparency' in im.info):
+        im = im.convert('RGBA')
+        im = Image.alpha_composite(Image.new('RGBA', im.size, tuple(background) + (255,)), im)
+    if im.mode in ('I;16', 'I;16B', 'I;16L', 'I'):   # 16/32-bit grayscale: rescale by the format's range, don't clip
+        a = np.asarray(im, dtype=np.float64)         # (a 16-bit file whose values happen to be ≤ 255 is dark, not 8-bit)
+        top = 65535.0 if im.mode != 'I' or a.max() <= 65535 else float(2**31 - 1)   # Pillow reads 16-bit PNGs as I;16 (older versions: I)
+        im = Image.fromarray(np.clip(a / top * 255.0 + 0.5, 0, 255).astype(np.uint8))
+    return np.array(im.convert('RGB'), dtype=np.uint8)   # a writable copy
+
 def load_image(
     path: str | Path,  # image file (anything Pillow reads: JPEG, PNG, BMP, TIFF, WebP, …)
     background: tuple = (255, 255, 255),  # colour that transparent pixels are composited onto
@@ -91,52 +105,53 @@ def load_image(
     try:
         with Image.open(p) as im:
             im.load()   # full decode now: a truncated file raises here instead of later
-            if im.mode in ('RGBA', 'LA', 'PA') or (im.mode == 'P' and 'transparency' in im.info):
-                im = im.convert('RGBA')
-                bg = Image.new('RGBA', im.size, tuple(background) + (255,))
-                im = Image.alpha_composite(bg, im)
-            if im.mode in ('I;16', 'I;16B', 'I;16L', 'I'):   # 16/32-bit grayscale: rescale by the format's range, don't clip
-                a = np.asarray(im, dtype=np.float64)         # (a 16-bit file whose values happen to be ≤ 255 is dark, not 8-bit)
-                top = 65535.0 if im.mode != 'I' or a.max() <= 65535 else float(2**31 - 1)   # Pillow reads 16-bit PNGs as I;16 (older versions: I)
-                a = a / top * 255.0
-                im = Image.fromarray(np.clip(a + 0.5, 0, 255).astype(np.uint8))
-            arr = np.array(im.convert('RGB'), dtype=np.uint8)   # a writable copy
+            arr = _pil_to_rgb(im, background)
     # ImportError: importing ultralytics patches Image.open to try an optional HEIF decoder on unknown files
     except (UnidentifiedImageError, ImportError): raise ValueError(f"{p} is not an image file Pillow can read") from None
+    except PermissionError: raise PermissionError(f"{p} cannot be read: permission denied") from None
     except OSError as e: raise ValueError(f"{p} could not be decoded (truncated or corrupt image?): {e}") from None
     return np.ascontiguousarray(arr)
 
 # %% ../../nbs/01_core.ipynb #edbe4c60
+def _array_to_uint8(a: np.ndarray) -> np.ndarray:
+    "Every channel of array `a` on the 0–255 scale, by its dtype: `uint8` as is, `uint16` ÷ 65535, floats in [0, 1], other integers in [0, 255]."
+    if a.dtype == np.uint8: return a
+    if a.dtype == bool: raise ValueError("Image array is boolean: did you pass the mask as the image?")
+    if a.dtype.kind == 'u' and a.dtype.itemsize == 2:   # 16-bit data, read like a 16-bit file: 0–65535, whatever the values
+        return (a.astype(np.float64) / 65535 * 255 + 0.5).astype(np.uint8)
+    if a.dtype.kind == 'f':
+        if not np.isfinite(a).all(): raise ValueError("Image array contains NaN or infinity")
+        if a.min() < -0.5 / 255 or a.max() > 1 + 0.5 / 255:    # (within half a grey level of [0, 1]: rounding noise, clipped)
+            raise ValueError(f"Float image values must lie in [0, 1], got [{a.min():.3g}, {a.max():.3g}]"
+                             + ("; for 0–255 data divide by 255 or pass uint8" if a.max() > 1.5 else ''))
+        return (np.clip(a.astype(np.float32), 0, 1) * np.float32(255) + np.float32(0.5)).astype(np.uint8)   # float32 whatever the input's precision
+    if a.dtype.kind in 'ui':
+        if a.min() < 0 or a.max() > 255: raise ValueError(f"Integer image values must lie in [0, 255], got [{a.min()}, {a.max()}]"
+                                                          + ("; 16-bit data should be uint16 (read as 0–65535)" if a.max() <= 65535 else ''))
+        return a.astype(np.uint8)
+    raise ValueError(f"Unsupported image dtype {a.dtype}")
+
 def as_uint8_rgb(
-    image,  # path, PIL image, `uint8`/float numpy `H×W×3` (or `H×W`), or a tensor `3×H×W` in [0,1]
+    image,  # path, PIL image, numpy `H×W×3` (or `H×W`, `H×W×1`, `H×W×4` with alpha), or a tensor `3×H×W` (`1×`, `4×`, or `1×3×H×W`)
 ) -> np.ndarray:
-    "Coerce any supported image representation to `uint8` `H×W×3` RGB, with clear errors."
+    "Coerce any supported image representation to `uint8` `H×W×3` RGB, with clear errors; alpha is composited onto white as in a file."
     if isinstance(image, (str, Path)): return load_image(image)
-    if isinstance(image, Image.Image): image = np.asarray(image.convert('RGB'))
+    if isinstance(image, Image.Image): return _pil_to_rgb(image)   # the same rules as a file: alpha, 16-bit
     if isinstance(image, torch.Tensor):
         t = image.detach().cpu()
         if t.ndim == 4 and t.shape[0] == 1: t = t[0]
-        if t.ndim != 3 or t.shape[0] not in (1, 3): raise ValueError(f"Image tensor must be 3×H×W (or 1×3×H×W), got shape {tuple(image.shape)}")
+        if t.ndim != 3 or t.shape[0] not in (1, 3, 4):
+            raise ValueError(f"Image tensor must be 3×H×W (or 1×H×W, 4×H×W with alpha, 1×3×H×W), got shape {tuple(image.shape)}")
         image = (t.float() if t.is_floating_point() else t).permute(1, 2, 0).numpy()   # checked below exactly like an array
     if not isinstance(image, np.ndarray): raise TypeError(f"Unsupported image type {type(image).__name__}: use a path, PIL image, numpy array or tensor")
     a = image
     if a.ndim == 2: a = a[..., None]
     if a.ndim != 3 or a.shape[2] not in (1, 3, 4): raise ValueError(f"Image array must be H×W, H×W×3 or H×W×4, got shape {image.shape}")
     if a.shape[0] < 1 or a.shape[1] < 1: raise ValueError(f"Image has an empty side: shape {image.shape}")
-    if a.shape[2] == 4: a = a[..., :3]
+    a = _array_to_uint8(a)
+    if a.shape[2] == 4: return _pil_to_rgb(Image.fromarray(np.ascontiguousarray(a), 'RGBA'))   # alpha: as a file's, onto white
     if a.shape[2] == 1: a = np.repeat(a, 3, axis=2)
-    if a.dtype == np.uint8: return np.ascontiguousarray(a)
-    if a.dtype == bool: raise ValueError("Image array is boolean: did you pass the mask as the image?")
-    if np.issubdtype(a.dtype, np.floating):
-        if not np.isfinite(a).all(): raise ValueError("Image array contains NaN or infinity")
-        if a.min() < -0.5 / 255 or a.max() > 1 + 0.5 / 255:    # (within half a grey level of [0, 1]: rounding noise, clipped)
-            raise ValueError(f"Float image values must lie in [0, 1], got [{a.min():.3g}, {a.max():.3g}]"
-                             + ("; for 0–255 data divide by 255 or pass uint8" if a.max() > 1.5 else ''))
-        return np.ascontiguousarray((np.clip(a, 0, 1) * 255 + 0.5).astype(np.uint8))
-    if np.issubdtype(a.dtype, np.integer):
-        if a.min() < 0 or a.max() > 255: raise ValueError(f"Integer image values must lie in [0, 255], got [{a.min()}, {a.max()}]")
-        return np.ascontiguousarray(a.astype(np.uint8))
-    raise ValueError(f"Unsupported image dtype {a.dtype}")
+    return np.ascontiguousarray(a)
 
 def to_tensor(
     image,  # anything `as_uint8_rgb` accepts
@@ -153,36 +168,48 @@ def to_uint8(
     return as_uint8_rgb(t)
 
 # %% ../../nbs/01_core.ipynb #a33f023c
+def _mask_values(im: Image.Image) -> np.ndarray:
+    "The values of a PIL mask image: grey (8/16-bit, float) as stored, anything else as RGB (palette resolved, alpha dropped)."
+    return np.asarray(im) if im.mode in ('1', 'L', 'I', 'I;16', 'I;16L', 'I;16B', 'F') else np.asarray(im.convert('RGB'))
+
 def to_mask(
-    mask,  # bool / 0-1 / 0-255 / float array `H×W` (or `H×W×C`, or `1×H×W` tensor), a PIL image or a path
+    mask,  # bool / 0-1 / 0-255 / 16-bit / float array `H×W` (or `H×W×C`, or `1×H×W`, `1×1×H×W` tensor), a PIL image or a path
     invert: bool = False,  # set for masks where 1 / white marks the *known* pixels
     threshold: float = 0.5,  # fraction of the maximum above which a pixel is a hole
 ) -> np.ndarray:
     "Normalise any mask convention to `bool` `H×W`, True = hole."
+    if not 0 <= threshold < 1: raise ValueError(f"threshold must lie in [0, 1), got {threshold}")
     if isinstance(mask, (str, Path)):
         p = _check_path(mask)
         try:
-            with Image.open(p) as im: im.load(); mask = np.asarray(im.convert('L'))
+            with Image.open(p) as im: im.load(); mask = _mask_values(im)
         except (UnidentifiedImageError, ImportError): raise ValueError(f"{p} is not an image file, so it cannot be a mask") from None
+        except PermissionError: raise PermissionError(f"Mask file {p} cannot be read: permission denied") from None
         except OSError as e: raise ValueError(f"Mask file {p} could not be decoded: {e}") from None
-    if isinstance(mask, Image.Image): mask = np.asarray(mask.convert('L'))
-    if isinstance(mask, torch.Tensor): mask = mask.detach().cpu().numpy()
+    if isinstance(mask, Image.Image): mask = _mask_values(mask)
+    if isinstance(mask, torch.Tensor):
+        mask = mask.detach().cpu()
+        mask = (mask.float() if mask.is_floating_point() else mask).numpy()   # (numpy has no bfloat16)
     if not isinstance(mask, np.ndarray): raise TypeError(f"Unsupported mask type {type(mask).__name__}")
     m = mask
-    while m.ndim == 3 and m.shape[0] == 1: m = m[0]
-    if m.ndim == 3: m = m.max(axis=2) if m.shape[2] in (1, 3, 4) else m
+    while m.ndim > 2 and m.shape[0] == 1: m = m[0]
+    if m.ndim == 3 and m.shape[2] in (1, 3, 4): m = m[..., :3].max(axis=2)   # colour: the brightest channel; alpha is ignored, as in a file
     if m.ndim != 2: raise ValueError(f"Mask must be H×W (or H×W×C), got shape {mask.shape}")
     if m.dtype == bool: out = m.copy()
-    elif np.issubdtype(m.dtype, np.number):
+    elif m.dtype.kind in 'uif':
         if not np.isfinite(m).all(): raise ValueError("Mask contains NaN or infinity")
         if m.min() < 0: raise ValueError(f"Mask values must be non-negative, got minimum {m.min()}")
-        top = 1.0 if m.max() <= 1 else 255.0
-        if m.max() > 255: raise ValueError(f"Mask values must lie in [0, 1] or [0, 255], got maximum {m.max()}")
-        if top == 255 and m.max() <= 255 * threshold:       # e.g. {0, 2}, {0, 10}, {0, 1, 2, 3}: thresholding would find no hole
+        mx = m.max()
+        if mx <= 1: top = 1.0
+        elif mx <= 255: top = 255.0
+        elif mx <= 65535 and m.dtype.kind in 'ui': top = 65535.0   # a 16-bit mask
+        else: raise ValueError(f"Mask values must lie in [0, 1], [0, 255] or (integers) [0, 65535], got maximum {mx}")
+        frac = m.astype(np.float32) / np.float32(top)
+        if mx > 0 and not (frac > threshold).any():     # e.g. {0, 2}, {0, 10}, {0, 1, 2, 3}: thresholding would find no hole
             vals = np.unique(m); shown = ', '.join(f'{v:g}' for v in vals[:8]) + (', …' if len(vals) > 8 else '')
-            raise ValueError(f"Mask values are {{{shown}}}: on the 0–255 scale that is no hole at all, so this looks like a label map, "
-                             f"not a hole mask. Pass a hole mask: 0/1, 0/255 or True/False (e.g. labels > 0, or labels == k)")
-        frac = m.astype(np.float32) / top
+            raise ValueError(f"Mask values are {{{shown}}}: on the 0–{top:g} scale none is above the threshold {threshold:g}, so that is no "
+                             f"hole at all: this looks like a label map (or a faint soft mask), not a hole mask. "
+                             f"Pass a hole mask: 0/1, 0/255 or True/False (e.g. labels > 0, or labels == k)")
         grey = ((frac > 0.05) & (frac < 0.95)).mean()
         if grey > 0.01: warnings.warn(f"Mask is not binary ({grey:.1%} of pixels are neither 0 nor max); thresholding at {threshold}")
         out = frac > threshold
