@@ -425,6 +425,7 @@ def _parser():
     ap.add_argument('--detector', default=None, help="YOLO weights for a model that uses object maps, instead of the one named in the weights file (a .pt file is code: use only files you trust)")
     ap.add_argument('--device', default='cpu', help="torch device for the model: 'cpu', 'cuda' or 'auto'")
     ap.add_argument('--steps', type=int, default=1, help='easy-first passes of the model')
+    ap.add_argument('--exemplar', default=None, help="a photo whose texture the model's texture artist should borrow (default: the input photo's own known region)")
     ap.add_argument('--invert-mask', '--invert_mask', dest='invert_mask', action='store_true', help='the mask marks the known pixels in white instead of the hole')
     ap.add_argument('--dilate', type=int, default=0, help='grow the hole by N pixels before filling')
     ap.add_argument('--radius', type=int, default=5, help='neighbourhood radius of the classical methods')
@@ -441,8 +442,10 @@ def main(argv=None):
             if v < low: raise ValueError(f"{flag} must be ≥ {low}, got {v}")
         method = a.method or ('model' if (a.weights or default_weights_path().is_file()) else 'telea')
         if a.method is None and method == 'telea': print("note: no model weights installed; using classical 'telea'", file=sys.stderr)
+        if a.exemplar is not None and method != 'model': raise ValueError(f"--exemplar is read by the model's texture artist; --method {method} has none")
+        ex = load_image(Path(a.exemplar).expanduser()) if a.exemplar is not None else None
         inp = Inpainter(a.weights, device=a.device, detector=a.detector) if method == 'model' else None
-        fill = (lambda img, m: inp(img, m, steps=a.steps)) if inp is not None else (lambda img, m: classical_fill(img, m, method, a.radius))
+        fill = (lambda img, m: inp(img, m, steps=a.steps, exemplar=ex)) if inp is not None else (lambda img, m: classical_fill(img, m, method, a.radius))
         if a.demo:
             out = Path(a.output or 'inpaint_nb_demo.png')
             panels = demo_figure(out, seed=a.seed, inpainter=inp if inp is not None else False, steps=a.steps)
