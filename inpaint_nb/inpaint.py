@@ -17,7 +17,8 @@ from .models.builder import CLASSICAL_FILLS, classical_fill_array
 # %% auto #0
 __all__ = ['CLASSICAL_METHODS', 'WEIGHTS_FORMAT', 'IMAGE_EXTS', 'CLASSICAL_NAMES', 'classical_fill', 'demo_mask',
            'save_image_atomic', 'read_mask', 'default_weights_path', 'load_generator_weights', 'official_detector_name',
-           'export_generator', 'hole_groups', 'Inpainter', 'demo_figure', 'main', 'speed_per_image', 'format_speed']
+           'export_generator', 'hole_groups', 'fill_threads', 'Inpainter', 'demo_figure', 'main', 'speed_per_image',
+           'format_speed']
 
 # %% ../nbs/17_inpaint.ipynb #312fecd2
 CLASSICAL_METHODS = CLASSICAL_FILLS   # the builder chapter's table: OpenCV's two methods, their smoothed versions, harmonic
@@ -267,6 +268,19 @@ def _as_device(device) -> torch.device:
     if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device {device!r} requested but no CUDA GPU is available")
     return dev
 
+def fill_threads(
+    requested: int | None = None,  # threads asked for; None = decide
+) -> int:
+    "Torch threads for a CPU fill: `requested`; else torch's setting when `OMP_NUM_THREADS` is set; else the cores not already busy."
+    if requested is not None:
+        if not _is_int(requested) or requested < 1: raise ValueError(f"threads must be a whole number ≥ 1, got {requested!r}")
+        return int(requested)
+    current = torch.get_num_threads()
+    if os.environ.get('OMP_NUM_THREADS'): return current        # the user chose
+    try: busy = os.getloadavg()[0]                              # processes wanting a core, averaged over the last minute
+    except (OSError, AttributeError): return current            # (not on every platform)
+    return max(1, min(current, int((os.cpu_count() or current) - busy + 0.5)))
+
 class Inpainter:
     "Fill holes in photos with a trained `InpaintingModel`: `Inpainter()(image, mask)` → `uint8` `H×W×3`."
     def __init__(self,
@@ -275,6 +289,7 @@ class Inpainter:
                  work_size: int = 512,  # largest side the network processes at once (larger windows are shrunk)
                  context: float = 0.5,  # context around each hole component in large images, as a fraction of its size
                  detector: str | Path | None = None,  # YOLO weights for a model that computes object maps; a detector named only inside the weights file is loaded only if it is one of ultralytics' own names (a .pt is code: pass only files you trust)
+                 threads: int | None = None,  # torch threads of a CPU fill (None: `fill_threads()`, decided now: the cores not busy, or OMP_NUM_THREADS's choice)
                 ):
         if not _is_int(work_size) or work_size < 32: raise ValueError(f"work_size must be a whole number ≥ 32 px, got {work_size!r}")
         if not isinstance(context, (int, float)) or isinstance(context, bool) or not 0 <= context < float('inf'):
@@ -288,6 +303,7 @@ class Inpainter:
         self.model = _model_for(g, self.metadata, self.weights, detector).to(self.device).eval().requires_grad_(False)
         self.work_size, self.context = int(work_size), float(context)
         self._lock = threading.Lock()
+        self.threads = fill_threads(threads)
 
     def __repr__(self): return f"Inpainter({self.weights.name}, model={self.model.cfg.name!r}, device={self.device}, work_size={self.work_size})"
 
@@ -296,7 +312,10 @@ class Inpainter:
         x = to_tensor(img)[None].to(self.device)
         mt = torch.from_numpy(np.ascontiguousarray(m))[None, None].float().to(self.device)
         with self._lock, torch.inference_mode():
-            o = self.model(x, mt, exemplar=exemplar, steps=steps, return_steps=return_steps)
+            n0 = torch.get_num_threads()
+            if self.device.type == 'cpu': torch.set_num_threads(self.threads)   # a busy machine: fewer threads than cores is faster
+            try: o = self.model(x, mt, exemplar=exemplar, steps=steps, return_steps=return_steps)
+            finally: torch.set_num_threads(n0)
         pred = o['prediction'][0].clamp(0, 1).permute(1, 2, 0).float().cpu().numpy()
         return pred, o['uncertainty'][0, 0].float().cpu().numpy(), o['steps']
 
