@@ -68,6 +68,8 @@ class InpaintApp:
         self.gen_btn, self.clear_btn = W.Button(description='generate mask'), W.Button(description='clear mask')
         self.method = W.ToggleButtons(options=['model', 'telea', 'ns', 'harmonic'], value='model', description='method')   # harmonic: the model's classical start
         self.steps = W.IntSlider(value=3, min=1, max=6, description='steps')
+        self.exemplar = W.Dropdown(options=[('own photo', -1)] + [(p.stem, i) for i, p in enumerate(self.photos)], value=-1,
+                                   description='exemplar')   # where the model's texture artist borrows texture from
         self.run_btn = W.Button(description='fill', button_style='primary')
         self.status = W.HTML()
         try:
@@ -158,7 +160,8 @@ class InpaintApp:
         if self.mask.all(): self.say('<b>the hole covers the whole photo: nothing to inpaint from</b>'); return
         self.say('filling …')
         if self.method.value == 'model':
-            r = self.inp(self.image, self.mask, steps=int(self.steps.value), return_uncertainty=True, return_steps=True)
+            ex = None if self.exemplar.value < 0 else fit_side(load_image(self.photos[self.exemplar.value]), self.max_side)
+            r = self.inp(self.image, self.mask, steps=int(self.steps.value), exemplar=ex, return_uncertainty=True, return_steps=True)
             self.result, unc, steps = r['output'], r['uncertainty'], r['steps']
         else:
             self.result, unc, steps = classical_fill(self.image, self.mask, self.method.value), np.zeros(self.mask.shape, np.float32), []
@@ -176,7 +179,7 @@ class InpaintApp:
         "The whole app as one widget (display it in JupyterLab)."
         col = lambda title, w: W.VBox([W.HTML(f'<b>{title}</b>'), w])
         controls = W.VBox([W.HBox([self.picker, self.upload]), W.HBox([self.brush, self.clear_btn]),
-                           W.HBox([self.family, self.seed, self.gen_btn]), W.HBox([self.method, self.steps, self.run_btn]), self.status])
+                           W.HBox([self.family, self.seed, self.gen_btn]), W.HBox([self.method, self.steps, self.exemplar, self.run_btn]), self.status])
         return W.VBox([controls, W.HBox([col('input (draw here)' if self.canvas is not None else 'input', self.view), col('fill', self.fill_view), col('uncertainty b', self.unc_view)]),
                        col('easy-first steps (red: hole still open)', self.steps_box)])
 
