@@ -6,7 +6,7 @@
 Writes, per recipe, OUT/<recipe>/{best,final}.safetensors and valid.json (config, steps, crops seen, wall time, the
 training log and the validation gains), and OUT/bench.json with the step profile. The test half of BSDS500 val is
 not read here: report results on it with chapter 13b's held-out evaluation."""
-import argparse, json, os, sys, time, shutil, multiprocessing as mp
+import argparse, json, os, sys, time, multiprocessing as mp
 from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))          # runs from a checkout, installed or not
@@ -55,7 +55,6 @@ def main(argv=None):
     for p in procs: p.join()
     print('exit codes', [p.exitcode for p in procs], flush=True)
     if a.bench_batch:
-        import torch
         from inpaint_nb.device_train import profile_step
         rows = []
         for preset in a.bench_presets:

@@ -21,13 +21,11 @@ def main(argv=None):
     from inpaint_nb.data.preprocessing import load_image, center_crop_resize
     inp = Inpainter(a.weights)
     photos = [center_crop_resize(load_image(p), 256) for p in bsds500_heldout()[a.half]]
-    other = {}
     def with_other(img, m):   # the exemplar is the next photo of the half (never the photo itself)
         k = next(i for i, p in enumerate(photos) if np.array_equal(p, img))
         return inp(img, m, exemplar=photos[(k + 1) % len(photos)])
     recs = heldout_records({'other photo': with_other, 'own region': lambda i, m: inp(i, m)}, half=a.half, kinds=a.kinds)
     rows = gain_table(recs, baseline='own region')
-    change = {}
     for r in rows: print(f"{r['kind']:7s} other − own exemplar: {r['gain']:+.4f} dB [{r['ci_lo']:+.4f}, {r['ci_hi']:+.4f}] p={r['p']:.3g}")
     name = Path(a.weights).stem if a.weights else 'default'
     out = dict(machine=_machine(), date=time.strftime('%Y-%m-%d'), commit=_commit(), weights=name, half=a.half, rows=rows, records=recs)

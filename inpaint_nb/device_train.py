@@ -4,7 +4,7 @@
 
 # %% ../nbs/13b_device_training.ipynb #378bdfcc
 from __future__ import annotations
-import os, sys, csv, json, math, time, argparse, platform, subprocess, multiprocessing as mp
+import os, sys, json, math, time, platform, subprocess, multiprocessing as mp
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, cv2, torch, torch.nn.functional as F
@@ -13,7 +13,7 @@ from .data.mask_generator import default_mask_sampler, eval_mask_sampler, EVAL_K
 from .models.full_model import InpaintingModel, model_config
 from .models.builder import classical_prefill
 from .utils.losses import InpaintingLoss, LossConfig
-from .utils.metrics import psnr, ssim, paired_test
+from .utils.metrics import psnr, paired_test
 
 # %% auto #0
 __all__ = ['PhotoCache', 'random_crops', 'split_crops', 'make_mask_bank', 'unpack_masks', 'DeviceMasks', 'dihedral',
