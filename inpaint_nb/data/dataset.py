@@ -16,6 +16,7 @@ from fastai.data.core import DataLoaders
 from .preprocessing import load_image, bsds500_paths, data_root
 from .cocostuff import (download_main, prepare_main, load_cocostuff_index, default_cocostuff_dir,
                                        COCOSTUFF_LABELS, COCOSTUFF_NUM_CLASSES)
+from ..utils.visualization import show_images
 
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'BoxStrokeSampler', 'RandomCropFlipResize', 'InpaintDataset', 'BSDS500', 'ImageFolder',
