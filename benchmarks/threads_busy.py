@@ -12,8 +12,8 @@ def main(argv=None):
     ap.add_argument('--repeat', type=int, default=5, help="fills timed per setting (median reported)")
     ap.add_argument('--size', type=int, default=512, help="image side")
     a = ap.parse_args(argv)
-    import numpy as np, torch
-    from inpaint_nb.inpaint import Inpainter, fill_threads, demo_mask, _demo_image_path
+    import numpy as np
+    from inpaint_nb.inpaint import Inpainter, demo_mask, _demo_image_path
     from inpaint_nb.data.preprocessing import load_image, center_crop_resize
     from inpaint_nb.device_train import _machine, _commit
     img = center_crop_resize(load_image(_demo_image_path()), a.size); m = demo_mask(a.size, a.size, seed=0)

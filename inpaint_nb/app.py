@@ -59,7 +59,6 @@ class InpaintApp:
         self.photos, self.max_side = [Path(p) for p in photos], max_side
         self.image = self.mask = self.result = None
         self.drawing, self.last = False, None
-        lay = W.Layout(width='auto')
         self.picker = W.Dropdown(options=[(p.stem, i) for i, p in enumerate(self.photos)], description='photo')
         self.upload = W.FileUpload(accept='image/*', multiple=False, description='upload')
         self.brush = W.IntSlider(value=12, min=2, max=60, description='brush')

@@ -4,14 +4,14 @@
 
 # %% ../nbs/14b_eval.ipynb #b5b9fe9d
 from __future__ import annotations
-import csv, os, sys, tempfile, time, warnings
-from dataclasses import dataclass, field, asdict
+import csv, sys, time, warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 import numpy as np, cv2, torch
 from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import progress_bar
-from .data.preprocessing import load_image, to_tensor, bsds500_paths, data_root, validate_pair, atomic_write, center_crop_resize
+from .data.preprocessing import load_image, to_tensor, bsds500_paths, validate_pair, atomic_write, center_crop_resize
 from .data.mask_generator import EVAL_KINDS, eval_mask_sampler, scratch_mask, water_damage_mask, object_aware_mask, boundary_crossing_mask, MaskGenerationError
 from .data.dataset import _bsds_segmentations
 from .utils.metrics import inpainting_metrics, summarise, paired_test, format_summary, LPIPSMetric

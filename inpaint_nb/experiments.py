@@ -4,13 +4,13 @@
 
 # %% ../nbs/15_experiments.ipynb #dc0fde49
 from __future__ import annotations
-import json, copy, tempfile
+import json, copy
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, torch
-from .data.preprocessing import to_tensor, to_uint8, hash_split
+from .data.preprocessing import to_tensor, to_uint8, hash_split  # noqa: F401 (re-exported: it lived here before chapter 01)
 from .models.full_model import InpaintingModel, model_config
-from .train import TrainConfig, load_config, apply_overrides, train
+from .train import TrainConfig, train
 from .eval import EvalProtocol, evaluate
 from .utils.metrics import summarise, paired_test
 
@@ -93,7 +93,7 @@ def run_study(
             cfg = copy.deepcopy(train_cfg); cfg.seed = s; cfg.out_dir = str(Path(out_dir)/v.name/f'seed{s}'); cfg.progress = False
             torch.manual_seed(s)
             gen = InpaintingModel(v.model_config())
-            learn = train(cfg, generator=gen)
+            train(cfg, generator=gen)
             Path(cfg.out_dir, 'variant.json').write_text(json.dumps(asdict(v)))
             for r in evaluate({v.name: model_fill_fn_from(gen)}, proto, progress=False):
                 records.append({**r, 'variant': v.name, 'seed': s})

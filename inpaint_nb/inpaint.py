@@ -4,7 +4,7 @@
 
 # %% ../nbs/17_inpaint.ipynb #cd0dcd2e
 from __future__ import annotations
-import dataclasses, hashlib, os, re, sys, tempfile, warnings
+import dataclasses, hashlib, os, re, sys, warnings
 from pathlib import Path
 import numpy as np, cv2
 from PIL import Image
@@ -264,7 +264,7 @@ def hole_groups(
 def _as_device(device) -> torch.device:
     if device in (None, 'auto'): return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     try: dev = torch.device(device)
-    except (RuntimeError, TypeError) as e: raise ValueError(f"Unknown device {device!r}: use 'cpu', 'cuda', 'cuda:N' or 'auto'") from None
+    except (RuntimeError, TypeError): raise ValueError(f"Unknown device {device!r}: use 'cpu', 'cuda', 'cuda:N' or 'auto'") from None
     if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device {device!r} requested but no CUDA GPU is available")
     return dev
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_training.ipynb #ac6c5c61
 from __future__ import annotations
-import os, sys, copy, math, json, time, errno, random, hashlib, argparse, dataclasses, typing, warnings, tempfile, shutil, types
+import os, sys, copy, math, json, random, hashlib, argparse, dataclasses, typing, warnings, types
 from dataclasses import dataclass, field, fields, asdict, is_dataclass
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
@@ -316,7 +316,6 @@ def make_dls(
     if d.dataset == 'synthetic':
         tr = SyntheticInpaintDataset(d.synthetic_items, d.crop, cfg.seed)
         va = SyntheticInpaintDataset(max(d.synthetic_items // 4, d.batch_size), d.crop, cfg.seed + 1)
-        g = random.Random(cfg.seed)
         dls = DataLoaders(DataLoader(tr, bs=d.batch_size, shuffle=True, drop_last=True, num_workers=d.num_workers, device=device),
                           DataLoader(va, bs=d.batch_size, shuffle=False, num_workers=d.num_workers, device=device), device=device)
         dls.train.rng = random.Random(cfg.seed)      # the shuffling order depends only on the seed

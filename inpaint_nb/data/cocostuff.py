@@ -4,7 +4,7 @@
 
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #15232572
 from __future__ import annotations
-import hashlib, io, json, os, re, shutil, stat, sys, tempfile, time, zipfile
+import hashlib, io, json, os, re, shutil, stat, tempfile, time, zipfile
 import urllib.error, urllib.parse, urllib.request
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath

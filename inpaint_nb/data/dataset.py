@@ -4,7 +4,7 @@
 
 # %% ../../nbs/02_data.ipynb #d47dd16c
 from __future__ import annotations
-import random, time, warnings
+import random, warnings
 from pathlib import Path
 import numpy as np, cv2, torch, scipy.io
 from torch.utils.data import Dataset
@@ -14,8 +14,8 @@ warnings.filterwarnings('ignore', message=r'.*torch\.jit\.script.*deprecated', c
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from .preprocessing import load_image, bsds500_paths, data_root
-from .cocostuff import (download_main, prepare_main, load_cocostuff_index, default_cocostuff_dir,
-                                       COCOSTUFF_LABELS, COCOSTUFF_NUM_CLASSES)
+from .cocostuff import (download_main, prepare_main, load_cocostuff_index, default_cocostuff_dir,  # noqa: F401 (re-exported)
+                                       COCOSTUFF_LABELS, COCOSTUFF_NUM_CLASSES)  # noqa: F401 (re-exported: console scripts and earlier imports name them here)
 from ..utils.visualization import show_images
 
 # %% auto #0

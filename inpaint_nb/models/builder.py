@@ -4,9 +4,8 @@
 
 # %% ../../nbs/08_builder.ipynb #ccdaa731
 from __future__ import annotations
-import math, os
 from functools import partial
-from dataclasses import dataclass, fields, asdict
+from dataclasses import dataclass
 import numpy as np, cv2, torch, torch.nn as nn, torch.nn.functional as F
 import scipy.sparse, scipy.sparse.linalg
 from ..data.preprocessing import pad_to_multiple, crop_to, dataclass_from_dict, cpu_map

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os, functools
 from dataclasses import dataclass, field
 from pathlib import Path
-import numpy as np, cv2, torch
+import numpy as np, torch
 from ..data.preprocessing import as_uint8_rgb, letterbox, LetterboxInfo, data_root
 
 # %% auto #0

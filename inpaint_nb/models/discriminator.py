@@ -4,7 +4,7 @@
 
 # %% ../../nbs/10_discriminator.ipynb #c9a103b6
 from __future__ import annotations
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch.nn.utils.parametrizations import spectral_norm
 from ..data.preprocessing import dataclass_from_dict

@@ -5,8 +5,8 @@
 # %% ../../nbs/11_full_model.ipynb #11c78eeb
 from __future__ import annotations
 import math
-from dataclasses import dataclass, field, fields, asdict
-import numpy as np, cv2, torch, torch.nn as nn, torch.nn.functional as F
+from dataclasses import dataclass, field, asdict
+import numpy as np, cv2, torch, torch.nn as nn
 from ..data.preprocessing import pad_to_multiple, crop_to, composite, dataclass_from_dict
 from .uncertainty import UncertaintyConfig, UncertaintyNet, ANALYSIS_CHANNELS
 from .builder import BuilderConfig, StructureBuilder, builder_config

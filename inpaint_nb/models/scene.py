@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv, importlib.resources
 from dataclasses import dataclass
 from pathlib import Path
-import numpy as np, torch, torch.nn as nn, torch.nn.functional as F, torchvision
+import torch, torch.nn as nn, torch.nn.functional as F, torchvision
 import torchvision.transforms.v2.functional as TF
 from ..data.preprocessing import as_uint8_rgb
 from .detection import find_weights, _weights_help

@@ -5,7 +5,7 @@
 # %% ../../nbs/06_structure.ipynb #de9ec5ef
 from __future__ import annotations
 import warnings
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from functools import partial
 import numpy as np, cv2, torch

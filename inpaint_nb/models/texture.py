@@ -5,7 +5,7 @@
 # %% ../../nbs/09_texture.ipynb #f8dc7672
 from __future__ import annotations
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
 from ..data.preprocessing import pad_to_multiple, crop_to, dataclass_from_dict
 from .builder import pooled_grid

@@ -4,9 +4,9 @@
 
 # %% ../../nbs/07_uncertainty.ipynb #e76c8e4b
 from __future__ import annotations
-from dataclasses import dataclass, fields, asdict
+from dataclasses import dataclass
 import math
-import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
+import torch, torch.nn as nn, torch.nn.functional as F
 from ..data.preprocessing import dataclass_from_dict
 
 # %% auto #0

@@ -4,7 +4,6 @@
 
 # %% ../../nbs/12_losses.ipynb #8dcf6ff9
 from __future__ import annotations
-import math
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F

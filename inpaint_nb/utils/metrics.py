@@ -4,7 +4,7 @@
 
 # %% ../../nbs/14_evaluation.ipynb #7f11fff5
 from __future__ import annotations
-import math, os, warnings
+import math, warnings
 from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
 from scipy import stats

@@ -4,8 +4,7 @@
 
 # %% ../../nbs/16_optimization.ipynb #f6810984
 from __future__ import annotations
-import contextlib, time, copy
-from functools import partial
+import contextlib, copy
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
 
