@@ -61,7 +61,7 @@ def main(argv=None):
             try: r = profile_step(preset, a.bench_batch, 256, packed_masks=bank[:2048], n=5, prefill_tol=overrides.get('model_overrides', {}).get('builder', {}).get('prefill_tol', 1e-5))
             except Exception as e: r = dict(preset=preset, error=f"{type(e).__name__}: {e}")
             print(r, flush=True); rows.append(r)
-        from inpaint_nb.device_train import _machine, _commit
-        (out/'bench.json').write_text(json.dumps(dict(machine=_machine(), date=time.strftime('%Y-%m-%d'), commit=_commit(), rows=rows), indent=1))
+        from inpaint_nb.device_train import machine_description, git_commit
+        (out/'bench.json').write_text(json.dumps(dict(machine=machine_description(), date=time.strftime('%Y-%m-%d'), commit=git_commit(), rows=rows), indent=1))
 
 if __name__ == '__main__': main()

@@ -17,7 +17,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     import numpy as np
     from inpaint_nb.inpaint import Inpainter
-    from inpaint_nb.device_train import heldout_records, gain_table, bsds500_heldout, _machine, _commit
+    from inpaint_nb.device_train import heldout_records, gain_table, bsds500_heldout, machine_description, git_commit
     from inpaint_nb.data.preprocessing import load_image, center_crop_resize
     inp = Inpainter(a.weights)
     photos = [center_crop_resize(load_image(p), 256) for p in bsds500_heldout()[a.half]]
@@ -28,7 +28,7 @@ def main(argv=None):
     rows = gain_table(recs, baseline='own region')
     for r in rows: print(f"{r['kind']:7s} other − own exemplar: {r['gain']:+.4f} dB [{r['ci_lo']:+.4f}, {r['ci_hi']:+.4f}] p={r['p']:.3g}")
     name = Path(a.weights).stem if a.weights else 'default'
-    out = dict(machine=_machine(), date=time.strftime('%Y-%m-%d'), commit=_commit(), weights=name, half=a.half, rows=rows, records=recs)
+    out = dict(machine=machine_description(), date=time.strftime('%Y-%m-%d'), commit=git_commit(), weights=name, half=a.half, rows=rows, records=recs)
     p = ROOT/'benchmarks'/'results'/f"exemplar_effect_{name}_{out['date']}.json"
     p.write_text(json.dumps(out, indent=1)); print('wrote', p.relative_to(ROOT))
 

@@ -15,7 +15,7 @@ def main(argv=None):
     import numpy as np
     from inpaint_nb.inpaint import Inpainter, demo_mask, _demo_image_path
     from inpaint_nb.data.preprocessing import load_image, center_crop_resize
-    from inpaint_nb.device_train import _machine, _commit
+    from inpaint_nb.device_train import machine_description, git_commit
     img = center_crop_resize(load_image(_demo_image_path()), a.size); m = demo_mask(a.size, a.size, seed=0)
     def median_fill(threads):
         inp = Inpainter(threads=threads); inp(img, m)                    # warm-up
@@ -33,7 +33,7 @@ def main(argv=None):
                 print(f"{'busy' if busy else 'idle'}: threads={'auto' if t is None else t} (used {used}): {s:.2f} s per {a.size}² fill", flush=True)
         finally:
             if spin: spin.kill()
-    out = dict(machine=_machine(), date=time.strftime('%Y-%m-%d'), commit=_commit(), size=a.size, rows=rows)
+    out = dict(machine=machine_description(), date=time.strftime('%Y-%m-%d'), commit=git_commit(), size=a.size, rows=rows)
     p = ROOT/'benchmarks'/'results'/f"threads_busy_{out['date']}.json"
     p.write_text(json.dumps(out, indent=1)); print('wrote', p.relative_to(ROOT))
 

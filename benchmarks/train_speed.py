@@ -19,7 +19,7 @@ def main(argv=None):
     ap.add_argument('--quick', action='store_true', help="a smoke test: 64² crops, one repetition (numbers mean nothing)")
     a = ap.parse_args(argv)
     import torch
-    from inpaint_nb.device_train import profile_step, make_mask_bank, _machine, _commit
+    from inpaint_nb.device_train import profile_step, make_mask_bank, machine_description, git_commit
     from inpaint_nb.data.dataset import get_dls
     from inpaint_nb.data.mask_generator import default_mask_sampler
     side, rep = (64, 1) if a.quick else (a.side, a.repeat)
@@ -37,7 +37,7 @@ def main(argv=None):
                   f"{100 * r['loader_outside_share']:3.0f} % outside the network | device path {r['images_per_s']:7.1f} img/s, "
                   f"{100 * r['outside_share']:3.0f} % outside (crops+holes {1e3 * r['pipeline_s']:.0f} ms, harmonic start "
                   f"{1e3 * r['prefill_s']:.0f} ms, step {1e3 * r['step_s']:.0f} ms)", flush=True)
-    out = dict(machine=_machine(), date=time.strftime('%Y-%m-%d'), commit=_commit(), side=side, quick=a.quick, rows=rows)
+    out = dict(machine=machine_description(), date=time.strftime('%Y-%m-%d'), commit=git_commit(), side=side, quick=a.quick, rows=rows)
     if not a.quick:
         p = ROOT/'benchmarks'/'results'/f"train_speed_{'_'.join(devices)}_{out['date']}.json"
         p.write_text(json.dumps(out, indent=1)); print('wrote', p.relative_to(ROOT))

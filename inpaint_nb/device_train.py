@@ -18,7 +18,8 @@ from .utils.metrics import psnr, paired_test
 # %% auto #0
 __all__ = ['PhotoCache', 'random_crops', 'split_crops', 'make_mask_bank', 'unpack_masks', 'DeviceMasks', 'dihedral',
            'bsds500_heldout', 'heldout_batch', 'gain_over_harmonic', 'DeviceTrainConfig', 'load_device_config',
-           'lr_factor', 'save_weights', 'train_on_device', 'profile_step', 'heldout_records', 'gain_table']
+           'lr_factor', 'machine_description', 'git_commit', 'save_weights', 'train_on_device', 'profile_step',
+           'heldout_records', 'gain_table']
 
 # %% ../nbs/13b_device_training.ipynb #6a10e821
 class PhotoCache:
@@ -317,11 +318,11 @@ def lr_factor(progress: float, warmup_frac: float, floor: float) -> float:
     return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * t))
 
 # %% ../nbs/13b_device_training.ipynb #a2d68b38
-def _machine() -> str:
+def machine_description() -> str:
     gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else 'no GPU'
     return f"{platform.machine()}, {os.cpu_count()} CPU cores, {gpu}, torch {torch.__version__}"
 
-def _commit() -> str:
+def git_commit() -> str:
     try: return subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True, timeout=5).stdout.strip() or 'unknown'
     except Exception: return 'unknown'
 
@@ -426,7 +427,7 @@ def train_on_device(
     save_weights(model, out/'final.safetensors', steps=step, crops=step * cfg.batch_size)
     summary = dict(config=asdict(cfg), steps=step, crops_seen=step * cfg.batch_size, train_seconds=round(train_s, 1),
                    setup_seconds=round(setup_s, 1), images_per_s=round(step * cfg.batch_size / max(train_s, 1e-9), 1),
-                   amp=amp, machine=_machine(), date=time.strftime('%Y-%m-%d'), commit=_commit(), final=final, best=best, log=rows)
+                   amp=amp, machine=machine_description(), date=time.strftime('%Y-%m-%d'), commit=git_commit(), final=final, best=best, log=rows)
     (out/'valid.json').write_text(json.dumps(summary, indent=1, default=str))
     return summary
 

@@ -13,7 +13,7 @@ from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import progress_bar
 from .data.preprocessing import load_image, to_tensor, bsds500_paths, validate_pair, atomic_write, center_crop_resize
 from .data.mask_generator import EVAL_KINDS, eval_mask_sampler, scratch_mask, water_damage_mask, object_aware_mask, boundary_crossing_mask, MaskGenerationError
-from .data.dataset import _bsds_segmentations
+from .data.dataset import bsds_segmentations
 from .utils.metrics import inpainting_metrics, summarise, paired_test, format_summary, LPIPSMetric
 from .inpaint import classical_fill, CLASSICAL_METHODS
 
@@ -79,7 +79,7 @@ def protocol_items(
         segs = []
         if any(k in SEGMENTATION_KINDS for k in proto.kinds):   # the photo's BSDS500 segmentations, cropped like the photo
             segs = [center_crop_resize(s.astype(np.uint16), S, cv2.INTER_NEAREST).astype(np.int64)
-                    for s in _bsds_segmentations(p.parent.parent.parent/'groundTruth'/p.parent.name/f'{p.stem}.mat')]
+                    for s in bsds_segmentations(p.parent.parent.parent/'groundTruth'/p.parent.name/f'{p.stem}.mat')]
         for kind in proto.kinds:
             seed = [proto.seed, i, ALL_EVAL_KINDS.index(kind)]   # LaMa kinds keep their earlier seeds
             rng = np.random.default_rng(seed)

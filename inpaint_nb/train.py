@@ -321,7 +321,7 @@ def make_dls(
         dls.train.rng = random.Random(cfg.seed)      # the shuffling order depends only on the seed
     else:
         from inpaint_nb.data.preprocessing import data_root
-        from inpaint_nb.data.dataset import get_dls, _is_bsds_layout   # the same BSDS500 test get_dls uses to pick its loader
+        from inpaint_nb.data.dataset import get_dls, is_bsds_layout   # the same BSDS500 test get_dls uses to pick its loader
         root = Path(d.root).expanduser() if d.root else None
         what = dict(bsds500='the `bsds500` folder (with images/ and groundTruth/)', cocostuff='the prepared COCO-Stuff folder (with index.json, made by inpaint_nb_prepare)',
                     folder='a folder of photos')[d.dataset]
@@ -331,7 +331,7 @@ def make_dls(
                 try: root = data_root()/'bsds500'
                 except FileNotFoundError as ex: raise FileNotFoundError(f"no data.root given and {ex}") from ex
                 if not root.is_dir(): raise FileNotFoundError(f"BSDS500 not found at {root}: set data.root=/path/to/bsds500")
-            if not _is_bsds_layout(root): raise FileNotFoundError(f"data.root = {root} is not {what}")
+            if not is_bsds_layout(root): raise FileNotFoundError(f"data.root = {root} is not {what}")
             source = str(root)
         elif d.dataset == 'cocostuff':
             if root is not None and not (root/'index.json').is_file(): raise FileNotFoundError(f"data.root = {root} is not {what}")

@@ -19,9 +19,9 @@ from .cocostuff import (download_main, prepare_main, load_cocostuff_index, defau
 from ..utils.visualization import show_images
 
 # %% auto #0
-__all__ = ['IMAGE_EXTENSIONS', 'BoxStrokeSampler', 'RandomCropFlipResize', 'InpaintDataset', 'BSDS500', 'ImageFolder',
-           'CocoStuff10k', 'collate_dict', 'collate_tuple', 'InpaintDataLoader', 'get_dls', 'colorize_labels',
-           'show_batch']
+__all__ = ['IMAGE_EXTENSIONS', 'BoxStrokeSampler', 'RandomCropFlipResize', 'InpaintDataset', 'bsds_segmentations', 'BSDS500',
+           'ImageFolder', 'CocoStuff10k', 'collate_dict', 'collate_tuple', 'InpaintDataLoader', 'is_bsds_layout',
+           'get_dls', 'colorize_labels', 'show_batch']
 
 # %% ../../nbs/02_data.ipynb #4073f298
 class BoxStrokeSampler:
@@ -170,7 +170,7 @@ class InpaintDataset(Dataset):
     def __repr__(self): return f"{type(self).__name__}(n={len(self)}, augment={self.augment!r}, mask_sampler={self.mask_sampler!r}, seed={self.seed})"
 
 # %% ../../nbs/02_data.ipynb #eedd9b67
-def _bsds_segmentations(mat_path: Path) -> list[np.ndarray]:
+def bsds_segmentations(mat_path: Path) -> list[np.ndarray]:
     if not mat_path.is_file(): raise FileNotFoundError(f"BSDS500 segmentation not found: {mat_path}")
     try: gt = scipy.io.loadmat(mat_path)['groundTruth']
     except Exception as e: raise ValueError(f"{mat_path} is not a readable BSDS500 groundTruth file: {e}") from None
@@ -198,7 +198,7 @@ class BSDS500(InpaintDataset):
         p = self.paths[i]
         image = load_image(p)
         if self.annotator is None: return image, None
-        segs = _bsds_segmentations(p.parent.parent.parent / 'groundTruth' / self.split / f'{p.stem}.mat')
+        segs = bsds_segmentations(p.parent.parent.parent / 'groundTruth' / self.split / f'{p.stem}.mat')
         a = self.annotator
         if a == 'random': k = int(np.random.default_rng([self.seed, self.epoch, i, 1]).integers(len(segs)))
         elif a == 'finest': k = int(np.argmax([s.max() for s in segs]))
@@ -320,7 +320,7 @@ class InpaintDataLoader(DataLoader):
         return show_batch(b, max_n=max_n, **kwargs)
 
 # %% ../../nbs/02_data.ipynb #9ac6ab9c
-def _is_bsds_layout(p: Path) -> bool: return (p / 'images' / 'train').is_dir() and (p / 'groundTruth').is_dir()
+def is_bsds_layout(p: Path) -> bool: return (p / 'images' / 'train').is_dir() and (p / 'groundTruth').is_dir()
 
 def get_dls(
     source='bsds500',        # 'bsds500', 'cocostuff', a folder (prepared COCO-Stuff, BSDS500 layout or any images), or (train_ds, valid_ds)
@@ -346,7 +346,7 @@ def get_dls(
         elif src == 'cocostuff' or (Path(src) / 'index.json').is_file():
             root = None if src == 'cocostuff' else Path(src)
             train_ds, valid_ds = CocoStuff10k(root, 'train', **common), CocoStuff10k(root, 'val', **common)
-        elif Path(src).is_dir() and _is_bsds_layout(Path(src)):
+        elif Path(src).is_dir() and is_bsds_layout(Path(src)):
             train_ds, valid_ds = BSDS500('train', root=src, **common), BSDS500('val', root=src, **common)
         elif Path(src).is_dir():
             if not 0 < valid_pct < 1: raise ValueError(f"valid_pct must lie in (0, 1), got {valid_pct}")

@@ -12,8 +12,8 @@ from ..data.preprocessing import as_uint8_rgb, letterbox, LetterboxInfo, data_ro
 
 # %% auto #0
 __all__ = ['DETECTION_GROUPS', 'COCO80_NAMES', 'COCO80_TO_GROUP', 'COCO80_TO_COCO91', 'COCO91_TO_GROUP', 'YOLO_URL',
-           'MIN_DETECTION_SIDE', 'find_weights', 'load_yolo', 'yolo_input', 'Detections', 'Detector', 'detect',
-           'detection_maps']
+           'MIN_DETECTION_SIDE', 'find_weights', 'weights_help', 'is_downloadable', 'load_yolo', 'yolo_input',
+           'Detections', 'Detector', 'cached_detector', 'detect', 'detection_maps']
 
 # %% ../../nbs/04_detection.ipynb #87ea5c44
 DETECTION_GROUPS = ('person', 'vehicle', 'animal', 'furniture', 'food_kitchen',
@@ -66,7 +66,7 @@ def find_weights(
     except FileNotFoundError: pass
     return next((c for c in cands if c.is_file()), None)
 
-def _weights_help(name) -> str:
+def weights_help(name) -> str:
     where = [f"${'INPAINT_NB_WEIGHTS'}/{Path(name).name}"]
     try: where.append(str(data_root()/'weights'/Path(name).name))
     except FileNotFoundError: pass
@@ -75,7 +75,7 @@ def _weights_help(name) -> str:
 YOLO_URL = 'https://github.com/ultralytics/assets/releases/download/v8.3.0/{}'
 "Where ultralytics publishes its weight files."
 
-def _downloadable(w: str, allow_download: bool | None = None) -> bool:
+def is_downloadable(w: str, allow_download: bool | None = None) -> bool:
     "Whether ultralytics may fetch `w` by name: a bare 'yolo…' file name, and downloads allowed (default: unless $YOLO_OFFLINE is set)."
     if allow_download is None: allow_download = not os.environ.get('YOLO_OFFLINE')
     return bool(allow_download) and Path(w).name == w and w.startswith('yolo')
@@ -95,9 +95,9 @@ def load_yolo(
     if w.endswith(('.yaml', '.yml')): return YOLO(w)
     found = find_weights(w)
     if found is None:
-        if _downloadable(w, allow_download): return YOLO(w)   # ultralytics downloads it
+        if is_downloadable(w, allow_download): return YOLO(w)   # ultralytics downloads it
         raise FileNotFoundError(
-            f"YOLO weights {w!r} not found. Download {YOLO_URL.format(Path(w).name)} and put it at {_weights_help(w)} "
+            f"YOLO weights {w!r} not found. Download {YOLO_URL.format(Path(w).name)} and put it at {weights_help(w)} "
             f"(or pass its path); with network access and $YOLO_OFFLINE unset, ultralytics fetches it by name. "
             f"For a randomly initialised model use 'yolov5nu.yaml'.")
     if found.stat().st_size == 0: raise ValueError(f"YOLO weight file {found} is empty (0 bytes): an interrupted download?")
@@ -207,7 +207,7 @@ class Detector:
 
 # %% ../../nbs/04_detection.ipynb #072f7fbe
 @functools.lru_cache(maxsize=4)
-def _cached_detector(weights: str, device: str | None) -> Detector:
+def cached_detector(weights: str, device: str | None) -> Detector:
     if not weights.endswith(('.yaml', '.yml')): return Detector(weights, device)
     with torch.random.fork_rng(devices=[]):   # a random-init architecture (tests): the same weights in every process,
         torch.manual_seed(0)                  # and the caller's random stream untouched
@@ -219,7 +219,7 @@ def detect(
     device: str | None = None,  # device for a newly built detector
 ) -> Detections:
     "Detect objects in one image with a given or cached `Detector`; boxes in original pixels."
-    det = detector if isinstance(detector, Detector) else _cached_detector(str(detector), device)
+    det = detector if isinstance(detector, Detector) else cached_detector(str(detector), device)
     return det.detect(image)
 
 # %% ../../nbs/04_detection.ipynb #428a95df

@@ -11,7 +11,7 @@ from ..data.preprocessing import pad_to_multiple, crop_to, composite, dataclass_
 from .uncertainty import UncertaintyConfig, UncertaintyNet, ANALYSIS_CHANNELS
 from .builder import BuilderConfig, StructureBuilder, builder_config
 from .structure import structure_maps, MIN_SIDE, OBJECT_GROUPS
-from .detection import MIN_DETECTION_SIDE, find_weights, _downloadable, _cached_detector
+from .detection import MIN_DETECTION_SIDE, find_weights, is_downloadable, cached_detector
 from pathlib import Path
 import functools
 from .scene import SceneClassifier, load_places365, MIN_SCENE_SIDE
@@ -127,7 +127,7 @@ def own_analysis(
         edges, lines = structure_maps(image.detach() * (1 - hole), hole)
         out[:, :1], out[:, 1:2] = edges.to(out), lines.to(out)
     if source == 'objects' and min(H, W) >= MIN_DETECTION_SIDE and channels >= 2 + len(OBJECT_GROUPS):
-        if isinstance(detector, (str, Path)): detector = _cached_detector(str(detector), str(image.device))   # built once per weights file and device
+        if isinstance(detector, (str, Path)): detector = cached_detector(str(detector), str(image.device))   # built once per weights file and device
         with torch.no_grad(), torch.autocast(image.device.type, enabled=False):   # fp32 in training (autocast) as in use
             out[:, 2:2 + len(OBJECT_GROUPS)] = detector.object_maps(image.detach().float(), hole.float()).to(out)   # holes greyed out
     return out
@@ -237,7 +237,7 @@ class InpaintingModel(nn.Module):
         self.cfg = cfg = cfg or ModelConfig()
         if not isinstance(cfg, ModelConfig): raise TypeError(f"cfg must be a ModelConfig or a preset name, got {type(cfg).__name__}")
         if cfg.analysis == 'objects' and not cfg.detector.endswith(('.yaml', '.yml')):   # fail now, not at the first photo
-            if find_weights(cfg.detector) is None and not _downloadable(cfg.detector):   # (load_yolo's own rule)
+            if find_weights(cfg.detector) is None and not is_downloadable(cfg.detector):   # (load_yolo's own rule)
                 raise FileNotFoundError(f"This model computes object maps with YOLO weights {cfg.detector!r} (ModelConfig.detector), "
                                         f"which are not here: put the file there or in $INPAINT_NB_WEIGHTS (chapter 04)")
         if cfg.scene and cfg.scene != 'random' and find_weights(cfg.scene) is None:   # fail now, not at the first photo

@@ -10,7 +10,7 @@ from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F, torchvision
 import torchvision.transforms.v2.functional as TF
 from ..data.preprocessing import as_uint8_rgb
-from .detection import find_weights, _weights_help
+from .detection import find_weights, weights_help
 
 # %% auto #0
 __all__ = ['SCENE_TABLE', 'IMAGENET_MEAN', 'IMAGENET_STD', 'MIN_SCENE_SIDE', 'PLACES365_URL', 'SceneHierarchy',
@@ -245,7 +245,7 @@ def load_places365(
     if found is None:
         name = Path(weights).name
         raise FileNotFoundError(f"Places365 weights {str(weights)!r} not found. Download {PLACES365_URL.format(name)} and put it at "
-                                f"{_weights_help(name)} (or pass its path). Without it, use SceneClassifier() with random weights.")
+                                f"{weights_help(name)} (or pass its path). Without it, use SceneClassifier() with random weights.")
     if arch is None: arch = next((a for a in ('resnet152', 'resnet101', 'resnet50', 'resnet34', 'resnet18') if a in found.name), 'resnet18')
     try: ck = torch.load(found, map_location='cpu', weights_only=True)
     except Exception as e:
