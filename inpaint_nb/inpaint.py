@@ -135,7 +135,7 @@ def _verify_recorded_hash(p: Path):
         raise ValueError(f"{p} does not match the SHA-256 recorded in {where} (truncated, damaged or replaced after it was saved)")
 
 def _load_torch_weights(p: Path) -> tuple[dict, dict]:
-    "Generator tensors and metadata of a `torch.save`d state dict (the spec's `best_model.pth`): plain, or under 'state_dict'/'model'/'generator' beside an optional 'model_config'."
+    "Generator tensors and metadata of a `torch.save`d state dict (e.g. a `best_model.pth`): plain, or under 'state_dict'/'model'/'generator' beside an optional 'model_config'."
     try: obj = torch.load(p, map_location='cpu', weights_only=True)   # weights_only: never runs code from the file
     except Exception as e:
         raise ValueError(f"{p} is not a readable PyTorch weights file (corrupt, truncated, or not a state dict?): {type(e).__name__}: {e}") from None

@@ -23,18 +23,18 @@ MIN_SIDE = 32  # smallest image side analysed: a 30 px Hough segment and a σ = 
 
 @dataclass
 class StructureConfig:
-    "Settings of the structural analysis (edges + lines). Defaults: the spec's values, and the choices justified in this chapter."
+    "Settings of the structural analysis (edges + lines). Defaults: the design's values, and the choices justified in this chapter."
     sigmas: tuple = (0.5, 1.0, 2.0)  # Gaussian pre-blur σ (px) of each Canny scale; the edge maps are OR-ed
     quantile: float | tuple = (0.99, 0.98, 0.9)  # high threshold = this quantile of the known gradient magnitudes; one per σ, or one for all
     low_ratio: float = 0.4  # low threshold = low_ratio × high (Canny recommends 1/3 … 1/2)
     min_high: float = 8.0  # floor of the high threshold in Sobel units (≈ a 2-grey-level step): flat images give no edges
     border: int = 1  # edges within this many px of the hole are dropped (their gradient reads extrapolated values)
     thin: bool = True  # skeletonise the OR of the scales back to 1-px lines
-    hough_threshold: int = 10  # accumulator votes a line needs before PPHT extracts a segment (unspecified in the spec)
-    min_line_length: int = 30  # px, shortest segment kept (spec)
-    max_line_gap: int = 10  # px, largest gap bridged inside one segment (spec)
-    theta_deg: float = 1.0  # angular resolution of the Hough accumulator in degrees (spec)
-    rho: float = 1.0  # distance resolution of the Hough accumulator in px (spec)
+    hough_threshold: int = 10  # accumulator votes a line needs before PPHT extracts a segment (the design gives none)
+    min_line_length: int = 30  # px, shortest segment kept (design)
+    max_line_gap: int = 10  # px, largest gap bridged inside one segment (design)
+    theta_deg: float = 1.0  # angular resolution of the Hough accumulator in degrees (design)
+    rho: float = 1.0  # distance resolution of the Hough accumulator in px (design)
 
     def __post_init__(self):
         self.sigmas = tuple(float(s) for s in self.sigmas)

@@ -95,8 +95,8 @@ class UncertaintyConfig:
     analysis_channels: int = ANALYSIS_CHANNELS  # channels of the analysis maps (0 = none)
     width: int = 16          # channels of the full-resolution stem; stage k has width·2^k (capped)
     max_channels: int = 128  # cap on the channels of the deepest stage
-    n_blocks: int = 6        # residual blocks (the spec's 6)
-    down_every: int = 2      # a stride-2 block every this many blocks (the spec's 2)
+    n_blocks: int = 6        # residual blocks (the design's 6)
+    down_every: int = 2      # a stride-2 block every this many blocks (the design's 2)
     se_reduction: int = 2    # bottleneck ratio of the input channel attention
     pos_grid: int = 8        # side of the learned positional-encoding grid
     log_b_min: float = -6.0  # soft floor of the predicted log-scale (b ≥ e^-6 ≈ 0.0025 ≈ 0.6 grey levels)

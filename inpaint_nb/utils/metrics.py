@@ -36,7 +36,7 @@ def psnr(
     else:
         w = mask.double().expand_as(se)
         mse = (se * w).flatten(1).sum(1) / w.flatten(1).sum(1)
-    return (20 * math.log10(max_val) - 10 * torch.log10(mse)).float()   # the spec's formula, term by term
+    return (20 * math.log10(max_val) - 10 * torch.log10(mse)).float()   # the textbook formula, term by term
 
 # %% ../../nbs/14_evaluation.ipynb #3331565c
 def gaussian_window(
