@@ -6,62 +6,111 @@
 Writes, per recipe, OUT/<recipe>/{best,final}.safetensors and valid.json (config, steps, crops seen, wall time, the
 training log and the validation gains), and OUT/bench.json with the step profile. The test half of BSDS500 val is
 not read here: report results on it with chapter 13b's held-out evaluation."""
+
 import argparse, json, os, sys, time, multiprocessing as mp
 from pathlib import Path
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))          # runs from a checkout, installed or not
+sys.path.insert(0, str(ROOT))  # runs from a checkout, installed or not
+
 
 def _worker(name, cfg_path, overrides, bank_path, out, threads):
     import numpy as np, torch
+
     torch.set_num_threads(threads)
     torch.backends.cudnn.benchmark = True
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
     from inpaint_nb.device_train import load_device_config, train_on_device
-    cfg = load_device_config(cfg_path, **{**overrides, 'out_dir': str(Path(out)/name)})
+
+    cfg = load_device_config(cfg_path, **{**overrides, 'out_dir': str(Path(out) / name)})
     log = lambda s: print(f"[{name}] {s}", flush=True)
     s = train_on_device(cfg, packed_masks=np.load(bank_path), log=log)
-    log(f"done: {s['steps']} steps, {s['crops_seen']} crops, {s['train_seconds']} s, {s['images_per_s']} img/s; "
-        f"best valid mean gain {s['best']['mean_gain']:+.3f} dB at step {s['best']['step']}")
+    log(
+        f"done: {s['steps']} steps, {s['crops_seen']} crops, {s['train_seconds']} s, {s['images_per_s']} img/s; "
+        f"best valid mean gain {s['best']['mean_gain']:+.3f} dB at step {s['best']['step']}"
+    )
+
 
 def main(argv=None):
     ap = argparse.ArgumentParser(prog='device_run', description=__doc__.split('\n\n')[0])
-    ap.add_argument('--recipes', nargs='+', default=['tiny', 'small_ffc'], help="config names: inpaint_nb/config/device_<name>.yaml")
-    ap.add_argument('--minutes', type=float, default=6.5, help="training wall-clock budget of each recipe (they run side by side)")
-    ap.add_argument('--set', nargs='*', default=[], metavar='KEY=VALUE', help="recipe fields to change, e.g. batch_size=256 init_weights=runs/x/best.safetensors")
+    ap.add_argument(
+        '--recipes', nargs='+', default=['tiny', 'small_ffc'], help="config names: inpaint_nb/config/device_<name>.yaml"
+    )
+    ap.add_argument(
+        '--minutes', type=float, default=6.5, help="training wall-clock budget of each recipe (they run side by side)"
+    )
+    ap.add_argument(
+        '--set',
+        nargs='*',
+        default=[],
+        metavar='KEY=VALUE',
+        help="recipe fields to change, e.g. batch_size=256 init_weights=runs/x/best.safetensors",
+    )
     ap.add_argument('--bank', type=int, default=12000, help="masks in the bank")
     ap.add_argument('--out', default='runs/device', help="output folder")
     ap.add_argument('--bench_batch', type=int, default=64, help="batch of the step profile (0 = no profile)")
     ap.add_argument('--bench_presets', nargs='+', default=['tiny', 'small'], help="model presets to profile")
     a = ap.parse_args(argv)
     import yaml
+
     overrides = dict(minutes=a.minutes)
     for kv in a.set:
-        if '=' not in kv: ap.error(f"--set takes KEY=VALUE, got {kv!r}")
-        k, v = kv.split('=', 1); overrides[k] = yaml.safe_load(v)
-    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
+        if '=' not in kv:
+            ap.error(f"--set takes KEY=VALUE, got {kv!r}")
+        k, v = kv.split('=', 1)
+        overrides[k] = yaml.safe_load(v)
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
     from inpaint_nb.device_train import make_mask_bank
     import numpy as np
+
     t = time.perf_counter()
     bank = make_mask_bank(a.bank, 256, seed=0, processes=os.cpu_count())
-    bank_path = Path('/tmp/inpaint_nb_mask_bank.npy'); np.save(bank_path, bank)
+    bank_path = Path('/tmp/inpaint_nb_mask_bank.npy')
+    np.save(bank_path, bank)
     print(f"mask bank: {len(bank)} masks in {time.perf_counter() - t:.1f} s on {os.cpu_count()} processes", flush=True)
-    cfgs = {r: ROOT/'inpaint_nb'/'config'/f'device_{r}.yaml' for r in a.recipes}
+    cfgs = {r: ROOT / 'inpaint_nb' / 'config' / f'device_{r}.yaml' for r in a.recipes}
     for r, p in cfgs.items():
-        if not p.is_file(): ap.error(f"no recipe {r!r}: {p} does not exist")
-    ctx = mp.get_context('spawn')       # CUDA cannot be forked
+        if not p.is_file():
+            ap.error(f"no recipe {r!r}: {p} does not exist")
+    ctx = mp.get_context('spawn')  # CUDA cannot be forked
     threads = max(1, (os.cpu_count() or 2) // (2 * len(cfgs)))
-    procs = [ctx.Process(target=_worker, args=(r, str(p), overrides, str(bank_path), str(out), threads)) for r, p in cfgs.items()]
-    for p in procs: p.start()
-    for p in procs: p.join()
+    procs = [
+        ctx.Process(target=_worker, args=(r, str(p), overrides, str(bank_path), str(out), threads))
+        for r, p in cfgs.items()
+    ]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
     print('exit codes', [p.exitcode for p in procs], flush=True)
     if a.bench_batch:
         from inpaint_nb.device_train import profile_step
+
         rows = []
         for preset in a.bench_presets:
-            try: r = profile_step(preset, a.bench_batch, 256, packed_masks=bank[:2048], n=5, prefill_tol=overrides.get('model_overrides', {}).get('builder', {}).get('prefill_tol', 1e-5))
-            except Exception as e: r = dict(preset=preset, error=f"{type(e).__name__}: {e}")
-            print(r, flush=True); rows.append(r)
+            try:
+                r = profile_step(
+                    preset,
+                    a.bench_batch,
+                    256,
+                    packed_masks=bank[:2048],
+                    n=5,
+                    prefill_tol=overrides.get('model_overrides', {}).get('builder', {}).get('prefill_tol', 1e-5),
+                )
+            except Exception as e:
+                r = dict(preset=preset, error=f"{type(e).__name__}: {e}")
+            print(r, flush=True)
+            rows.append(r)
         from inpaint_nb.device_train import machine_description, git_commit
-        (out/'bench.json').write_text(json.dumps(dict(machine=machine_description(), date=time.strftime('%Y-%m-%d'), commit=git_commit(), rows=rows), indent=1))
 
-if __name__ == '__main__': main()
+        (out / 'bench.json').write_text(
+            json.dumps(
+                dict(machine=machine_description(), date=time.strftime('%Y-%m-%d'), commit=git_commit(), rows=rows),
+                indent=1,
+            )
+        )
+
+
+if __name__ == '__main__':
+    main()

@@ -23,10 +23,13 @@ def png_bytes(
     image: np.ndarray,  # `uint8` `H×W×3` or `H×W`
 ) -> bytes:
     "PNG-encode an image for an `ipywidgets.Image`."
-    buf = io.BytesIO(); Image.fromarray(image).save(buf, format='PNG'); return buf.getvalue()
+    buf = io.BytesIO()
+    Image.fromarray(image).save(buf, format='PNG')
+    return buf.getvalue()
+
 
 def colorize(
-    m: np.ndarray,        # float `H×W` map, ≥ 0
+    m: np.ndarray,  # float `H×W` map, ≥ 0
     cmap: str = 'magma',  # matplotlib colormap
 ) -> np.ndarray:
     "A non-negative map as `uint8` `H×W×3` RGB, scaled to its maximum (all-zero maps stay dark)."
@@ -34,28 +37,39 @@ def colorize(
     x = m / top if top > 0 else np.zeros_like(m)
     return (colormaps[cmap](x)[..., :3] * 255).round().astype(np.uint8)
 
+
 def fit_side(
     image: np.ndarray,  # `uint8` `H×W×3`
     max_side: int = 512,  # longest side of the working copy
 ) -> np.ndarray:
     "Shrink (area filter) so the longest side is at most `max_side`; smaller images are returned unchanged."
-    h, w = image.shape[:2]; s = max_side / max(h, w)
-    return image if s >= 1 else cv2.resize(image, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
+    h, w = image.shape[:2]
+    s = max_side / max(h, w)
+    return (
+        image
+        if s >= 1
+        else cv2.resize(image, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
+    )
 
 # %% ../nbs/17b_app.ipynb #4ab03662
 MASK_FAMILIES = ('thin', 'medium', 'thick', 'box', 'demo')
 
+
 class InpaintApp:
     "An ipywidgets inpainting app: pick/upload a photo, draw or generate a hole, fill it, compare."
-    def __init__(self,
-                 inpainter: Inpainter | None = None,  # default: `Inpainter()` (the shipped model)
-                 photos: list | None = None,  # photos to pick from (default: BSDS500 val, if available)
-                 max_side: int = 512,  # uploaded/picked photos are shrunk to this longest side
-                ):
+
+    def __init__(
+        self,
+        inpainter: Inpainter | None = None,  # default: `Inpainter()` (the shipped model)
+        photos: list | None = None,  # photos to pick from (default: BSDS500 val, if available)
+        max_side: int = 512,  # uploaded/picked photos are shrunk to this longest side
+    ):
         self.inp = inpainter if inpainter is not None else Inpainter()
         if photos is None:
-            try: photos = bsds500_paths('val')
-            except FileNotFoundError: photos = []
+            try:
+                photos = bsds500_paths('val')
+            except FileNotFoundError:
+                photos = []
         self.photos, self.max_side = [Path(p) for p in photos], max_side
         self.image = self.mask = self.result = None
         self.drawing, self.last = False, None
@@ -65,27 +79,37 @@ class InpaintApp:
         self.family = W.Dropdown(options=MASK_FAMILIES, value='thick', description='mask')
         self.seed = W.IntText(value=0, description='seed', layout=W.Layout(width='140px'))
         self.gen_btn, self.clear_btn = W.Button(description='generate mask'), W.Button(description='clear mask')
-        self.method = W.ToggleButtons(options=['model', 'telea', 'ns', 'harmonic'], value='model', description='method')   # harmonic: the model's classical start
+        # harmonic: the model's classical start
+        self.method = W.ToggleButtons(options=['model', 'telea', 'ns', 'harmonic'], value='model', description='method')
         self.steps = W.IntSlider(value=3, min=1, max=6, description='steps')
-        self.exemplar = W.Dropdown(options=[('own photo', -1)] + [(p.stem, i) for i, p in enumerate(self.photos)], value=-1,
-                                   description='exemplar')   # where the model's texture artist borrows texture from
+        self.exemplar = W.Dropdown(
+            options=[('own photo', -1)] + [(p.stem, i) for i, p in enumerate(self.photos)],
+            value=-1,
+            description='exemplar',
+        )  # where the model's texture artist borrows texture from
         self.run_btn = W.Button(description='fill', button_style='primary')
         self.status = W.HTML()
         try:
             from ipycanvas import Canvas
+
             self.canvas = Canvas(width=64, height=64, layout=W.Layout(border='1px solid #ccc'))
-        except ImportError:            # no drawing without ipycanvas: show the photo, use generated masks
+        except ImportError:  # no drawing without ipycanvas: show the photo, use generated masks
             self.canvas = None
         self.view = W.Image(format='png') if self.canvas is None else self.canvas
         self.fill_view, self.unc_view = W.Image(format='png'), W.Image(format='png')
         self.steps_box = W.HBox()
         self.picker.observe(self.on_pick, names='value')
         self.upload.observe(self.on_upload, names='value')
-        self.gen_btn.on_click(self.on_generate); self.clear_btn.on_click(self.on_clear); self.run_btn.on_click(self.on_run)
+        self.gen_btn.on_click(self.on_generate)
+        self.clear_btn.on_click(self.on_clear)
+        self.run_btn.on_click(self.on_run)
         if self.canvas is not None:
-            self.canvas.on_mouse_down(self.on_mouse_down); self.canvas.on_mouse_move(self.on_mouse_move)
-            self.canvas.on_mouse_up(self.on_mouse_up); self.canvas.on_mouse_out(self.on_mouse_up)
-        if self.photos: self.set_image(load_image(self.photos[0]))
+            self.canvas.on_mouse_down(self.on_mouse_down)
+            self.canvas.on_mouse_move(self.on_mouse_move)
+            self.canvas.on_mouse_up(self.on_mouse_up)
+            self.canvas.on_mouse_out(self.on_mouse_up)
+        if self.photos:
+            self.set_image(load_image(self.photos[0]))
 
     # ---- state changes -------------------------------------------------------------------------
     def set_image(self, image):
@@ -93,23 +117,36 @@ class InpaintApp:
         self.image = fit_side(as_uint8_rgb(image), self.max_side)
         h, w = self.image.shape[:2]
         self.mask, self.result = np.zeros((h, w), bool), None
-        if self.canvas is not None: self.canvas.width, self.canvas.height = w, h
+        if self.canvas is not None:
+            self.canvas.width, self.canvas.height = w, h
         self.redraw()
-        self.say(f'{w}×{h} photo: ' + ('draw the hole with the mouse, or generate a mask' if self.canvas is not None else
-                                       'generate a mask (install ipycanvas to draw one with the mouse)'))
+        self.say(
+            f'{w}×{h} photo: '
+            + (
+                'draw the hole with the mouse, or generate a mask'
+                if self.canvas is not None
+                else 'generate a mask (install ipycanvas to draw one with the mouse)'
+            )
+        )
 
     def set_mask(self, mask: np.ndarray):
         "Replace the mask (bool `H×W`, True = hole)."
-        if self.image is None: raise ValueError("load a photo first")
-        if mask.shape != self.mask.shape: raise ValueError(f"mask is {mask.shape}, photo is {self.mask.shape}")
-        self.mask = mask.astype(bool); self.redraw()
+        if self.image is None:
+            raise ValueError("load a photo first")
+        if mask.shape != self.mask.shape:
+            raise ValueError(f"mask is {mask.shape}, photo is {self.mask.shape}")
+        self.mask = mask.astype(bool)
+        self.redraw()
 
     def redraw(self):
         "Put the photo with the hole tinted on the canvas."
-        if self.canvas is None: self.view.value = png_bytes(overlay_mask(self.image, self.mask))
-        else: self.canvas.put_image_data(overlay_mask(self.image, self.mask), 0, 0)
+        if self.canvas is None:
+            self.view.value = png_bytes(overlay_mask(self.image, self.mask))
+        else:
+            self.canvas.put_image_data(overlay_mask(self.image, self.mask), 0, 0)
 
-    def say(self, msg: str): self.status.value = f'<span style="color:#444">{msg}</span>'
+    def say(self, msg: str):
+        self.status.value = f'<span style="color:#444">{msg}</span>'
 
     # ---- callbacks (plain methods: the tests call them directly) --------------------------------
     def on_pick(self, change):
@@ -119,69 +156,137 @@ class InpaintApp:
     def on_upload(self, change):
         "FileUpload callback: decode the uploaded file (ipywidgets 8: a tuple of dicts with `name` and `content`)."
         files = change['new'] if isinstance(change, dict) else change
-        if not files: return
+        if not files:
+            return
         f = files[0]
         try:
-            with Image.open(io.BytesIO(bytes(f['content']))) as im: im.load(); arr = as_uint8_rgb(im)   # a file's rules: alpha onto white, 16-bit
+            # a file's rules: alpha onto white, 16-bit
+            with Image.open(io.BytesIO(bytes(f['content']))) as im:
+                im.load()
+                arr = as_uint8_rgb(im)
         except Exception as e:
-            self.say(f"<b>could not read {f.get('name', 'the upload')}:</b> {type(e).__name__}: {e}"); return
+            self.say(f"<b>could not read {f.get('name', 'the upload')}:</b> {type(e).__name__}: {e}")
+            return
         self.set_image(arr)
 
     def paint(self, x: float, y: float):
         "Add a brush segment from the last point to (x, y) to the mask and the canvas."
-        if self.image is None: return
+        if self.image is None:
+            return
         r = int(self.brush.value)
         p = (int(round(x)), int(round(y)))
         m = self.mask.view(np.uint8)
         cv2.line(m, self.last or p, p, 1, 2 * r) if self.last else cv2.circle(m, p, r, 1, -1)
         cv2.circle(m, p, r, 1, -1)
         self.last = p
-        if self.canvas is not None: self.canvas.fill_style = 'rgba(255, 40, 40, 0.55)'; self.canvas.fill_circle(p[0], p[1], r)
+        if self.canvas is not None:
+            self.canvas.fill_style = 'rgba(255, 40, 40, 0.55)'
+            self.canvas.fill_circle(p[0], p[1], r)
 
-    def on_mouse_down(self, x, y): self.drawing, self.last = True, None; self.paint(x, y)
+    def on_mouse_down(self, x, y):
+        self.drawing, self.last = True, None
+        self.paint(x, y)
+
     def on_mouse_move(self, x, y):
-        if self.drawing: self.paint(x, y)
+        if self.drawing:
+            self.paint(x, y)
+
     def on_mouse_up(self, x, y):
-        if self.drawing: self.drawing, self.last = False, None; self.redraw()
+        if self.drawing:
+            self.drawing, self.last = False, None
+            self.redraw()
 
     def on_generate(self, _=None):
         "Button callback: a seeded mask of the chosen family."
         h, w = self.mask.shape
-        if self.family.value == 'demo': m = demo_mask(h, w, seed=self.seed.value)
-        else: m, _ = eval_mask_sampler(self.family.value, 256)(np.random.default_rng(self.seed.value), h, w)
-        self.set_mask(m); self.say(f'{self.family.value} mask: {self.mask.mean():.1%} of the photo')
+        if self.family.value == 'demo':
+            m = demo_mask(h, w, seed=self.seed.value)
+        else:
+            m, _ = eval_mask_sampler(self.family.value, 256)(np.random.default_rng(self.seed.value), h, w)
+        self.set_mask(m)
+        self.say(f'{self.family.value} mask: {self.mask.mean():.1%} of the photo')
 
-    def on_clear(self, _=None): self.set_mask(np.zeros_like(self.mask)); self.say('mask cleared')
+    def on_clear(self, _=None):
+        self.set_mask(np.zeros_like(self.mask))
+        self.say('mask cleared')
 
     def on_run(self, _=None):
         "Button callback: fill the hole; show fill, uncertainty and the easy-first steps."
-        if self.image is None or not self.mask.any(): self.say('<b>draw or generate a hole first</b>'); return
-        if self.mask.all(): self.say('<b>the hole covers the whole photo: nothing to inpaint from</b>'); return
+        if self.image is None or not self.mask.any():
+            self.say('<b>draw or generate a hole first</b>')
+            return
+        if self.mask.all():
+            self.say('<b>the hole covers the whole photo: nothing to inpaint from</b>')
+            return
         self.say('filling …')
         if self.method.value == 'model':
-            ex = None if self.exemplar.value < 0 else fit_side(load_image(self.photos[self.exemplar.value]), self.max_side)
-            r = self.inp(self.image, self.mask, steps=int(self.steps.value), exemplar=ex, return_uncertainty=True, return_steps=True)
+            ex = (
+                None
+                if self.exemplar.value < 0
+                else fit_side(load_image(self.photos[self.exemplar.value]), self.max_side)
+            )
+            r = self.inp(
+                self.image,
+                self.mask,
+                steps=int(self.steps.value),
+                exemplar=ex,
+                return_uncertainty=True,
+                return_steps=True,
+            )
             self.result, unc, steps = r['output'], r['uncertainty'], r['steps']
         else:
-            self.result, unc, steps = classical_fill(self.image, self.mask, self.method.value), np.zeros(self.mask.shape, np.float32), []
+            self.result, unc, steps = (
+                classical_fill(self.image, self.mask, self.method.value),
+                np.zeros(self.mask.shape, np.float32),
+                [],
+            )
         self.uncertainty, self.step_images = unc, steps
         self.fill_view.value, self.unc_view.value = png_bytes(self.result), png_bytes(colorize(unc))
         thumbs = []
         for s in steps:
-            t = fit_side(overlay_mask(s['fill'], s['hole'] & ~s['commit']), 200)   # red: still open after this pass
-            thumbs.append(W.VBox([W.HTML(f"{s['kind']} {s['step']}: {s['hole'].mean():.1%} hole"), W.Image(value=png_bytes(t), format='png')]))
+            t = fit_side(overlay_mask(s['fill'], s['hole'] & ~s['commit']), 200)  # red: still open after this pass
+            thumbs.append(
+                W.VBox(
+                    [
+                        W.HTML(f"{s['kind']} {s['step']}: {s['hole'].mean():.1%} hole"),
+                        W.Image(value=png_bytes(t), format='png'),
+                    ]
+                )
+            )
         self.steps_box.children = thumbs
-        self.say(f"filled {self.mask.mean():.1%} of the photo with {self.method.value}" + (f' ({self.steps.value} steps)' if steps else ''))
+        self.say(
+            f"filled {self.mask.mean():.1%} of the photo with {self.method.value}"
+            + (f' ({self.steps.value} steps)' if steps else '')
+        )
 
     # ---- layout --------------------------------------------------------------------------------
     def widget(self) -> W.Widget:
         "The whole app as one widget (display it in JupyterLab)."
         col = lambda title, w: W.VBox([W.HTML(f'<b>{title}</b>'), w])
-        controls = W.VBox([W.HBox([self.picker, self.upload]), W.HBox([self.brush, self.clear_btn]),
-                           W.HBox([self.family, self.seed, self.gen_btn]), W.HBox([self.method, self.steps, self.exemplar, self.run_btn]), self.status])
-        return W.VBox([controls, W.HBox([col('input (draw here)' if self.canvas is not None else 'input', self.view), col('fill', self.fill_view), col('uncertainty b', self.unc_view)]),
-                       col('easy-first steps (red: hole still open)', self.steps_box)])
+        controls = W.VBox(
+            [
+                W.HBox([self.picker, self.upload]),
+                W.HBox([self.brush, self.clear_btn]),
+                W.HBox([self.family, self.seed, self.gen_btn]),
+                W.HBox([self.method, self.steps, self.exemplar, self.run_btn]),
+                self.status,
+            ]
+        )
+        return W.VBox(
+            [
+                controls,
+                W.HBox(
+                    [
+                        col('input (draw here)' if self.canvas is not None else 'input', self.view),
+                        col('fill', self.fill_view),
+                        col('uncertainty b', self.unc_view),
+                    ]
+                ),
+                col('easy-first steps (red: hole still open)', self.steps_box),
+            ]
+        )
 
     def _ipython_display_(self):
         from IPython.display import display
+
         display(self.widget())

@@ -8,7 +8,14 @@ import os, sys, json, math, time, platform, subprocess, multiprocessing as mp
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, cv2, torch, torch.nn.functional as F
-from .data.preprocessing import load_image, bsds500_paths, atomic_write, hash_split, center_crop_resize, dataclass_from_dict
+from inpaint_nb.data.preprocessing import (
+    load_image,
+    bsds500_paths,
+    atomic_write,
+    hash_split,
+    center_crop_resize,
+    dataclass_from_dict,
+)
 from .data.mask_generator import default_mask_sampler, eval_mask_sampler, EVAL_KINDS
 from .models.full_model import InpaintingModel, model_config
 from .models.builder import classical_prefill
@@ -24,20 +31,25 @@ __all__ = ['PhotoCache', 'random_crops', 'split_crops', 'make_mask_bank', 'dihed
 # %% ../nbs/13b_device_training.ipynb #6a10e821
 class PhotoCache:
     "Photos decoded once into one `uint8` tensor `N×3×S×S` (each in the top-left corner of a square), with their sizes."
-    def __init__(self,
-                 photos,               # paths of photos, or `uint8` `H×W×3` arrays
-                 max_side: int = 512,  # photos larger than this are shrunk (area filter) so their longer side fits
-                 device='cpu',         # where the pixels live (the training device)
-                ):
+
+    def __init__(
+        self,
+        photos,  # paths of photos, or `uint8` `H×W×3` arrays
+        max_side: int = 512,  # photos larger than this are shrunk (area filter) so their longer side fits
+        device='cpu',  # where the pixels live (the training device)
+    ):
         imgs = []
         for p in photos:
             im = load_image(p) if isinstance(p, (str, Path)) else np.asarray(p)
             if im.dtype != np.uint8 or im.ndim != 3 or im.shape[2] != 3:
                 raise ValueError(f"PhotoCache needs uint8 H×W×3 photos, got {im.dtype} {im.shape}")
-            h, w = im.shape[:2]; s = min(1.0, max_side / max(h, w))
-            if s < 1: im = cv2.resize(im, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
+            h, w = im.shape[:2]
+            s = min(1.0, max_side / max(h, w))
+            if s < 1:
+                im = cv2.resize(im, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
             imgs.append(im)
-        if not imgs: raise ValueError("PhotoCache needs at least one photo")
+        if not imgs:
+            raise ValueError("PhotoCache needs at least one photo")
         S = max(max(i.shape[:2]) for i in imgs)
         self.pixels = torch.zeros(len(imgs), 3, S, S, dtype=torch.uint8)
         self.sizes = torch.zeros(len(imgs), 2)
@@ -51,21 +63,28 @@ class PhotoCache:
         self.pixels, self.sizes = self.pixels.to(device), self.sizes.to(device)
         return self
 
-    def __len__(self): return self.pixels.shape[0]
+    def __len__(self):
+        return self.pixels.shape[0]
+
     @property
-    def device(self): return self.pixels.device
+    def device(self):
+        return self.pixels.device
+
     @property
-    def nbytes(self) -> int: return self.pixels.numel()
+    def nbytes(self) -> int:
+        return self.pixels.numel()
 
 # %% ../nbs/13b_device_training.ipynb #768eeb0b
-def _uniform(n, lo, hi, gen, device): return lo + (hi - lo) * torch.rand(n, generator=gen, device=device)
+def _uniform(n, lo, hi, gen, device):
+    return lo + (hi - lo) * torch.rand(n, generator=gen, device=device)
+
 
 def _cut(cache, idx, region, side, gen, scale, flip, jitter):
     "Crops of photos `idx` inside `region` (`n×4`: top, left, height, width in photo pixels): see `random_crops`."
     dev, n, S = cache.device, len(idx), cache.pixels.shape[-1]
     top, left, h, w = region.unbind(1)
-    c = torch.minimum(h, w) * _uniform(n, scale[0], scale[1], gen, dev)        # crop side in photo pixels
-    cy = top + c / 2 + (h - c) * torch.rand(n, generator=gen, device=dev)     # crop centre
+    c = torch.minimum(h, w) * _uniform(n, scale[0], scale[1], gen, dev)  # crop side in photo pixels
+    cy = top + c / 2 + (h - c) * torch.rand(n, generator=gen, device=dev)  # crop centre
     cx = left + c / 2 + (w - c) * torch.rand(n, generator=gen, device=dev)
     sx = torch.where(torch.rand(n, generator=gen, device=dev) < 0.5, -1.0, 1.0) if flip else torch.ones(n, device=dev)
     theta = torch.zeros(n, 2, 3, device=dev)
@@ -73,23 +92,26 @@ def _cut(cache, idx, region, side, gen, scale, flip, jitter):
     theta[:, 0, 0], theta[:, 0, 2] = sx * c / S, 2 * cx / S - 1
     theta[:, 1, 1], theta[:, 1, 2] = c / S, 2 * cy / S - 1
     grid = F.affine_grid(theta, (n, 3, side, side), align_corners=False)
-    x = F.grid_sample(cache.pixels[idx].float() / 255, grid, mode='bilinear', padding_mode='border', align_corners=False)
+    x = F.grid_sample(
+        cache.pixels[idx].float() / 255, grid, mode='bilinear', padding_mode='border', align_corners=False
+    )
     if jitter > 0:
         f = lambda: _uniform(n, 1 - jitter, 1 + jitter, gen, dev).view(n, 1, 1, 1)
         grey = (x * torch.tensor([0.299, 0.587, 0.114], device=dev).view(1, 3, 1, 1)).sum(1, keepdim=True)
-        x = grey + f() * (x - grey)                                                # saturation
-        x = x.mean((1, 2, 3), keepdim=True) + f() * (x - x.mean((1, 2, 3), keepdim=True))   # contrast
-        x = x * f()                                                                # brightness
-    return (x.clamp(0, 1) * 255).round() / 255                                     # 8-bit levels, as photos arrive in use
+        x = grey + f() * (x - grey)  # saturation
+        x = x.mean((1, 2, 3), keepdim=True) + f() * (x - x.mean((1, 2, 3), keepdim=True))  # contrast
+        x = x * f()  # brightness
+    return (x.clamp(0, 1) * 255).round() / 255  # 8-bit levels, as photos arrive in use
+
 
 def random_crops(
-    cache: PhotoCache,   # the decoded photos
-    n: int,              # crops to cut
-    side: int = 256,     # output side
+    cache: PhotoCache,  # the decoded photos
+    n: int,  # crops to cut
+    side: int = 256,  # output side
     gen: torch.Generator | None = None,  # random numbers (on the cache's device)
     scale: tuple = (0.5, 1.0),  # crop side as a fraction of the photo's short side
-    flip: bool = True,   # random horizontal flips
-    jitter: float = 0.1, # brightness, contrast and saturation factors drawn from [1 - jitter, 1 + jitter]
+    flip: bool = True,  # random horizontal flips
+    jitter: float = 0.1,  # brightness, contrast and saturation factors drawn from [1 - jitter, 1 + jitter]
 ) -> torch.Tensor:
     "`n×3×side×side` float crops in [0,1] (8-bit levels), cut, scaled, flipped and colour-jittered on the cache's device."
     idx = torch.randint(len(cache), (n,), generator=gen, device=cache.device)
@@ -99,24 +121,25 @@ def random_crops(
 
 # %% ../nbs/13b_device_training.ipynb #b8d158ab
 def split_crops(
-    cache: PhotoCache,   # the decoded photos
-    n: int,              # pairs to cut
-    side: int = 256,     # output side of both
+    cache: PhotoCache,  # the decoded photos
+    n: int,  # pairs to cut
+    side: int = 256,  # output side of both
     gen: torch.Generator | None = None,  # random numbers (on the cache's device)
     scale: tuple = (0.5, 1.0),  # crop side as a fraction of the half's short side
-    flip: bool = True,   # random horizontal flips (independent for crop and exemplar)
-    jitter: float = 0.1, # colour jitter strength (independent for crop and exemplar)
+    flip: bool = True,  # random horizontal flips (independent for crop and exemplar)
+    jitter: float = 0.1,  # colour jitter strength (independent for crop and exemplar)
 ) -> tuple[torch.Tensor, torch.Tensor]:
     "(crops, exemplars), each `n×3×side×side`: crop and exemplar `i` come from opposite halves of the same photo."
     dev = cache.device
     idx = torch.randint(len(cache), (n,), generator=gen, device=dev)
     h, w = cache.sizes[idx].unbind(1)
-    wide = w >= h                                                   # cut across the longer side
+    wide = w >= h  # cut across the longer side
     # each half is one pixel short of the middle, so that bilinear sampling at a crop's edge cannot reach across
     hh, hw_ = torch.where(wide, h, torch.floor(h / 2) - 1), torch.where(wide, torch.floor(w / 2) - 1, w)
-    second = torch.stack([torch.where(wide, 0, h - hh), torch.where(wide, w - hw_, 0)], 1)   # top-left of the second half
+    # top-left of the second half
+    second = torch.stack([torch.where(wide, 0, h - hh), torch.where(wide, w - hw_, 0)], 1)
     first = torch.zeros_like(second)
-    swap = (torch.rand(n, generator=gen, device=dev) < 0.5)[:, None]   # which half the crop comes from
+    swap = (torch.rand(n, generator=gen, device=dev) < 0.5)[:, None]  # which half the crop comes from
     a, b = torch.where(swap, second, first), torch.where(swap, first, second)
     size = torch.stack([hh, hw_], 1)
     x = _cut(cache, idx, torch.cat([a, size], 1), side, gen, scale, flip, jitter)
@@ -132,74 +155,92 @@ def _draw_masks(args) -> np.ndarray:
     out = np.zeros((n, size * size // 8), np.uint8)
     for j in range(n):
         rng = np.random.default_rng([seed, start + j])
-        if rng.random() < lama_share: m, _ = lama[EVAL_KINDS[int(rng.integers(len(EVAL_KINDS)))]](rng, size, size)
-        else: m, _ = mix(rng, size, size)
+        if rng.random() < lama_share:
+            m, _ = lama[EVAL_KINDS[int(rng.integers(len(EVAL_KINDS)))]](rng, size, size)
+        else:
+            m, _ = mix(rng, size, size)
         out[j] = np.packbits(np.asarray(m, bool).ravel())
     return out
 
+
 def make_mask_bank(
-    n: int = 8000,          # masks in the bank
-    size: int = 256,        # side of each (square) mask; a multiple of 8
-    seed: int = 0,          # mask i comes from `np.random.default_rng([seed, i])`, whatever the number of processes
-    lama_share: float = 0.5,  # share drawn from the benchmark's LaMa presets (thin/medium/thick/box); the rest from `default_mask_sampler()`
+    n: int = 8000,  # masks in the bank
+    size: int = 256,  # side of each (square) mask; a multiple of 8
+    seed: int = 0,  # mask i comes from `np.random.default_rng([seed, i])`, whatever the number of processes
+    # share drawn from the benchmark's LaMa presets (thin/medium/thick/box); the rest from `default_mask_sampler()`
+    lama_share: float = 0.5,
     processes: int | None = None,  # worker processes (default: all cores); 1 = in this process
 ) -> np.ndarray:
     "A bank of `n` holes drawn once by chapter 03's generators, packed: `uint8` `n×(size²/8)` (8× smaller than bool)."
-    if size % 8: raise ValueError(f"mask bank size must be a multiple of 8, got {size}")
-    if n < 1: raise ValueError(f"mask bank needs n ≥ 1, got {n}")
+    if size % 8:
+        raise ValueError(f"mask bank size must be a multiple of 8, got {size}")
+    if n < 1:
+        raise ValueError(f"mask bank needs n ≥ 1, got {n}")
     processes = processes or os.cpu_count() or 1
     chunk = max(1, math.ceil(n / (4 * processes)))
     jobs = [(seed, s, min(chunk, n - s), size, lama_share) for s in range(0, n, chunk)]
-    if processes == 1 or len(jobs) == 1: parts = [_draw_masks(j) for j in jobs]
+    if processes == 1 or len(jobs) == 1:
+        parts = [_draw_masks(j) for j in jobs]
     else:
         ctx = mp.get_context('fork' if sys.platform.startswith('linux') else 'spawn')
-        with ctx.Pool(processes) as pool: parts = pool.map(_draw_masks, jobs)
+        with ctx.Pool(processes) as pool:
+            parts = pool.map(_draw_masks, jobs)
     return np.concatenate(parts)
 
 # %% ../nbs/13b_device_training.ipynb #5b9cb48f
 def dihedral(
-    *tensors,                            # `B×C×S×S` tensors (or None) to transform alike
+    *tensors,  # `B×C×S×S` tensors (or None) to transform alike
     gen: torch.Generator | None = None,  # random numbers (on the tensors' device)
 ) -> tuple:
     "The same random mirror/transpose (one of the square's 8 symmetries) per batch item, applied to every tensor."
     t0 = next(t for t in tensors if t is not None)
     n, dev = t0.shape[0], t0.device
     coins = [(torch.rand(n, generator=gen, device=dev) < 0.5).view(n, 1, 1, 1) for _ in range(3)]
+
     def apply(t):
-        if t is None: return None
-        t = torch.where(coins[0], t.flip(-1), t); t = torch.where(coins[1], t.flip(-2), t)
+        if t is None:
+            return None
+        t = torch.where(coins[0], t.flip(-1), t)
+        t = torch.where(coins[1], t.flip(-2), t)
         return torch.where(coins[2], t.transpose(-1, -2), t)
+
     return tuple(apply(t) for t in tensors)
 
 # %% ../nbs/13b_device_training.ipynb #04411b23
-_SHIFTS = torch.arange(7, -1, -1, dtype=torch.uint8)   # np.packbits is big-endian: the first pixel is the top bit
+_SHIFTS = torch.arange(7, -1, -1, dtype=torch.uint8)  # np.packbits is big-endian: the first pixel is the top bit
+
 
 def unpack_masks(packed: torch.Tensor, size: int) -> torch.Tensor:
     "Packed masks `n×(size²/8)` `uint8` → float `n×1×size×size` (1 = hole), on the tensor's device."
     bits = (packed[..., None] >> _SHIFTS.to(packed.device)) & 1
     return bits.view(packed.shape[0], 1, size, size).float()
 
+
 class DeviceMasks:
     "A packed mask bank on the training device; `sample` picks masks at random and flips, transposes and rolls them there."
-    def __init__(self,
-                 packed: np.ndarray,  # `make_mask_bank` output
-                 size: int,           # mask side
-                 device='cpu'):
+
+    def __init__(
+        self,
+        packed: np.ndarray,  # `make_mask_bank` output
+        size: int,  # mask side
+        device='cpu',
+    ):
         if packed.ndim != 2 or packed.shape[1] * 8 != size * size:
             raise ValueError(f"packed masks {packed.shape} do not hold {size}×{size} masks")
         self.bits, self.size = torch.from_numpy(np.ascontiguousarray(packed)).to(device), size
 
-    def __len__(self): return self.bits.shape[0]
+    def __len__(self):
+        return self.bits.shape[0]
 
     def sample(self, n: int, gen: torch.Generator | None = None, roll: bool = True) -> torch.Tensor:
         "`n×1×S×S` float holes (1 = hole), each randomly flipped, transposed and (with `roll`) shifted cyclically."
         dev, S = self.bits.device, self.size
         m = unpack_masks(self.bits[torch.randint(len(self), (n,), generator=gen, device=dev)], S)
-        m, = dihedral(m, gen=gen)
+        (m,) = dihedral(m, gen=gen)
         if roll:
             dy, dx = (torch.randint(S, (n, 1), generator=gen, device=dev) for _ in range(2))
             ar = torch.arange(S, device=dev)[None]
-            rows, cols = (ar + dy) % S, (ar + dx) % S                                  # n×S each
+            rows, cols = (ar + dy) % S, (ar + dx) % S  # n×S each
             m = m[torch.arange(n, device=dev)[:, None, None], 0, rows[:, :, None], cols[:, None, :]][:, None]
         return m
 
@@ -210,48 +251,67 @@ def bsds500_heldout(root=None) -> dict[str, list[Path]]:
     halves = hash_split([p.stem for p in paths], {'valid': 0.5, 'test': 0.5}, salt='inpaint_nb-heldout')
     return {k: [p for p in paths if p.stem in set(v)] for k, v in halves.items()}
 
+
 def heldout_batch(
-    paths,             # photo paths
+    paths,  # photo paths
     kinds=EVAL_KINDS,  # the benchmark's mask kinds
-    size: int = 256,   # centre crop side
-    seed: int = 0,     # mask seed: photo i, kind k gets `np.random.default_rng([seed, i, k])`
+    size: int = 256,  # centre crop side
+    seed: int = 0,  # mask seed: photo i, kind k gets `np.random.default_rng([seed, i, k])`
 ) -> dict:
     "Fixed evaluation tensors: `image` `N×3×S×S`, `mask` `N×1×S×S`, `kind` and `id` lists (N = photos × kinds)."
     imgs, masks, ks, ids = [], [], [], []
     for i, p in enumerate(paths):
         img = center_crop_resize(load_image(p), size)
         for k in kinds:
-            m, _ = eval_mask_sampler(k, 512 if size >= 512 else 256)(np.random.default_rng([seed, i, EVAL_KINDS.index(k)]), size, size)
-            imgs.append(torch.from_numpy(img).permute(2, 0, 1).float() / 255); masks.append(torch.from_numpy(np.asarray(m, np.float32))[None])
-            ks.append(k); ids.append(Path(p).stem)
+            m, _ = eval_mask_sampler(k, 512 if size >= 512 else 256)(
+                np.random.default_rng([seed, i, EVAL_KINDS.index(k)]), size, size
+            )
+            imgs.append(torch.from_numpy(img).permute(2, 0, 1).float() / 255)
+            masks.append(torch.from_numpy(np.asarray(m, np.float32))[None])
+            ks.append(k)
+            ids.append(Path(p).stem)
     return dict(image=torch.stack(imgs), mask=torch.stack(masks), kind=ks, id=ids)
+
 
 @torch.no_grad()
 def gain_over_harmonic(
-    model,           # an `InpaintingModel` (or anything called like one)
-    batch: dict,     # `heldout_batch` output
-    chunk: int = 32, # images per forward pass
+    model,  # an `InpaintingModel` (or anything called like one)
+    batch: dict,  # `heldout_batch` output
+    chunk: int = 32,  # images per forward pass
 ) -> dict:
     "Hole PSNR of the model and of the harmonic fill on the same holes: per-kind mean gain (dB) with a paired test."
-    need_h = 'harmonic_psnr' not in batch          # the baseline never changes: solved on the first call, kept in `batch`
+    need_h = 'harmonic_psnr' not in batch  # the baseline never changes: solved on the first call, kept in `batch`
     dev = next(model.parameters()).device
-    was = model.training; model.eval()
+    was = model.training
+    model.eval()
     mp_, hp = [], []
     for s in range(0, len(batch['kind']), chunk):
-        x, m = batch['image'][s:s + chunk].to(dev), batch['mask'][s:s + chunk].to(dev)
+        x, m = batch['image'][s : s + chunk].to(dev), batch['mask'][s : s + chunk].to(dev)
         out = model(x, m)['output'].float().clamp(0, 1)
-        q = lambda t: (t * 255).round() / 255                                       # 8-bit output, as saved
+        q = lambda t: (t * 255).round() / 255  # 8-bit output, as saved
         mp_.append(psnr(q(out), x, m).cpu())
-        if need_h: hp.append(psnr(q(classical_prefill(x, m, 'harmonic')), x, m).cpu())
+        if need_h:
+            hp.append(psnr(q(classical_prefill(x, m, 'harmonic')), x, m).cpu())
     model.train(was)
-    if need_h: batch['harmonic_psnr'] = torch.cat(hp)
+    if need_h:
+        batch['harmonic_psnr'] = torch.cat(hp)
     mp_, hp = torch.cat(mp_).numpy(), batch['harmonic_psnr'].numpy()
     res = {}
     for k in dict.fromkeys(batch['kind']):
         sel = np.array([kk == k for kk in batch['kind']])
-        t = paired_test(mp_[sel], hp[sel]) if sel.sum() >= 2 else dict(mean_diff=float(mp_[sel].mean() - hp[sel].mean()), ci95=(np.nan, np.nan), t_pvalue=np.nan)
-        res[k] = dict(gain=float(t['mean_diff']), ci95=[float(v) for v in t['ci95']], p=t['t_pvalue'], n=int(sel.sum()),
-                      model=float(mp_[sel].mean()), harmonic=float(hp[sel].mean()))
+        t = (
+            paired_test(mp_[sel], hp[sel])
+            if sel.sum() >= 2
+            else dict(mean_diff=float(mp_[sel].mean() - hp[sel].mean()), ci95=(np.nan, np.nan), t_pvalue=np.nan)
+        )
+        res[k] = dict(
+            gain=float(t['mean_diff']),
+            ci95=[float(v) for v in t['ci95']],
+            p=t['t_pvalue'],
+            n=int(sel.sum()),
+            model=float(mp_[sel].mean()),
+            harmonic=float(hp[sel].mean()),
+        )
     res['mean_gain'] = float(np.mean([v['gain'] for k, v in res.items()]))
     return res
 
@@ -259,60 +319,82 @@ def gain_over_harmonic(
 @dataclass
 class DeviceTrainConfig:
     "A training run on the device-resident pipeline (`inpaint_nb.device_train`)."
-    model: str = 'tiny'         # preset of `model_config`
+
+    model: str = 'tiny'  # preset of `model_config`
     model_overrides: dict = field(default_factory=lambda: {'builder': {'prefill': 'harmonic'}})  # changes to the preset
-    data_root: str = ''         # the BSDS500 folder ('' = `data_root()/'bsds500'`): train photos to learn from, val's valid half to choose the checkpoint
-    crop: int = 256             # training crop side
-    batch_size: int = 64        # crops per step
-    lr: float = 2e-3            # peak learning rate (Adam)
-    beta2: float = 0.99         # Adam β₂
-    warmup: float = 0.05        # linear warm-up, as a fraction of the run (of its minutes or of max_steps)
-    init_weights: str = ''      # start from these generator weights (e.g. an earlier run's best.safetensors; same model config)
-    minutes: float = 8.0        # wall-clock budget; the cosine schedule runs over it (or over max_steps, whichever ends first)
-    max_steps: int = 0          # stop after this many steps (0 = only the time budget)
+    # the BSDS500 folder ('' = `data_root()/'bsds500'`): train photos to learn from, val's valid half to choose the checkpoint
+    data_root: str = ''
+    crop: int = 256  # training crop side
+    batch_size: int = 64  # crops per step
+    lr: float = 2e-3  # peak learning rate (Adam)
+    beta2: float = 0.99  # Adam β₂
+    warmup: float = 0.05  # linear warm-up, as a fraction of the run (of its minutes or of max_steps)
+    # start from these generator weights (e.g. an earlier run's best.safetensors; same model config)
+    init_weights: str = ''
+    # wall-clock budget; the cosine schedule runs over it (or over max_steps, whichever ends first)
+    minutes: float = 8.0
+    max_steps: int = 0  # stop after this many steps (0 = only the time budget)
     min_lr_ratio: float = 0.02  # floor of the cosine, as a fraction of `lr`
-    grad_clip: float = 1.0      # clip the gradient norm (0 = off)
-    mask_bank: int = 8000       # masks drawn once, before training
-    lama_share: float = 0.5     # share of the bank from the benchmark's LaMa presets
+    grad_clip: float = 1.0  # clip the gradient norm (0 = off)
+    mask_bank: int = 8000  # masks drawn once, before training
+    lama_share: float = 0.5  # share of the bank from the benchmark's LaMa presets
     scale: list = field(default_factory=lambda: [0.5, 1.0])  # crop side range, as fractions of the photo's short side
-    jitter: float = 0.1         # colour jitter strength
-    reuse: int = 1              # steps one drawn batch (crops, holes and their harmonic start) serves, mirrored/transposed anew each step; >1 solves the start once per `reuse` steps
-    exemplar: str = 'self'      # the texture artist's exemplar: 'self' (the crop's known region, as in use) or 'split' (`split_crops`: the other half of the same photo)
-    amp: str = 'auto'           # 'auto' (bf16 on a GPU), 'bf16' or 'off'
+    jitter: float = 0.1  # colour jitter strength
+    # steps one drawn batch (crops, holes and their harmonic start) serves, mirrored/transposed anew each step; >1 solves the start once per `reuse` steps
+    reuse: int = 1
+    # the texture artist's exemplar: 'self' (the crop's known region, as in use) or 'split' (`split_crops`: the other half of the same photo)
+    exemplar: str = 'self'
+    amp: str = 'auto'  # 'auto' (bf16 on a GPU), 'bf16' or 'off'
     channels_last: bool = True  # NHWC memory layout on a GPU
-    compile: bool = False       # torch.compile the generator
-    valid_every: int = 250      # validate (and keep the best weights) every N steps, and at the end
-    seed: int = 0               # seed of the photo/mask sampling and of the initial weights
+    compile: bool = False  # torch.compile the generator
+    valid_every: int = 250  # validate (and keep the best weights) every N steps, and at the end
+    seed: int = 0  # seed of the photo/mask sampling and of the initial weights
     out_dir: str = 'runs/device'  # weights, log and validation table go here
-    loss: LossConfig = field(default_factory=lambda: LossConfig(perceptual=0, style=0, edge=0.1, adversarial=0))  # loss weights
+    # loss weights
+    loss: LossConfig = field(default_factory=lambda: LossConfig(perceptual=0, style=0, edge=0.1, adversarial=0))
 
     def __post_init__(self):
-        if isinstance(self.loss, dict): self.loss = dataclass_from_dict(LossConfig, {**asdict(DeviceTrainConfig.__dataclass_fields__['loss'].default_factory()), **self.loss})
-        if self.reuse < 1: raise ValueError(f"DeviceTrainConfig.reuse must be ≥ 1, got {self.reuse}")
-        if self.exemplar not in ('self', 'split'): raise ValueError(f"DeviceTrainConfig.exemplar must be 'self' or 'split', got {self.exemplar!r}")
-        if self.amp not in ('auto', 'bf16', 'off'): raise ValueError(f"DeviceTrainConfig.amp must be 'auto', 'bf16' or 'off', got {self.amp!r}")
+        if isinstance(self.loss, dict):
+            self.loss = dataclass_from_dict(
+                LossConfig, {**asdict(DeviceTrainConfig.__dataclass_fields__['loss'].default_factory()), **self.loss}
+            )
+        if self.reuse < 1:
+            raise ValueError(f"DeviceTrainConfig.reuse must be ≥ 1, got {self.reuse}")
+        if self.exemplar not in ('self', 'split'):
+            raise ValueError(f"DeviceTrainConfig.exemplar must be 'self' or 'split', got {self.exemplar!r}")
+        if self.amp not in ('auto', 'bf16', 'off'):
+            raise ValueError(f"DeviceTrainConfig.amp must be 'auto', 'bf16' or 'off', got {self.amp!r}")
         for k in ('batch_size', 'mask_bank', 'crop'):
-            if getattr(self, k) < 1: raise ValueError(f"DeviceTrainConfig.{k} must be ≥ 1, got {getattr(self, k)}")
-        if not 0 <= self.warmup < 1: raise ValueError(f"DeviceTrainConfig.warmup is a fraction of the run in [0, 1), got {self.warmup}")
-        if self.minutes <= 0 and self.max_steps <= 0: raise ValueError("DeviceTrainConfig needs a budget: minutes > 0 or max_steps > 0")
+            if getattr(self, k) < 1:
+                raise ValueError(f"DeviceTrainConfig.{k} must be ≥ 1, got {getattr(self, k)}")
+        if not 0 <= self.warmup < 1:
+            raise ValueError(f"DeviceTrainConfig.warmup is a fraction of the run in [0, 1), got {self.warmup}")
+        if self.minutes <= 0 and self.max_steps <= 0:
+            raise ValueError("DeviceTrainConfig needs a budget: minutes > 0 or max_steps > 0")
+
 
 def load_device_config(
-    path=None,       # a YAML file of `DeviceTrainConfig` fields (None: the defaults)
-    **overrides,     # fields to change after reading it, e.g. minutes=1
+    path=None,  # a YAML file of `DeviceTrainConfig` fields (None: the defaults)
+    **overrides,  # fields to change after reading it, e.g. minutes=1
 ) -> DeviceTrainConfig:
     "Read a device-training recipe (unknown keys are an error)."
     import yaml
+
     d = {}
     if path is not None:
         p = Path(path)
-        if not p.is_file(): raise FileNotFoundError(f"device training config not found: {p}")
+        if not p.is_file():
+            raise FileNotFoundError(f"device training config not found: {p}")
         d = yaml.safe_load(p.read_text()) or {}
-        if not isinstance(d, dict): raise ValueError(f"{p} must hold a mapping of DeviceTrainConfig fields")
+        if not isinstance(d, dict):
+            raise ValueError(f"{p} must hold a mapping of DeviceTrainConfig fields")
     return dataclass_from_dict(DeviceTrainConfig, {**d, **overrides})
+
 
 def lr_factor(progress: float, warmup_frac: float, floor: float) -> float:
     "Linear warm-up over `warmup_frac` of the run, then a cosine from 1 down to `floor` at progress 1."
-    if progress < warmup_frac: return max(progress / warmup_frac, 1e-3)
+    if progress < warmup_frac:
+        return max(progress / warmup_frac, 1e-3)
     t = min(1.0, (progress - warmup_frac) / max(1e-9, 1 - warmup_frac))
     return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * t))
 
@@ -321,157 +403,243 @@ def machine_description() -> str:
     gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else 'no GPU'
     return f"{platform.machine()}, {os.cpu_count()} CPU cores, {gpu}, torch {torch.__version__}"
 
+
 def git_commit() -> str:
-    try: return subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True, timeout=5).stdout.strip() or 'unknown'
-    except Exception: return 'unknown'
+    try:
+        return (
+            subprocess.run(
+                ['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True, timeout=5
+            ).stdout.strip()
+            or 'unknown'
+        )
+    except Exception:
+        return 'unknown'
+
 
 def save_weights(model, path, **card) -> Path:
     "Write the generator as an exported weights file (`Inpainter(weights=path)` reads it), atomically."
     from safetensors.torch import save as st_save
     from inpaint_nb.inpaint import WEIGHTS_FORMAT
+
     base = getattr(model, '_orig_mod', model)
-    meta = {'format': WEIGHTS_FORMAT, 'model': base.cfg.name, 'model_config': json.dumps(base.cfg.to_dict()), **{k: str(v) for k, v in card.items()}}
+    meta = {
+        'format': WEIGHTS_FORMAT,
+        'model': base.cfg.name,
+        'model_config': json.dumps(base.cfg.to_dict()),
+        **{k: str(v) for k, v in card.items()},
+    }
     sd = {k: v.detach().float().contiguous().cpu() for k, v in base.state_dict().items()}
     return atomic_write(Path(path), lambda f: f.write(st_save(sd, metadata=meta)), make_parent=True)
+
 
 def _loss(fwd, crit, x, m, dev, amp, ex=None, prefill=None):
     with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp):
         o = fwd(x, m, exemplar=ex, prefill=prefill)
-        return crit({k: (v.float() if torch.is_tensor(v) else v) for k, v in o.items()}, x, m, exemplar=ex)   # style loss: against the exemplar
+        # style loss: against the exemplar
+        return crit({k: (v.float() if torch.is_tensor(v) else v) for k, v in o.items()}, x, m, exemplar=ex)
+
 
 def _sync(dev):
-    if dev.type == 'cuda': torch.cuda.synchronize(dev)
+    if dev.type == 'cuda':
+        torch.cuda.synchronize(dev)
+
 
 def train_on_device(
     cfg: DeviceTrainConfig,  # the run
-    device=None,             # 'cuda', 'cpu', … (default: CUDA when present)
-    photos=None,             # training photos (paths or uint8 arrays; default: BSDS500 train)
-    valid=None,              # `heldout_batch` to choose the checkpoint on (default: BSDS500 val's valid half)
+    device=None,  # 'cuda', 'cpu', … (default: CUDA when present)
+    photos=None,  # training photos (paths or uint8 arrays; default: BSDS500 train)
+    valid=None,  # `heldout_batch` to choose the checkpoint on (default: BSDS500 val's valid half)
     packed_masks: np.ndarray | None = None,  # a ready mask bank (default: drawn now)
-    log=print,               # progress lines go here
+    log=print,  # progress lines go here
 ) -> dict:
     "Train a generator on the device-resident pipeline; writes `final.safetensors`, `best.safetensors` and `valid.json` (summary, log, gains)."
     dev = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
-    out = Path(cfg.out_dir); out.mkdir(parents=True, exist_ok=True)
+    out = Path(cfg.out_dir)
+    out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(cfg.seed)
     t_setup = time.perf_counter()
     root = cfg.data_root or None
     cache = PhotoCache(photos if photos is not None else bsds500_paths('train', root), device=dev)
-    if valid is None: valid = heldout_batch(bsds500_heldout(root)['valid'], size=cfg.crop)
-    if packed_masks is None: packed_masks = make_mask_bank(cfg.mask_bank, cfg.crop, cfg.seed, cfg.lama_share)
+    if valid is None:
+        valid = heldout_batch(bsds500_heldout(root)['valid'], size=cfg.crop)
+    if packed_masks is None:
+        packed_masks = make_mask_bank(cfg.mask_bank, cfg.crop, cfg.seed, cfg.lama_share)
     masks = DeviceMasks(packed_masks, cfg.crop, dev)
-    gen = torch.Generator(device=dev); gen.manual_seed(cfg.seed)
+    gen = torch.Generator(device=dev)
+    gen.manual_seed(cfg.seed)
     model = InpaintingModel(model_config(cfg.model, **json.loads(json.dumps(cfg.model_overrides)))).to(dev)
-    if cfg.init_weights:                      # continue an earlier run: same architecture, fresh optimiser and schedule
+    if cfg.init_weights:  # continue an earlier run: same architecture, fresh optimiser and schedule
         from inpaint_nb.inpaint import load_generator_weights
         from inpaint_nb.data.preprocessing import load_state_dict_checked
+
         load_state_dict_checked(model, load_generator_weights(cfg.init_weights)[0], f"init_weights {cfg.init_weights}")
-    if dev.type == 'cuda' and cfg.channels_last: model = model.to(memory_format=torch.channels_last)
+    if dev.type == 'cuda' and cfg.channels_last:
+        model = model.to(memory_format=torch.channels_last)
     crit = InpaintingLoss(cfg.loss).to(dev)
     bcfg = model.cfg.builder
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, betas=(0.9, cfg.beta2))
     amp = (dev.type == 'cuda') if cfg.amp == 'auto' else cfg.amp == 'bf16'
     fwd = torch.compile(model) if cfg.compile else model
     setup_s = time.perf_counter() - t_setup
-    log(f"setup {setup_s:.1f} s: {len(cache)} photos ({cache.nbytes / 2**20:.0f} MiB uint8), {len(masks)} masks "
-        f"({masks.bits.numel() / 2**20:.1f} MiB packed), {sum(p.numel() for p in model.parameters()):,} parameters, device {dev}")
+    log(
+        f"setup {setup_s:.1f} s: {len(cache)} photos ({cache.nbytes / 2**20:.0f} MiB uint8), {len(masks)} masks "
+        f"({masks.bits.numel() / 2**20:.1f} MiB packed), {sum(p.numel() for p in model.parameters()):,} parameters, device {dev}"
+    )
     rows, best, step, t0 = [], None, 0, time.perf_counter()
     budget = cfg.minutes * 60
     win_t, win_n = time.perf_counter(), 0
+
     def validate(tag):
         nonlocal best
         g = gain_over_harmonic(model, valid)
         if best is None or g['mean_gain'] > best['mean_gain']:
-            best = dict(g, step=step); save_weights(model, out/'best.safetensors', steps=step, crops=step * cfg.batch_size)
-        log(f"[{tag}] step {step}: valid gain over harmonic " + ', '.join(f"{k} {v['gain']:+.3f}" for k, v in g.items() if k != 'mean_gain'))
+            best = dict(g, step=step)
+            save_weights(model, out / 'best.safetensors', steps=step, crops=step * cfg.batch_size)
+        log(
+            f"[{tag}] step {step}: valid gain over harmonic "
+            + ', '.join(f"{k} {v['gain']:+.3f}" for k, v in g.items() if k != 'mean_gain')
+        )
         return g
+
     while True:
         elapsed = time.perf_counter() - t0
         progress = max(elapsed / budget if budget > 0 else 0, step / cfg.max_steps if cfg.max_steps else 0)
-        if progress >= 1: break
+        if progress >= 1:
+            break
         f = lr_factor(progress, cfg.warmup, cfg.min_lr_ratio)
-        for g_ in opt.param_groups: g_['lr'] = cfg.lr * f
+        for g_ in opt.param_groups:
+            g_['lr'] = cfg.lr * f
         with torch.no_grad():
-            if step % cfg.reuse == 0:                     # draw a new batch (and, when it will be reused, solve its start once)
-                if cfg.exemplar == 'split': x0, ex = split_crops(cache, cfg.batch_size, cfg.crop, gen, tuple(cfg.scale), True, cfg.jitter)
-                else: x0, ex = random_crops(cache, cfg.batch_size, cfg.crop, gen, tuple(cfg.scale), True, cfg.jitter), None
+            if step % cfg.reuse == 0:  # draw a new batch (and, when it will be reused, solve its start once)
+                if cfg.exemplar == 'split':
+                    x0, ex = split_crops(cache, cfg.batch_size, cfg.crop, gen, tuple(cfg.scale), True, cfg.jitter)
+                else:
+                    x0, ex = (
+                        random_crops(cache, cfg.batch_size, cfg.crop, gen, tuple(cfg.scale), True, cfg.jitter),
+                        None,
+                    )
                 m0 = masks.sample(cfg.batch_size, gen)
-                p0 = (classical_prefill(x0 * (1 - m0), m0, bcfg.prefill, tol=bcfg.prefill_tol)
-                      if cfg.reuse > 1 and bcfg.prefill != 'none' else None)
+                p0 = (
+                    classical_prefill(x0 * (1 - m0), m0, bcfg.prefill, tol=bcfg.prefill_tol)
+                    if cfg.reuse > 1 and bcfg.prefill != 'none'
+                    else None
+                )
             x, m, pre = dihedral(x0, m0, p0, gen=gen) if cfg.reuse > 1 else (x0, m0, p0)
-        if dev.type == 'cuda' and cfg.channels_last: x, m = x.contiguous(memory_format=torch.channels_last), m.contiguous(memory_format=torch.channels_last)
+        if dev.type == 'cuda' and cfg.channels_last:
+            x, m = x.contiguous(memory_format=torch.channels_last), m.contiguous(memory_format=torch.channels_last)
         try:
             loss = _loss(fwd, crit, x, m, dev, amp, ex, pre)
             opt.zero_grad(set_to_none=True)
             loss.backward()
         except RuntimeError as e:
-            if step > 0 or not (amp or cfg.compile): raise
-            log(f"first step failed with amp={amp}, compile={cfg.compile} ({type(e).__name__}: {str(e)[:200]}); going on in fp32, eager")
+            if step > 0 or not (amp or cfg.compile):
+                raise
+            log(
+                f"first step failed with amp={amp}, compile={cfg.compile} ({type(e).__name__}: {str(e)[:200]}); going on in fp32, eager"
+            )
             amp, fwd = False, model
             opt.zero_grad(set_to_none=True)
-            loss = _loss(fwd, crit, x, m, dev, amp, ex, pre); loss.backward()
-        if cfg.grad_clip: torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+            loss = _loss(fwd, crit, x, m, dev, amp, ex, pre)
+            loss.backward()
+        if cfg.grad_clip:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
         opt.step()
-        step += 1; win_n += 1
+        step += 1
+        win_n += 1
         if step % 50 == 0 or step == 1:
             lv = float(loss.detach())  # syncs
             now = time.perf_counter()
-            rows.append(dict(step=step, seconds=round(now - t0, 2), lr=cfg.lr * f, loss=lv,
-                             images_per_s=round(win_n * cfg.batch_size / (now - win_t), 1)))
-            if step % 500 == 0 or step == 1: log(f"step {step} {now - t0:.0f} s loss {lv:.4f} lr {cfg.lr * f:.2e} {rows[-1]['images_per_s']} img/s")
+            rows.append(
+                dict(
+                    step=step,
+                    seconds=round(now - t0, 2),
+                    lr=cfg.lr * f,
+                    loss=lv,
+                    images_per_s=round(win_n * cfg.batch_size / (now - win_t), 1),
+                )
+            )
+            if step % 500 == 0 or step == 1:
+                log(f"step {step} {now - t0:.0f} s loss {lv:.4f} lr {cfg.lr * f:.2e} {rows[-1]['images_per_s']} img/s")
             win_t, win_n = now, 0
-        if cfg.valid_every and step % cfg.valid_every == 0: validate('valid')
+        if cfg.valid_every and step % cfg.valid_every == 0:
+            validate('valid')
     train_s = time.perf_counter() - t0
     final = validate('final')
-    save_weights(model, out/'final.safetensors', steps=step, crops=step * cfg.batch_size)
-    summary = dict(config=asdict(cfg), steps=step, crops_seen=step * cfg.batch_size, train_seconds=round(train_s, 1),
-                   setup_seconds=round(setup_s, 1), images_per_s=round(step * cfg.batch_size / max(train_s, 1e-9), 1),
-                   amp=amp, machine=machine_description(), date=time.strftime('%Y-%m-%d'), commit=git_commit(), final=final, best=best, log=rows)
-    (out/'valid.json').write_text(json.dumps(summary, indent=1, default=str))
+    save_weights(model, out / 'final.safetensors', steps=step, crops=step * cfg.batch_size)
+    summary = dict(
+        config=asdict(cfg),
+        steps=step,
+        crops_seen=step * cfg.batch_size,
+        train_seconds=round(train_s, 1),
+        setup_seconds=round(setup_s, 1),
+        images_per_s=round(step * cfg.batch_size / max(train_s, 1e-9), 1),
+        amp=amp,
+        machine=machine_description(),
+        date=time.strftime('%Y-%m-%d'),
+        commit=git_commit(),
+        final=final,
+        best=best,
+        log=rows,
+    )
+    (out / 'valid.json').write_text(json.dumps(summary, indent=1, default=str))
     return summary
 
 # %% ../nbs/13b_device_training.ipynb #82dafce3
 def _timed(fn, dev, n):
-    fn(); _sync(dev)                       # warm-up (kernel selection, caches)
+    fn()
+    _sync(dev)  # warm-up (kernel selection, caches)
     t = time.perf_counter()
-    for _ in range(n): fn()
+    for _ in range(n):
+        fn()
     _sync(dev)
     return (time.perf_counter() - t) / n
 
+
 def profile_step(
-    preset: str = 'tiny',      # model preset
-    batch: int = 32,           # crops per step
-    side: int = 256,           # crop side
-    device=None,               # default: CUDA when present
-    photos=None,               # photos for the cache (default: BSDS500 train)
-    packed_masks=None,         # a mask bank (default: 512 masks drawn now)
-    n: int = 5,                # timed repetitions of each part
-    amp: bool | None = None,   # bf16 autocast (default: on a GPU)
-    loader=None,               # optional iterator of CPU batches (`image`, `mask`) to time the per-image pipeline beside it
-    prefill_tol: float = 1e-5, # tolerance of the iterative harmonic solve (GPU)
-    reuse: int = 8,            # also report the rate when one drawn batch and its start serve this many steps
+    preset: str = 'tiny',  # model preset
+    batch: int = 32,  # crops per step
+    side: int = 256,  # crop side
+    device=None,  # default: CUDA when present
+    photos=None,  # photos for the cache (default: BSDS500 train)
+    packed_masks=None,  # a mask bank (default: 512 masks drawn now)
+    n: int = 5,  # timed repetitions of each part
+    amp: bool | None = None,  # bf16 autocast (default: on a GPU)
+    loader=None,  # optional iterator of CPU batches (`image`, `mask`) to time the per-image pipeline beside it
+    prefill_tol: float = 1e-5,  # tolerance of the iterative harmonic solve (GPU)
+    reuse: int = 8,  # also report the rate when one drawn batch and its start serve this many steps
 ) -> dict:
     "Seconds per training step and per part: device pipeline (crops + masks), harmonic prefill, network step; images/s and the share outside the network."
     dev = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
     amp = (dev.type == 'cuda') if amp is None else amp
     cache = PhotoCache(photos if photos is not None else bsds500_paths('train'), device=dev)
     masks = DeviceMasks(packed_masks if packed_masks is not None else make_mask_bank(512, side, processes=1), side, dev)
-    gen = torch.Generator(device=dev); gen.manual_seed(0)
+    gen = torch.Generator(device=dev)
+    gen.manual_seed(0)
     model = InpaintingModel(model_config(preset, builder=dict(prefill='harmonic', prefill_tol=prefill_tol))).to(dev)
     crit = InpaintingLoss(LossConfig(perceptual=0, style=0, edge=0.1, adversarial=0)).to(dev)
     opt = torch.optim.Adam(model.parameters(), 1e-4)
     x, m = random_crops(cache, batch, side, gen), masks.sample(batch, gen)
+
     def step():
-        loss = _loss(model, crit, x, m, dev, amp); opt.zero_grad(); loss.backward(); opt.step()
+        loss = _loss(model, crit, x, m, dev, amp)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
     res = dict(preset=preset, batch=batch, side=side, device=str(dev), amp=amp, prefill_tol=prefill_tol)
     res['pipeline_s'] = _timed(lambda: (random_crops(cache, batch, side, gen), masks.sample(batch, gen)), dev, n)
     res['prefill_s'] = _timed(lambda: classical_prefill(x * (1 - m), m, 'harmonic', tol=prefill_tol), dev, n)
-    res['step_s'] = _timed(step, dev, n)                       # includes the model's own prefill
+    res['step_s'] = _timed(step, dev, n)  # includes the model's own prefill
     start = classical_prefill(x * (1 - m), m, 'harmonic', tol=prefill_tol)
+
     def net_step():
         xs, ms, ps = dihedral(x, m, start, gen=gen)
-        loss = _loss(model, crit, xs, ms, dev, amp, None, ps); opt.zero_grad(); loss.backward(); opt.step()
-    res['network_s'] = _timed(net_step, dev, n)               # the start given: the network (and the mirror) alone
+        loss = _loss(model, crit, xs, ms, dev, amp, None, ps)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    res['network_s'] = _timed(net_step, dev, n)  # the start given: the network (and the mirror) alone
     per = (res['pipeline_s'] + res['prefill_s']) / reuse
     res['reuse'] = reuse
     res['reuse_images_per_s'] = batch / (per + res['network_s'])
@@ -479,12 +647,20 @@ def profile_step(
     total = res['pipeline_s'] + res['step_s']
     res['images_per_s'] = batch / total
     res['outside_share'] = (res['pipeline_s'] + res['prefill_s']) / total
-    if loader is not None:                                     # the per-image CPU path: decode, crop and draw masks per item
+    if loader is not None:  # the per-image CPU path: decode, crop and draw masks per item
         it = iter(loader)
+
         def load_step():
-            b = next(it); xb, mb = b['image'].to(dev), b['mask'].to(dev)
-            loss = _loss(model, crit, xb, mb, dev, amp); opt.zero_grad(); loss.backward(); opt.step()
-        def load_only(): next(it)
+            b = next(it)
+            xb, mb = b['image'].to(dev), b['mask'].to(dev)
+            loss = _loss(model, crit, xb, mb, dev, amp)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+        def load_only():
+            next(it)
+
         res['loader_s'] = _timed(load_only, dev, n)
         res['loader_step_s'] = _timed(load_step, dev, n)
         res['loader_images_per_s'] = batch / res['loader_step_s']
@@ -493,42 +669,64 @@ def profile_step(
 
 # %% ../nbs/13b_device_training.ipynb #26e6df37
 def heldout_records(
-    methods: dict,            # name → fill function `(uint8 H×W×3, bool H×W) → uint8 H×W×3` (chapter 14b's `classical_fill_fn`, `model_fill_fn`)
-    half: str = 'test',       # 'test' (report) or 'valid' (choose)
-    kinds=EVAL_KINDS,         # mask kinds
-    root=None,                # the BSDS500 folder
+    # name → fill function `(uint8 H×W×3, bool H×W) → uint8 H×W×3` (chapter 14b's `classical_fill_fn`, `model_fill_fn`)
+    methods: dict,
+    half: str = 'test',  # 'test' (report) or 'valid' (choose)
+    kinds=EVAL_KINDS,  # mask kinds
+    root=None,  # the BSDS500 folder
 ) -> list[dict]:
     "Chapter 14b's protocol (256² centre crops, its seeded masks) on one fixed half of BSDS500 val: one record per photo × kind × method."
-    from inpaint_nb.eval import EvalProtocol, protocol_items        # the evaluation chapter (needs the full install)
+    from inpaint_nb.eval import EvalProtocol, protocol_items  # the evaluation chapter (needs the full install)
     from inpaint_nb.data.preprocessing import to_tensor
     from inpaint_nb.utils.metrics import inpainting_metrics
+
     ids = {p.stem for p in bsds500_heldout(root)[half]}
     recs = []
     for it in protocol_items(EvalProtocol(split='val', kinds=tuple(kinds))):
-        if it['id'] not in ids: continue
-        x = to_tensor(it['image'])[None]; m = torch.from_numpy(it['mask'])[None, None].float()
+        if it['id'] not in ids:
+            continue
+        x = to_tensor(it['image'])[None]
+        m = torch.from_numpy(it['mask'])[None, None].float()
         for name, fill in methods.items():
-            t = time.perf_counter(); out = fill(it['image'], it['mask']); dt = time.perf_counter() - t
+            t = time.perf_counter()
+            out = fill(it['image'], it['mask'])
+            dt = time.perf_counter() - t
             out = np.where(it['mask'][..., None], out, it['image'])
             r = inpainting_metrics(to_tensor(out)[None], x, m)
-            recs.append(dict(id=it['id'], kind=it['kind'], method=name, seconds=dt, **{k: float(v[0]) for k, v in r.items()}))
+            recs.append(
+                dict(id=it['id'], kind=it['kind'], method=name, seconds=dt, **{k: float(v[0]) for k, v in r.items()})
+            )
     return recs
 
+
 def gain_table(
-    records: list[dict],       # `heldout_records` output
+    records: list[dict],  # `heldout_records` output
     baseline: str = 'harmonic',  # the method every other is compared with, photo by photo
-    metric: str = 'psnr_hole',   # which score
+    metric: str = 'psnr_hole',  # which score
 ) -> list[dict]:
     "Per method and kind: mean gain over the baseline with its bootstrap 95 % CI, paired-t p, win rate, and the SSIM change."
     rows = []
     methods = [m for m in dict.fromkeys(r['method'] for r in records) if m != baseline]
     for meth in methods:
         for k in dict.fromkeys(r['kind'] for r in records):
-            pick = lambda mm: sorted((r for r in records if r['method'] == mm and r['kind'] == k), key=lambda r: r['id'])
+            pick = lambda mm: sorted(
+                (r for r in records if r['method'] == mm and r['kind'] == k), key=lambda r: r['id']
+            )
             a, b = pick(meth), pick(baseline)
-            if [r['id'] for r in a] != [r['id'] for r in b]: raise ValueError(f"{meth} and {baseline} were not scored on the same photos for {k}")
+            if [r['id'] for r in a] != [r['id'] for r in b]:
+                raise ValueError(f"{meth} and {baseline} were not scored on the same photos for {k}")
             t = paired_test([r[metric] for r in a], [r[metric] for r in b])
-            rows.append(dict(method=meth, kind=k, n=t['n'], gain=float(t['mean_diff']), ci_lo=float(t['ci95'][0]), ci_hi=float(t['ci95'][1]),
-                             p=t['t_pvalue'], win_rate=t['win_rate'],
-                             ssim_change=float(np.mean([x['ssim_full'] - y['ssim_full'] for x, y in zip(a, b)]))))
+            rows.append(
+                dict(
+                    method=meth,
+                    kind=k,
+                    n=t['n'],
+                    gain=float(t['mean_diff']),
+                    ci_lo=float(t['ci95'][0]),
+                    ci_hi=float(t['ci95'][1]),
+                    p=t['t_pvalue'],
+                    win_rate=t['win_rate'],
+                    ssim_change=float(np.mean([x['ssim_full'] - y['ssim_full'] for x, y in zip(a, b)])),
+                )
+            )
     return rows

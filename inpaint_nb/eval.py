@@ -11,8 +11,23 @@ from typing import Callable, Iterator
 import numpy as np, cv2, torch
 from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import progress_bar
-from .data.preprocessing import load_image, to_tensor, bsds500_paths, validate_pair, atomic_write, center_crop_resize
-from .data.mask_generator import EVAL_KINDS, eval_mask_sampler, scratch_mask, water_damage_mask, object_aware_mask, boundary_crossing_mask, MaskGenerationError
+from inpaint_nb.data.preprocessing import (
+    load_image,
+    to_tensor,
+    bsds500_paths,
+    validate_pair,
+    atomic_write,
+    center_crop_resize,
+)
+from inpaint_nb.data.mask_generator import (
+    EVAL_KINDS,
+    eval_mask_sampler,
+    scratch_mask,
+    water_damage_mask,
+    object_aware_mask,
+    boundary_crossing_mask,
+    MaskGenerationError,
+)
 from .data.dataset import bsds_segmentations
 from .utils.metrics import inpainting_metrics, summarise, paired_test, format_summary, LPIPSMetric
 from .inpaint import classical_fill, CLASSICAL_METHODS
@@ -23,51 +38,67 @@ __all__ = ['DAMAGE_KINDS', 'SEGMENTATION_KINDS', 'ALL_EVAL_KINDS', 'FillFn', 'Ev
            'hole_edge_density', 'error_analysis', 'worst_cases', 'main']
 
 # %% ../nbs/14b_eval.ipynb #058f9bd4
-DAMAGE_KINDS = ('scratch', 'water_damage', 'object_aware', 'boundary_crossing')   # the project's own mask families (chapter 03)
-SEGMENTATION_KINDS = ('object_aware', 'boundary_crossing')   # these need a segmentation: BSDS500's first annotator
+# the project's own mask families (chapter 03)
+DAMAGE_KINDS = ('scratch', 'water_damage', 'object_aware', 'boundary_crossing')
+SEGMENTATION_KINDS = ('object_aware', 'boundary_crossing')  # these need a segmentation: BSDS500's first annotator
 ALL_EVAL_KINDS = EVAL_KINDS + DAMAGE_KINDS
+
 
 @dataclass
 class EvalProtocol:
     "Everything that must be fixed for results to be comparable."
+
     split: str = 'val'  # BSDS500 split ('train'/'val'), ignored when `data_path` is a folder of images
     size: int = 256  # images are resized (short side) and centre-cropped to size×size
-    kinds: tuple = EVAL_KINDS  # mask kinds to evaluate: LaMa presets (`EVAL_KINDS`) and/or the damage families (`DAMAGE_KINDS`)
+    # mask kinds to evaluate: LaMa presets (`EVAL_KINDS`) and/or the damage families (`DAMAGE_KINDS`)
+    kinds: tuple = EVAL_KINDS
     n_images: int | None = None  # first N images (sorted by name); None = all
     seed: int = 0  # mask seed
     data_path: str | None = None  # a folder of images instead of BSDS500
 
     def __post_init__(self):
         unknown = [k for k in self.kinds if k not in ALL_EVAL_KINDS]
-        if unknown: raise ValueError(f"Unknown mask kinds {unknown}: use some of {ALL_EVAL_KINDS}")
+        if unknown:
+            raise ValueError(f"Unknown mask kinds {unknown}: use some of {ALL_EVAL_KINDS}")
         if self.data_path is not None and any(k in SEGMENTATION_KINDS for k in self.kinds):
-            raise ValueError(f"mask kinds {[k for k in self.kinds if k in SEGMENTATION_KINDS]} need segmentations; a folder of images (data_path) has none — use BSDS500")
-        if self.size < 32: raise ValueError(f"size must be ≥ 32 px, got {self.size}")
-        if self.n_images is not None and self.n_images < 1: raise ValueError(f"n_images must be ≥ 1, got {self.n_images}")
+            raise ValueError(
+                f"mask kinds {[k for k in self.kinds if k in SEGMENTATION_KINDS]} need segmentations; a folder of images (data_path) has none — use BSDS500"
+            )
+        if self.size < 32:
+            raise ValueError(f"size must be ≥ 32 px, got {self.size}")
+        if self.n_images is not None and self.n_images < 1:
+            raise ValueError(f"n_images must be ≥ 1, got {self.n_images}")
         self.kinds = tuple(self.kinds)
 
     def image_paths(self) -> list[Path]:
-        if self.data_path is None: paths = bsds500_paths(self.split)
+        if self.data_path is None:
+            paths = bsds500_paths(self.split)
         else:
             d = Path(self.data_path).expanduser()
-            if not d.is_dir(): raise FileNotFoundError(f"data_path {d} is not a folder of images")
+            if not d.is_dir():
+                raise FileNotFoundError(f"data_path {d} is not a folder of images")
             exts = {'.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff'}
             paths = sorted(p for p in d.iterdir() if p.suffix.lower() in exts)
-            if not paths: raise FileNotFoundError(f"No images (.jpg, .png, …) found in {d}")
-        return paths[:self.n_images] if self.n_images else paths
+            if not paths:
+                raise FileNotFoundError(f"No images (.jpg, .png, …) found in {d}")
+        return paths[: self.n_images] if self.n_images else paths
 
 
 def _segmentation_mask(kind: str, segs: list, seed: list) -> np.ndarray:
     "An object-aware / boundary-crossing mask: the first annotator's segmentation that allows one (seeded per try), else a wider object-size range."
     make = object_aware_mask if kind == 'object_aware' else boundary_crossing_mask
     tries = [(s, {}) for s in segs] + ([(segs[0], dict(area_range=(0.005, 0.8)))] if kind == 'object_aware' else [])
-    for t, (seg, kw) in enumerate(tries):   # e.g. BSDS500 val 130026: no region covers 1–30 % of the photo in the first annotation
+    # e.g. BSDS500 val 130026: no region covers 1–30 % of the photo in the first annotation
+    for t, (seg, kw) in enumerate(tries):
         try:
             with warnings.catch_warnings():
-                warnings.simplefilter('ignore')   # boundary-crossing's own fallback warning: the best attempt is fine here
+                # boundary-crossing's own fallback warning: the best attempt is fine here
+                warnings.simplefilter('ignore')
                 return make(np.random.default_rng(seed + [t]), seg, **kw)
-        except MaskGenerationError: continue
+        except MaskGenerationError:
+            continue
     raise MaskGenerationError(f"no {kind} mask possible for this photo's segmentations")
+
 
 def protocol_items(
     proto: EvalProtocol,  # what to evaluate on
@@ -77,28 +108,38 @@ def protocol_items(
     for i, p in enumerate(proto.image_paths()):
         img = center_crop_resize(load_image(p), S)
         segs = []
-        if any(k in SEGMENTATION_KINDS for k in proto.kinds):   # the photo's BSDS500 segmentations, cropped like the photo
-            segs = [center_crop_resize(s.astype(np.uint16), S, cv2.INTER_NEAREST).astype(np.int64)
-                    for s in bsds_segmentations(p.parent.parent.parent/'groundTruth'/p.parent.name/f'{p.stem}.mat')]
+        # the photo's BSDS500 segmentations, cropped like the photo
+        if any(k in SEGMENTATION_KINDS for k in proto.kinds):
+            segs = [
+                center_crop_resize(s.astype(np.uint16), S, cv2.INTER_NEAREST).astype(np.int64)
+                for s in bsds_segmentations(p.parent.parent.parent / 'groundTruth' / p.parent.name / f'{p.stem}.mat')
+            ]
         for kind in proto.kinds:
-            seed = [proto.seed, i, ALL_EVAL_KINDS.index(kind)]   # LaMa kinds keep their earlier seeds
+            seed = [proto.seed, i, ALL_EVAL_KINDS.index(kind)]  # LaMa kinds keep their earlier seeds
             rng = np.random.default_rng(seed)
-            if kind in EVAL_KINDS: mask, _ = eval_mask_sampler(kind, 512 if S >= 512 else 256)(rng, S, S)
-            elif kind == 'scratch': mask = scratch_mask(rng, S, S)
-            elif kind == 'water_damage': mask = water_damage_mask(rng, S, S)
-            else: mask = _segmentation_mask(kind, segs, seed)
+            if kind in EVAL_KINDS:
+                mask, _ = eval_mask_sampler(kind, 512 if S >= 512 else 256)(rng, S, S)
+            elif kind == 'scratch':
+                mask = scratch_mask(rng, S, S)
+            elif kind == 'water_damage':
+                mask = water_damage_mask(rng, S, S)
+            else:
+                mask = _segmentation_mask(kind, segs, seed)
             yield dict(id=p.stem, kind=kind, image=img, mask=np.asarray(mask, bool))
 
 # %% ../nbs/14b_eval.ipynb #3f9b3ad6
 FillFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
 
 def classical_fill_fn(
     method: str,  # a key of `CLASSICAL_METHODS`: 'telea', 'ns', 'telea_smooth', 'ns_smooth' or 'harmonic'
     radius: int = 5,  # OpenCV neighbourhood radius
 ) -> FillFn:
     "A fill function for one of the classical methods (OpenCV's two, their smoothed versions, harmonic)."
-    if method not in CLASSICAL_METHODS: raise ValueError(f"Unknown classical method {method!r}: choose from {sorted(CLASSICAL_METHODS)}")
+    if method not in CLASSICAL_METHODS:
+        raise ValueError(f"Unknown classical method {method!r}: choose from {sorted(CLASSICAL_METHODS)}")
     return lambda img, m: classical_fill(img, m, method, radius)
+
 
 def model_fill_fn(
     model_path: str | Path,  # checkpoint written by the training chapter (safetensors)
@@ -107,9 +148,14 @@ def model_fill_fn(
 ) -> FillFn:
     "A fill function for a trained model checkpoint (needs the model and training chapters' loaders)."
     p = Path(model_path).expanduser()
-    if not p.exists(): raise FileNotFoundError(f"No model checkpoint at {p}")
-    try: from inpaint_nb.inpaint import Inpainter
-    except ImportError: raise ImportError("Loading a trained model needs `inpaint_nb.inpaint.Inpainter` (the inpainting-app chapter); this installation does not have it yet") from None
+    if not p.exists():
+        raise FileNotFoundError(f"No model checkpoint at {p}")
+    try:
+        from inpaint_nb.inpaint import Inpainter
+    except ImportError:
+        raise ImportError(
+            "Loading a trained model needs `inpaint_nb.inpaint.Inpainter` (the inpainting-app chapter); this installation does not have it yet"
+        ) from None
     inp = Inpainter(weights=p, device=device)
     return lambda img, m: inp(img, m, steps=steps)
 
@@ -121,24 +167,36 @@ def evaluate(
     progress: bool = True,  # show a progress bar
 ) -> list[dict]:
     "Evaluate each method on the protocol; one record per image × mask kind × method."
-    if not methods: raise ValueError("no methods to evaluate")
+    if not methods:
+        raise ValueError("no methods to evaluate")
     items = list(protocol_items(proto))
     records = []
-    for it in (progress_bar(items) if progress else items):
-        x = to_tensor(it['image'])[None]; m = torch.from_numpy(it['mask'])[None, None].float()
+    for it in progress_bar(items) if progress else items:
+        x = to_tensor(it['image'])[None]
+        m = torch.from_numpy(it['mask'])[None, None].float()
         for name, fill in methods.items():
             t0 = time.perf_counter()
             out = fill(it['image'], it['mask'])
             dt = time.perf_counter() - t0
             out, _ = validate_pair(out, it['mask'])
-            out = np.where(it['mask'][..., None], out, it['image'])      # composite: known pixels from the input
+            out = np.where(it['mask'][..., None], out, it['image'])  # composite: known pixels from the input
             res = inpainting_metrics(to_tensor(out)[None], x, m, lpips_metric)
-            records.append(dict(id=it['id'], kind=it['kind'], method=name, hole_ratio=float(it['mask'].mean()),
-                                seconds=dt, **{k: float(v[0]) for k, v in res.items()}))
+            records.append(
+                dict(
+                    id=it['id'],
+                    kind=it['kind'],
+                    method=name,
+                    hole_ratio=float(it['mask'].mean()),
+                    seconds=dt,
+                    **{k: float(v[0]) for k, v in res.items()},
+                )
+            )
     return records
 
 # %% ../nbs/14b_eval.ipynb #36151861
-def _select(records, **where): return [r for r in records if all(r[k] == v for k, v in where.items())]
+def _select(records, **where):
+    return [r for r in records if all(r[k] == v for k, v in where.items())]
+
 
 def results_table(
     records: list[dict],  # output of `evaluate`
@@ -146,18 +204,27 @@ def results_table(
     digits: int = 2,  # decimals
 ) -> str:
     "A markdown table: rows = methods, columns = mask kinds, cells = mean ± std."
-    if not records: raise ValueError("no records")
-    if metric not in records[0]: raise ValueError(f"Unknown metric {metric!r}; records have {sorted(k for k in records[0] if k not in ('id', 'kind', 'method'))}")
-    kinds = list(dict.fromkeys(r['kind'] for r in records)); methods = list(dict.fromkeys(r['method'] for r in records))
+    if not records:
+        raise ValueError("no records")
+    if metric not in records[0]:
+        raise ValueError(
+            f"Unknown metric {metric!r}; records have {sorted(k for k in records[0] if k not in ('id', 'kind', 'method'))}"
+        )
+    kinds = list(dict.fromkeys(r['kind'] for r in records))
+    methods = list(dict.fromkeys(r['method'] for r in records))
     lines = [f"| {metric} | " + ' | '.join(kinds) + ' |', '|---' * (len(kinds) + 1) + '|']
     for meth in methods:
-        cells = [format_summary(summarise([r[metric] for r in _select(records, method=meth, kind=k)]), digits) for k in kinds]
+        cells = [
+            format_summary(summarise([r[metric] for r in _select(records, method=meth, kind=k)]), digits) for k in kinds
+        ]
         lines.append(f"| {meth} | " + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
+
 def compare(
     records: list[dict],  # output of `evaluate`
-    a: str, b: str,  # method names: the test is on a − b
+    a: str,
+    b: str,  # method names: the test is on a − b
     metric: str = 'psnr_hole',  # which metric
 ) -> dict[str, dict]:
     "Paired test of method `a` against `b` per mask kind (same images and masks)."
@@ -165,23 +232,29 @@ def compare(
     for k in dict.fromkeys(r['kind'] for r in records):
         ra = sorted(_select(records, method=a, kind=k), key=lambda r: r['id'])
         rb = sorted(_select(records, method=b, kind=k), key=lambda r: r['id'])
-        if [r['id'] for r in ra] != [r['id'] for r in rb]: raise ValueError(f"methods {a!r} and {b!r} were not run on the same images for kind {k!r}")
+        if [r['id'] for r in ra] != [r['id'] for r in rb]:
+            raise ValueError(f"methods {a!r} and {b!r} were not run on the same images for kind {k!r}")
         out[k] = paired_test([r[metric] for r in ra], [r[metric] for r in rb])
     return out
+
 
 def write_records(
     records: list[dict],  # output of `evaluate`
     path: str | Path,  # CSV file to write (atomically)
 ) -> Path:
     "Write records to CSV via a temporary file + rename (`atomic_write`)."
+
     def write(f):
-        wr = csv.DictWriter(f, fieldnames=list(records[0])); wr.writeheader(); wr.writerows(records)
+        wr = csv.DictWriter(f, fieldnames=list(records[0]))
+        wr.writeheader()
+        wr.writerows(records)
+
     return atomic_write(path, write, mode='w')
 
 # %% ../nbs/14b_eval.ipynb #d2b20589
 def hole_edge_density(
     image: np.ndarray,  # `uint8` `H×W×3` ground truth
-    mask: np.ndarray,   # `bool` `H×W`, True = hole
+    mask: np.ndarray,  # `bool` `H×W`, True = hole
 ) -> float:
     "Fraction of hole pixels on a Canny edge of the true image — how much structure the hole hides."
     edges = cv2.Canny(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), 100, 200) > 0
@@ -197,23 +270,36 @@ def error_analysis(
     digits: int = 2,  # decimals
 ) -> str:
     "A markdown table: rows = methods, columns = quantile bins of `by` (same holes in every row), cells = mean ± std of `metric`."
-    if not records: raise ValueError("no records")
-    if metric not in records[0]: raise ValueError(f"Unknown metric {metric!r}")
-    if by not in ('edge_density', 'hole_ratio'): raise ValueError(f"by must be 'edge_density' or 'hole_ratio', got {by!r}")
-    if by == 'edge_density': prop = {(it['id'], it['kind']): hole_edge_density(it['image'], it['mask']) for it in protocol_items(proto)}
-    else: prop = {(r['id'], r['kind']): r['hole_ratio'] for r in records}
+    if not records:
+        raise ValueError("no records")
+    if metric not in records[0]:
+        raise ValueError(f"Unknown metric {metric!r}")
+    if by not in ('edge_density', 'hole_ratio'):
+        raise ValueError(f"by must be 'edge_density' or 'hole_ratio', got {by!r}")
+    if by == 'edge_density':
+        prop = {(it['id'], it['kind']): hole_edge_density(it['image'], it['mask']) for it in protocol_items(proto)}
+    else:
+        prop = {(r['id'], r['kind']): r['hole_ratio'] for r in records}
     missing = {(r['id'], r['kind']) for r in records} - set(prop)
-    if missing: raise ValueError(f"{len(missing)} records are not in this protocol, e.g. {sorted(missing)[0]}: pass the protocol they come from")
+    if missing:
+        raise ValueError(
+            f"{len(missing)} records are not in this protocol, e.g. {sorted(missing)[0]}: pass the protocol they come from"
+        )
     holes = sorted(set(prop) & {(r['id'], r['kind']) for r in records})
     edges = np.quantile([prop[h] for h in holes], np.linspace(0, 1, n_bins + 1))
     bin_of = {h: min(int(np.searchsorted(edges, prop[h], side='right')) - 1, n_bins - 1) for h in holes}
     head = [f"{by} {edges[b]:.3g}–{edges[b + 1]:.3g} (n={sum(v == b for v in bin_of.values())})" for b in range(n_bins)]
     lines = [f"| {metric} | " + ' | '.join(head) + ' |', '|---' * (n_bins + 1) + '|']
     for meth in dict.fromkeys(r['method'] for r in records):
-        vals = [[r[metric] for r in records if r['method'] == meth and bin_of[(r['id'], r['kind'])] == b] for b in range(n_bins)]
-        cells = [format_summary(summarise(v), digits) if v else '—' for v in vals]   # (tied values can leave a bin empty)
+        vals = [
+            [r[metric] for r in records if r['method'] == meth and bin_of[(r['id'], r['kind'])] == b]
+            for b in range(n_bins)
+        ]
+        # (tied values can leave a bin empty)
+        cells = [format_summary(summarise(v), digits) if v else '—' for v in vals]
         lines.append(f"| {meth} | " + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
+
 
 def worst_cases(
     records: list[dict],  # output of `evaluate`
@@ -223,40 +309,51 @@ def worst_cases(
 ) -> list[tuple[str, str, float]]:
     "The `n` holes (image id, mask kind, value) where `method` scores worst."
     rs = [r for r in records if r['method'] == method]
-    if not rs: raise ValueError(f"no records for method {method!r}; have {sorted({r['method'] for r in records})}")
-    rs = sorted(rs, key=lambda r: r[metric], reverse=metric.startswith('lpips') or metric == 'seconds')   # higher is worse there
+    if not rs:
+        raise ValueError(f"no records for method {method!r}; have {sorted({r['method'] for r in records})}")
+    # higher is worse there
+    rs = sorted(rs, key=lambda r: r[metric], reverse=metric.startswith('lpips') or metric == 'seconds')
     return [(r['id'], r['kind'], round(float(r[metric]), 4)) for r in rs[:n]]
 
 # %% ../nbs/14b_eval.ipynb #b3ee0978
 @call_parse
 def main(
     model_path: str = None,  # trained model checkpoint to evaluate (added to the methods as 'model')
-    data_path: str = None,   # folder of test images (default: BSDS500 `split`)
-    split: str = 'val',      # BSDS500 split when no data_path is given
-    methods: str = 'telea ns',  # space-separated classical baselines to run beside the model, from: telea ns telea_smooth ns_smooth harmonic ('' for none)
-    size: int = 256,         # evaluation resolution (square)
-    kinds: str = 'thin medium thick box',  # mask kinds: thin medium thick box (LaMa), scratch water_damage object_aware boundary_crossing
-    n_images: int = None,    # evaluate the first N images only
-    seed: int = 0,           # mask seed
+    data_path: str = None,  # folder of test images (default: BSDS500 `split`)
+    split: str = 'val',  # BSDS500 split when no data_path is given
+    # space-separated classical baselines to run beside the model, from: telea ns telea_smooth ns_smooth harmonic ('' for none)
+    methods: str = 'telea ns',
+    size: int = 256,  # evaluation resolution (square)
+    # mask kinds: thin medium thick box (LaMa), scratch water_damage object_aware boundary_crossing
+    kinds: str = 'thin medium thick box',
+    n_images: int = None,  # evaluate the first N images only
+    seed: int = 0,  # mask seed
     out: str = 'eval_results.csv',  # per-image records (CSV)
     lpips: store_true = False,  # also compute LPIPS (needs torchvision's AlexNet weights on disk)
-    steps: int = 1,          # easy-first steps for the model
+    steps: int = 1,  # easy-first steps for the model
 ):
     "Evaluate inpainting methods on a fixed, seeded protocol; print mean ± std tables and paired tests."
     try:
-        proto = EvalProtocol(split=split, size=size, kinds=tuple(kinds.split()), n_images=n_images, seed=seed, data_path=data_path)
+        proto = EvalProtocol(
+            split=split, size=size, kinds=tuple(kinds.split()), n_images=n_images, seed=seed, data_path=data_path
+        )
         fns = {m: classical_fill_fn(m) for m in methods.split()}
-        if model_path: fns['model'] = model_fill_fn(model_path, steps=steps)
+        if model_path:
+            fns['model'] = model_fill_fn(model_path, steps=steps)
         recs = evaluate(fns, proto, LPIPSMetric() if lpips else None)
         write_records(recs, out)
         metrics = ['psnr_hole', 'ssim_hole', 'psnr_full', 'ssim_full'] + (['lpips'] if lpips else [])
-        for met in metrics: print(results_table(recs, met, 3 if 'ssim' in met or met == 'lpips' else 2), end='\n\n')
+        for met in metrics:
+            print(results_table(recs, met, 3 if 'ssim' in met or met == 'lpips' else 2), end='\n\n')
         names = list(fns)
         if len(names) > 1:
             ref = 'model' if 'model' in fns else names[0]
             for other in (n for n in names if n != ref):
                 for k, v in compare(recs, ref, other).items():
-                    print(f"{ref} − {other} [{k}]: {v['mean_diff']:+.2f} dB hole-PSNR, 95% CI [{v['ci95'][0]:+.2f}, {v['ci95'][1]:+.2f}], Wilcoxon p = {v['wilcoxon_pvalue']:.1e}")
+                    print(
+                        f"{ref} − {other} [{k}]: {v['mean_diff']:+.2f} dB hole-PSNR, 95% CI [{v['ci95'][0]:+.2f}, {v['ci95'][1]:+.2f}], Wilcoxon p = {v['wilcoxon_pvalue']:.1e}"
+                    )
         print(f"Wrote {len(recs)} records to {out}")
     except (ValueError, FileNotFoundError, ImportError) as e:
-        print(f"inpaint_nb_eval: error: {e}", file=sys.stderr); sys.exit(2)
+        print(f"inpaint_nb_eval: error: {e}", file=sys.stderr)
+        sys.exit(2)

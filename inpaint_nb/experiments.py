@@ -22,44 +22,58 @@ __all__ = ['COMPONENT_SWITCHES', 'Variant', 'component_ablations', 'standard_abl
 @dataclass
 class Variant:
     "A named model variant: `model_config(base, **model)` with nested `builder`/`texture`/`uncertainty` field overrides."
+
     name: str  # short label used in tables
     model: dict = field(default_factory=dict)  # e.g. {'use_texture': False} or {'builder': {'attn_channels': 0}}
     base: str = 'tiny'  # model preset the variant starts from
 
     def model_config(self):
-        try: return model_config(self.base, **copy.deepcopy(self.model))   # part dicts merge into the preset's part
-        except (ValueError, TypeError) as ex: raise type(ex)(f"Variant {self.name!r}: {ex}") from None   # which variant is wrong
+        try:
+            return model_config(self.base, **copy.deepcopy(self.model))  # part dicts merge into the preset's part
+        # which variant is wrong
+        except (ValueError, TypeError) as ex:
+            raise type(ex)(f"Variant {self.name!r}: {ex}") from None
 
-COMPONENT_SWITCHES = {   # variant name → the change from the full model; one per switch the model has
-    'no_texture': {'use_texture': False},                      # the builder's coarse fill is the prediction
-    'no_attention': {'builder': {'attn_channels': 0}},         # attention-augmented → plain gated convolutions
-    'ffc': {'builder': {'use_ffc': True}},                     # dilated gated conv → LaMa's fast Fourier convolution
+
+COMPONENT_SWITCHES = {  # variant name → the change from the full model; one per switch the model has
+    'no_texture': {'use_texture': False},  # the builder's coarse fill is the prediction
+    'no_attention': {'builder': {'attn_channels': 0}},  # attention-augmented → plain gated convolutions
+    'ffc': {'builder': {'use_ffc': True}},  # dilated gated conv → LaMa's fast Fourier convolution
     'no_cross_attention': {'texture': {'use_cross_attention': False}},
     'no_deformable': {'texture': {'use_deformable': False}},
     'no_adain': {'texture': {'use_adain': False}},
     'no_modulation': {'texture': {'use_modulation': False}},
-    'distance_only': {'distance_weight': 1e6},                 # easy-first order by distance to the border alone (uncertainty ignored)
-    'no_analysis': {'analysis': 'none'},                       # no edge/line maps of its own
-    'with_scene': {'scene': 'random', 'builder': {'context_dim': 50}},   # the builder reads the scene vector (FiLM, chapter 11); use Places365 weights for a real study
+    'distance_only': {'distance_weight': 1e6},  # easy-first order by distance to the border alone (uncertainty ignored)
+    'no_analysis': {'analysis': 'none'},  # no edge/line maps of its own
+    # the builder reads the scene vector (FiLM, chapter 11); use Places365 weights for a real study
+    'with_scene': {'scene': 'random', 'builder': {'context_dim': 50}},
 }
+
 
 def _merge(a: dict, b: dict) -> dict:
     "Nested dict update: b's part dicts change only their own fields of a's."
     out = copy.deepcopy(a)
-    for k, v in b.items(): out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else copy.deepcopy(v)
+    for k, v in b.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else copy.deepcopy(v)
     return out
+
 
 def component_ablations(
     base: str = 'tiny',  # model preset
-    common: dict | None = None,  # changes every variant shares, e.g. the shipped recipe's {'builder': {'prefill': 'harmonic'}, 'analysis': 'structure'}
+    # changes every variant shares, e.g. the shipped recipe's {'builder': {'prefill': 'harmonic'}, 'analysis': 'structure'}
+    common: dict | None = None,
     only: list[str] | None = None,  # a subset of `COMPONENT_SWITCHES` (default: all)
 ) -> list[Variant]:
     "The full model (with `common`) and one variant per component switch in `COMPONENT_SWITCHES`."
     common = common or {}
     names = list(COMPONENT_SWITCHES) if only is None else list(only)
     unknown = [n for n in names if n not in COMPONENT_SWITCHES]
-    if unknown: raise ValueError(f"Unknown ablations {unknown}: use names from {list(COMPONENT_SWITCHES)}")
-    return [Variant('full', copy.deepcopy(common), base)] + [Variant(n, _merge(common, COMPONENT_SWITCHES[n]), base) for n in names]
+    if unknown:
+        raise ValueError(f"Unknown ablations {unknown}: use names from {list(COMPONENT_SWITCHES)}")
+    return [Variant('full', copy.deepcopy(common), base)] + [
+        Variant(n, _merge(common, COMPONENT_SWITCHES[n]), base) for n in names
+    ]
+
 
 def standard_ablations(base: str = 'tiny') -> list[Variant]:
     "The full model and the short list the chapter's study runs: no texture artist, no attention, FFC bottleneck."
@@ -70,11 +84,15 @@ def model_fill_fn_from(model: torch.nn.Module, steps: int = 1):
     "Wrap an in-memory model as an evaluation fill function (uint8 image, bool mask → uint8 image)."
     model = model.eval()
     dev = next(model.parameters()).device
+
     @torch.no_grad()
     def fill(img, m):
-        x = to_tensor(img)[None].to(dev); mk = torch.from_numpy(m)[None, None].float().to(dev)
+        x = to_tensor(img)[None].to(dev)
+        mk = torch.from_numpy(m)[None, None].float().to(dev)
         return to_uint8(model(x, mk, steps=steps)['output'][0].cpu())
+
     return fill
+
 
 def run_study(
     variants: list[Variant],  # what to compare
@@ -84,13 +102,18 @@ def run_study(
     out_dir: str | Path,  # each run writes to out_dir/<variant>/seed<k>
 ) -> list[dict]:
     "Train each variant with each seed, evaluate on `proto`; records carry `variant` and `seed`."
-    if not variants or not seeds: raise ValueError("need at least one variant and one seed")
+    if not variants or not seeds:
+        raise ValueError("need at least one variant and one seed")
     names = [v.name for v in variants]
-    if len(set(names)) != len(names): raise ValueError(f"variant names must be unique, got {names}")
+    if len(set(names)) != len(names):
+        raise ValueError(f"variant names must be unique, got {names}")
     records = []
     for v in variants:
         for s in seeds:
-            cfg = copy.deepcopy(train_cfg); cfg.seed = s; cfg.out_dir = str(Path(out_dir)/v.name/f'seed{s}'); cfg.progress = False
+            cfg = copy.deepcopy(train_cfg)
+            cfg.seed = s
+            cfg.out_dir = str(Path(out_dir) / v.name / f'seed{s}')
+            cfg.progress = False
             torch.manual_seed(s)
             gen = InpaintingModel(v.model_config())
             train(cfg, generator=gen)
@@ -106,18 +129,21 @@ def seed_table(
     digits: int = 2,  # decimals
 ) -> str:
     "Markdown table: per variant and mask kind, mean ± std across seeds of the per-run mean."
-    kinds = list(dict.fromkeys(r['kind'] for r in records)); variants = list(dict.fromkeys(r['variant'] for r in records))
+    kinds = list(dict.fromkeys(r['kind'] for r in records))
+    variants = list(dict.fromkeys(r['variant'] for r in records))
     lines = [f"| {metric} (mean ± std over seeds) | " + ' | '.join(kinds) + ' |', '|---' * (len(kinds) + 1) + '|']
     for v in variants:
         cells = []
         for k in kinds:
             runs = {}
             for r in records:
-                if r['variant'] == v and r['kind'] == k: runs.setdefault(r['seed'], []).append(r[metric])
+                if r['variant'] == v and r['kind'] == k:
+                    runs.setdefault(r['seed'], []).append(r[metric])
             s = summarise([np.mean(x) for x in runs.values()])
             cells.append(f"{s['mean']:.{digits}f} ± {s['std']:.{digits}f} ({s['n']} seeds)")
         lines.append(f"| {v} | " + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
+
 
 def ablation_tests(
     records: list[dict],  # output of `run_study`
@@ -125,16 +151,22 @@ def ablation_tests(
     metric: str = 'psnr_hole',  # metric column
 ) -> dict[str, dict]:
     "Paired test of each variant against `reference`, pairing (image, kind), scores averaged over seeds."
+
     def per_item(v):
         d = {}
         for r in records:
-            if r['variant'] == v: d.setdefault((r['id'], r['kind']), []).append(r[metric])
+            if r['variant'] == v:
+                d.setdefault((r['id'], r['kind']), []).append(r[metric])
         return {k: float(np.mean(x)) for k, x in d.items()}
+
     ref = per_item(reference)
-    if not ref: raise ValueError(f"no records for the reference variant {reference!r}")
+    if not ref:
+        raise ValueError(f"no records for the reference variant {reference!r}")
     out = {}
     for v in dict.fromkeys(r['variant'] for r in records):
-        if v == reference: continue
-        cur = per_item(v); keys = sorted(set(ref) & set(cur))
+        if v == reference:
+            continue
+        cur = per_item(v)
+        keys = sorted(set(ref) & set(cur))
         out[v] = paired_test([cur[k] for k in keys], [ref[k] for k in keys])
     return out

@@ -10,7 +10,16 @@ import numpy as np, cv2
 from PIL import Image
 import json, threading, time
 import torch
-from .data.preprocessing import as_uint8_rgb, to_mask, validate_pair, load_image, to_tensor, atomic_write, state_dict_mismatch, load_state_dict_checked
+from inpaint_nb.data.preprocessing import (
+    as_uint8_rgb,
+    to_mask,
+    validate_pair,
+    load_image,
+    to_tensor,
+    atomic_write,
+    state_dict_mismatch,
+    load_state_dict_checked,
+)
 from .utils.visualization import overlay_mask
 from .models.builder import CLASSICAL_FILLS, classical_fill_array
 
@@ -21,31 +30,39 @@ __all__ = ['CLASSICAL_METHODS', 'WEIGHTS_FORMAT', 'IMAGE_EXTS', 'CLASSICAL_NAMES
            'format_speed']
 
 # %% ../nbs/17_inpaint.ipynb #312fecd2
-CLASSICAL_METHODS = CLASSICAL_FILLS   # the builder chapter's table: OpenCV's two methods, their smoothed versions, harmonic
+# the builder chapter's table: OpenCV's two methods, their smoothed versions, harmonic
+CLASSICAL_METHODS = CLASSICAL_FILLS
+
 
 def _is_int(v) -> bool:
     "An integer option's value: a Python or numpy int, not a bool or a float."
     return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
 
+
 def classical_fill(
     image,  # anything `as_uint8_rgb` accepts (path, `uint8` `H×W×3`, PIL, tensor)
-    mask,   # anything `to_mask` accepts; True / white = hole
-    method: str = 'telea',  # 'telea' (fast marching, Telea 2004), 'ns' (Navier–Stokes, Bertalmio et al. 2001), 'telea_smooth' / 'ns_smooth' (either blurred with depth), or 'harmonic' (Laplace's equation in the hole; chapter 08)
+    mask,  # anything `to_mask` accepts; True / white = hole
+    # 'telea' (fast marching, Telea 2004), 'ns' (Navier–Stokes, Bertalmio et al. 2001), 'telea_smooth' / 'ns_smooth' (either blurred with depth), or 'harmonic' (Laplace's equation in the hole; chapter 08)
+    method: str = 'telea',
     radius: int = 5,  # neighbourhood radius in pixels used by OpenCV
 ) -> np.ndarray:
     "Fill the hole with OpenCV's classical inpainting; returns `uint8` `H×W×3` with known pixels unchanged."
-    if method not in CLASSICAL_METHODS: raise ValueError(f"Unknown method {method!r}: choose from {sorted(CLASSICAL_METHODS)}")
-    if not _is_int(radius) or radius < 1: raise ValueError(f"radius must be a whole number of pixels ≥ 1, got {radius!r}")
+    if method not in CLASSICAL_METHODS:
+        raise ValueError(f"Unknown method {method!r}: choose from {sorted(CLASSICAL_METHODS)}")
+    if not _is_int(radius) or radius < 1:
+        raise ValueError(f"radius must be a whole number of pixels ≥ 1, got {radius!r}")
     img, m = validate_pair(image, mask, allow_empty=True)
-    if not m.any(): return img.copy()
+    if not m.any():
+        return img.copy()
     out = np.clip(np.round(classical_fill_array(img, m, method, radius)), 0, 255).astype(np.uint8)
     out[~m] = img[~m]
     return out
 
 # %% ../nbs/17_inpaint.ipynb #6981c033
 def demo_mask(
-    h: int, w: int,  # mask size
-    seed: int = 0,   # the same seed gives the same mask
+    h: int,
+    w: int,  # mask size
+    seed: int = 0,  # the same seed gives the same mask
 ) -> np.ndarray:
     "A seeded mask of thick strokes and one box (True = hole), about 10–25 % of the image."
     rng = np.random.default_rng(seed)
@@ -59,21 +76,27 @@ def demo_mask(
         cv2.polylines(m, [np.round(np.array(pts)).astype(np.int32)], False, 1, width)
     bh, bw = int(h * rng.uniform(0.15, 0.25)), int(w * rng.uniform(0.15, 0.25))
     y, x = rng.integers(0, h - bh), rng.integers(0, w - bw)
-    m[y:y + bh, x:x + bw] = 1
+    m[y : y + bh, x : x + bw] = 1
     return m.astype(bool)
 
 # %% ../nbs/17_inpaint.ipynb #73b7f312
 def save_image_atomic(
     image: np.ndarray,  # `uint8` `H×W×3` (or `H×W`) array
-    path: str | Path,   # destination; its suffix picks the format (.png, .jpg, …)
+    path: str | Path,  # destination; its suffix picks the format (.png, .jpg, …)
     quality: int = 95,  # JPEG quality when saving a .jpg
 ) -> Path:
     "Write an image via a temporary file and `os.replace`, so the destination is either old or complete."
     path = Path(path).expanduser()
-    if not path.parent.is_dir(): raise FileNotFoundError(f"Output folder does not exist: {path.parent}" + (' (it is a file)' if path.parent.exists() else ''))
+    if not path.parent.is_dir():
+        raise FileNotFoundError(
+            f"Output folder does not exist: {path.parent}" + (' (it is a file)' if path.parent.exists() else '')
+        )
     fmt = Image.registered_extensions().get(path.suffix.lower())
-    if fmt is None: raise ValueError(f"Cannot tell the image format from the file name {path.name!r}: use .png or .jpg")
-    return atomic_write(path, lambda f: Image.fromarray(image).save(f, format=fmt, **({'quality': quality} if fmt == 'JPEG' else {})))
+    if fmt is None:
+        raise ValueError(f"Cannot tell the image format from the file name {path.name!r}: use .png or .jpg")
+    return atomic_write(
+        path, lambda f: Image.fromarray(image).save(f, format=fmt, **({'quality': quality} if fmt == 'JPEG' else {}))
+    )
 
 # %% ../nbs/17_inpaint.ipynb #66c52989
 def read_mask(
@@ -82,7 +105,8 @@ def read_mask(
     dilate: int = 0,  # grow the hole by this many pixels (elliptical kernel)
 ) -> np.ndarray:
     "Load and normalise a user mask: bool `H×W`, True = hole, optionally inverted and dilated."
-    if not _is_int(dilate) or dilate < 0: raise ValueError(f"dilate must be a whole number of pixels ≥ 0, got {dilate!r}")
+    if not _is_int(dilate) or dilate < 0:
+        raise ValueError(f"dilate must be a whole number of pixels ≥ 0, got {dilate!r}")
     m = to_mask(mask, invert=invert)
     if dilate:
         k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * dilate + 1, 2 * dilate + 1))
@@ -90,33 +114,45 @@ def read_mask(
     return m
 
 # %% ../nbs/17_inpaint.ipynb #01b3570b
-WEIGHTS_FORMAT = 'inpaint_nb-generator-1'   # metadata tag of an exported generator file
+WEIGHTS_FORMAT = 'inpaint_nb-generator-1'  # metadata tag of an exported generator file
+
 
 def default_weights_path() -> Path:
     "Where the shipped default model lives: `inpaint_nb/weights/default.safetensors` inside the installed package."
     import inpaint_nb
-    return Path(inpaint_nb.__file__).parent/'weights'/'default.safetensors'
+
+    return Path(inpaint_nb.__file__).parent / 'weights' / 'default.safetensors'
+
 
 def _split_generator(sd: dict) -> dict:
     "Generator tensors of a training checkpoint (`generator.` prefix) or of an exported file (no prefix)."
-    g = {k[len('generator.'):]: v for k, v in sd.items() if k.startswith('generator.')}
+    g = {k[len('generator.') :]: v for k, v in sd.items() if k.startswith('generator.')}
     return g if g else {k: v for k, v in sd.items() if not k.startswith('discriminator.')}
+
 
 def _generator_of(sd: dict, p) -> dict:
     "The generator tensors of state dict `sd` read from file `p`, or a clear error if it holds another model's or non-finite values."
     g = _split_generator(sd)
     if not any(k.startswith(('builder.', 'uncertainty.')) for k in g):
-        raise ValueError(f"{p} holds no inpaint_nb generator weights (keys like {sorted(sd)[:3]}): it comes from another model")
+        raise ValueError(
+            f"{p} holds no inpaint_nb generator weights (keys like {sorted(sd)[:3]}): it comes from another model"
+        )
     bad = [k for k, v in g.items() if v.is_floating_point() and not torch.isfinite(v).all()]
-    if bad: raise ValueError(f"{p} holds non-finite weights (NaN or infinity) in {len(bad)} tensor(s), e.g. {bad[:3]}: "
-                             "the training run diverged or the file is damaged; use an earlier checkpoint")
+    if bad:
+        raise ValueError(
+            f"{p} holds non-finite weights (NaN or infinity) in {len(bad)} tensor(s), e.g. {bad[:3]}: "
+            "the training run diverged or the file is damaged; use an earlier checkpoint"
+        )
     return g
+
 
 def _sha256_of(p: Path) -> str:
     h = hashlib.sha256()
     with open(p, 'rb') as f:
-        for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
+        for b in iter(lambda: f.read(1 << 20), b''):
+            h.update(b)
     return h.hexdigest()
+
 
 def _verify_recorded_hash(p: Path):
     "Check `p` against a SHA-256 recorded beside it: the training checkpoint's `.pt` (`weights_sha256`) or a `<name>.sha256` file."
@@ -127,108 +163,173 @@ def _verify_recorded_hash(p: Path):
         recorded, where = (words[0].lower() if words else ''), side
     st = p.with_suffix('.pt')
     if recorded is None and p.suffix == '.safetensors' and st.is_file():
-        try: state = torch.load(st, map_location='cpu', weights_only=True)   # weights_only: never runs code from the file
-        except Exception: state = None       # not a checkpoint state: nothing recorded to check against
-        if isinstance(state, dict) and state.get('weights_file', p.name) == p.name and isinstance(state.get('weights_sha256'), str):
+        # weights_only: never runs code from the file
+        try:
+            state = torch.load(st, map_location='cpu', weights_only=True)
+        except Exception:
+            state = None  # not a checkpoint state: nothing recorded to check against
+        if (
+            isinstance(state, dict)
+            and state.get('weights_file', p.name) == p.name
+            and isinstance(state.get('weights_sha256'), str)
+        ):
             recorded, where = state['weights_sha256'], st
     if recorded is not None and _sha256_of(p) != recorded:
-        raise ValueError(f"{p} does not match the SHA-256 recorded in {where} (truncated, damaged or replaced after it was saved)")
+        raise ValueError(
+            f"{p} does not match the SHA-256 recorded in {where} (truncated, damaged or replaced after it was saved)"
+        )
+
 
 def _load_torch_weights(p: Path) -> tuple[dict, dict]:
     "Generator tensors and metadata of a `torch.save`d state dict (e.g. a `best_model.pth`): plain, or under 'state_dict'/'model'/'generator' beside an optional 'model_config'."
-    try: obj = torch.load(p, map_location='cpu', weights_only=True)   # weights_only: never runs code from the file
+    try:
+        obj = torch.load(p, map_location='cpu', weights_only=True)  # weights_only: never runs code from the file
     except Exception as e:
-        raise ValueError(f"{p} is not a readable PyTorch weights file (corrupt, truncated, or not a state dict?): {type(e).__name__}: {e}") from None
+        raise ValueError(
+            f"{p} is not a readable PyTorch weights file (corrupt, truncated, or not a state dict?): {type(e).__name__}: {e}"
+        ) from None
     meta = {}
     if isinstance(obj, dict) and isinstance(obj.get('model_config'), (dict, str)):
-        mc = obj['model_config']; meta['model_config'] = mc if isinstance(mc, str) else json.dumps(mc)
+        mc = obj['model_config']
+        meta['model_config'] = mc if isinstance(mc, str) else json.dumps(mc)
     for key in ('generator', 'state_dict', 'model'):
-        if isinstance(obj, dict) and isinstance(obj.get(key), dict): obj = obj[key]; break
+        if isinstance(obj, dict) and isinstance(obj.get(key), dict):
+            obj = obj[key]
+            break
     if not isinstance(obj, dict) or not obj or not all(isinstance(v, torch.Tensor) for v in obj.values()):
-        hint = (f"; a training checkpoint's .pt needs its {p.with_suffix('.safetensors').name} beside it" if p.suffix == '.pt'
-                else " (save one with torch.save(model.state_dict(), path))")
+        hint = (
+            f"; a training checkpoint's .pt needs its {p.with_suffix('.safetensors').name} beside it"
+            if p.suffix == '.pt'
+            else " (save one with torch.save(model.state_dict(), path))"
+        )
         raise ValueError(f"{p} holds a {type(obj).__name__}, not a state dict of tensors{hint}")
     stripped = True
-    while stripped:   # saved from a torch.compile'd and/or DistributedDataParallel model, wrapped in either order
+    while stripped:  # saved from a torch.compile'd and/or DistributedDataParallel model, wrapped in either order
         stripped = False
         for prefix in ('_orig_mod.', 'module.'):
-            if all(k.startswith(prefix) for k in obj): obj = {k[len(prefix):]: v for k, v in obj.items()}; stripped = True
+            if all(k.startswith(prefix) for k in obj):
+                obj = {k[len(prefix) :]: v for k, v in obj.items()}
+                stripped = True
     return _generator_of(obj, p), meta
 
+
 def load_generator_weights(
-    path: str | Path,  # a `.safetensors` file (exported generator or training checkpoint), a checkpoint `.pt`, a run folder, or a PyTorch state dict (`.pth`/`.pt`)
+    # a `.safetensors` file (exported generator or training checkpoint), a checkpoint `.pt`, a run folder, or a PyTorch state dict (`.pth`/`.pt`)
+    path: str | Path,
 ) -> tuple[dict, dict]:
     "Read generator weights and metadata from any file `train.py` or `export_generator` writes, with clear errors."
     from safetensors import safe_open
     from safetensors.torch import load_file
+
     p = Path(path).expanduser()
-    if p.is_dir():                                   # a run folder or its checkpoints/ folder: the best (else newest) checkpoint
+    if p.is_dir():  # a run folder or its checkpoints/ folder: the best (else newest) checkpoint
         from inpaint_nb.train import best_checkpoint, resume_path
-        d = p/'checkpoints' if (p/'checkpoints').is_dir() else p
+
+        d = p / 'checkpoints' if (p / 'checkpoints').is_dir() else p
         b = best_checkpoint(d)
         p = (b if b is not None else resume_path(d)).with_suffix('.safetensors')
-    if p.is_file() and (p.suffix == '.pth' or (p.suffix == '.pt' and not p.with_suffix('.safetensors').is_file())):   # (a .pt beside a .safetensors is a training checkpoint)
-        _verify_recorded_hash(p); return _load_torch_weights(p)
-    if p.suffix == '.pt' or (p.suffix == '' and p.with_suffix('.safetensors').is_file()): p = p.with_suffix('.safetensors')   # checkpoint name
-    if not p.is_file(): raise FileNotFoundError(f"Model weights not found: {p} (train a model with `inpaint_nb_train`, or reinstall inpaint_nb for the default weights)")
+    # (a .pt beside a .safetensors is a training checkpoint)
+    if p.is_file() and (p.suffix == '.pth' or (p.suffix == '.pt' and not p.with_suffix('.safetensors').is_file())):
+        _verify_recorded_hash(p)
+        return _load_torch_weights(p)
+    # checkpoint name
+    if p.suffix == '.pt' or (p.suffix == '' and p.with_suffix('.safetensors').is_file()):
+        p = p.with_suffix('.safetensors')
+    if not p.is_file():
+        raise FileNotFoundError(
+            f"Model weights not found: {p} (train a model with `inpaint_nb_train`, or reinstall inpaint_nb for the default weights)"
+        )
     _verify_recorded_hash(p)
     try:
-        with safe_open(str(p), framework='pt') as f: meta = dict(f.metadata() or {})
+        with safe_open(str(p), framework='pt') as f:
+            meta = dict(f.metadata() or {})
         sd = load_file(str(p))
     except Exception as e:
-        raise ValueError(f"{p} is not a readable safetensors weights file (corrupt or truncated?): {type(e).__name__}: {e}") from None
+        raise ValueError(
+            f"{p} is not a readable safetensors weights file (corrupt or truncated?): {type(e).__name__}: {e}"
+        ) from None
     return _generator_of(sd, p), meta
 
+
 _OFFICIAL_YOLO = re.compile(r'yolo(v\d+|\d+)[a-z0-9-]*\.(pt|ya?ml)')
+
 
 def official_detector_name(name: str) -> bool:
     "Whether `name` is one of ultralytics' own weight/architecture file names (a bare name like 'yolov5su.pt', no folder)."
     return Path(name).name == name and bool(_OFFICIAL_YOLO.fullmatch(name))
 
+
 def _with_detector(cfg, detector, path):
     "The stored configuration `cfg` with the caller's `detector`, or with a detector named only by the file made harmless."
     if detector is not None:
         if cfg.analysis != 'objects':
-            raise ValueError(f"detector={str(detector)!r} was given, but the model in {path} computes no object maps (analysis={cfg.analysis!r})")
+            raise ValueError(
+                f"detector={str(detector)!r} was given, but the model in {path} computes no object maps (analysis={cfg.analysis!r})"
+            )
         return dataclasses.replace(cfg, detector=str(detector))
     if cfg.analysis == 'objects' and not official_detector_name(cfg.detector):
-        warnings.warn(f"The model configuration stored in {path} names the YOLO detector {cfg.detector!r}. A detector's .pt file "
-                      "is a Python pickle, which can run any code when it is loaded, and a file named by a weights file is not "
-                      "one you chose, so it is not loaded: this model runs without object maps (analysis='structure'). "
-                      "If you trust that detector file, pass it yourself: Inpainter(weights, detector=...) or --detector.")
+        warnings.warn(
+            f"The model configuration stored in {path} names the YOLO detector {cfg.detector!r}. A detector's .pt file "
+            "is a Python pickle, which can run any code when it is loaded, and a file named by a weights file is not "
+            "one you chose, so it is not loaded: this model runs without object maps (analysis='structure'). "
+            "If you trust that detector file, pass it yourself: Inpainter(weights, detector=...) or --detector."
+        )
         return dataclasses.replace(cfg, analysis='structure', detector='')
     return cfg
+
 
 def _model_for(g: dict, meta: dict, path, detector=None) -> 'torch.nn.Module':
     "Build the `InpaintingModel` whose parameters fit `g` (the preset named in the metadata first, then the others)."
     from inpaint_nb.models.full_model import InpaintingModel, model_config, MODEL_PRESETS, ModelConfig
-    if 'model_config' in meta:               # the file names its full configuration (shapes alone cannot tell e.g. a prefill builder)
-        try: m = InpaintingModel(_with_detector(ModelConfig.from_dict(json.loads(meta['model_config'])), detector, path))
-        except (ValueError, TypeError, KeyError) as e: raise ValueError(f"The model configuration stored in {path} is not valid for this version of inpaint_nb: {e}") from None
+
+    # the file names its full configuration (shapes alone cannot tell e.g. a prefill builder)
+    if 'model_config' in meta:
+        try:
+            m = InpaintingModel(_with_detector(ModelConfig.from_dict(json.loads(meta['model_config'])), detector, path))
+        except (ValueError, TypeError, KeyError) as e:
+            raise ValueError(
+                f"The model configuration stored in {path} is not valid for this version of inpaint_nb: {e}"
+            ) from None
         return load_state_dict_checked(m, g, f"weights in {path} (for the model configuration stored with them)")
-    if detector is not None: raise ValueError(f"detector={str(detector)!r} was given, but {path} stores no model configuration that uses object maps")
+    if detector is not None:
+        raise ValueError(
+            f"detector={str(detector)!r} was given, but {path} stores no model configuration that uses object maps"
+        )
     names = [meta['model']] if meta.get('model') in MODEL_PRESETS else []
     names += [n for n in MODEL_PRESETS if n not in names]
-    for n in names:                          # files without a stored configuration: match by preset
+    for n in names:  # files without a stored configuration: match by preset
         m = InpaintingModel(model_config(n))
         if not state_dict_mismatch(m, g):
-            warnings.warn(f"{path} stores no model configuration: its weights fit the {n!r} preset, which is used as it is; "
-                          "settings that change no parameter shape (builder.prefill, analysis) cannot be recovered from the weights. "
-                          "Save {'state_dict': model.state_dict(), 'model_config': model.cfg.to_dict()} or use export_generator to keep them.")
-            m.load_state_dict(g); return m
-    raise ValueError(f"The weights in {path} fit none of the model presets {list(MODEL_PRESETS)}: they come from another architecture or version")
+            warnings.warn(
+                f"{path} stores no model configuration: its weights fit the {n!r} preset, which is used as it is; "
+                "settings that change no parameter shape (builder.prefill, analysis) cannot be recovered from the weights. "
+                "Save {'state_dict': model.state_dict(), 'model_config': model.cfg.to_dict()} or use export_generator to keep them."
+            )
+            m.load_state_dict(g)
+            return m
+    raise ValueError(
+        f"The weights in {path} fit none of the model presets {list(MODEL_PRESETS)}: they come from another architecture or version"
+    )
+
 
 def export_generator(
-    src: str | Path,   # training checkpoint (`.safetensors`/`.pt`) or run folder
-    dst: str | Path,   # output `.safetensors` (generator only)
-    **card,            # extra metadata strings stored in the file (e.g. iterations, data)
+    src: str | Path,  # training checkpoint (`.safetensors`/`.pt`) or run folder
+    dst: str | Path,  # output `.safetensors` (generator only)
+    **card,  # extra metadata strings stored in the file (e.g. iterations, data)
 ) -> Path:
     "Write the generator of a training checkpoint as a small standalone safetensors file (atomic)."
     from safetensors.torch import save as st_save
+
     g, meta = load_generator_weights(src)
     m = _model_for(g, meta, src)
-    stored = meta.get('model_config') or json.dumps(m.cfg.to_dict())   # as stored: a detector it names stays a name, never loaded here
-    meta = {'format': WEIGHTS_FORMAT, 'model': m.cfg.name, 'model_config': stored, **{k: str(v) for k, v in card.items()}}
+    # as stored: a detector it names stays a name, never loaded here
+    stored = meta.get('model_config') or json.dumps(m.cfg.to_dict())
+    meta = {
+        'format': WEIGHTS_FORMAT,
+        'model': m.cfg.name,
+        'model_config': stored,
+        **{k: str(v) for k, v in card.items()},
+    }
     sd = {k: v.contiguous() for k, v in m.state_dict().items()}
     dst = Path(dst)
     atomic_write(dst, lambda f: f.write(st_save(sd, metadata=meta)), make_parent=True)
@@ -236,7 +337,7 @@ def export_generator(
 
 # %% ../nbs/17_inpaint.ipynb #7b052779
 def hole_groups(
-    mask: np.ndarray,      # `bool` `H×W`, True = hole
+    mask: np.ndarray,  # `bool` `H×W`, True = hole
     context: float = 0.5,  # grow each component's box by this fraction of its larger side, on every side
     min_margin: int = 32,  # … and by at least this many pixels
 ) -> list[tuple[tuple[int, int, int, int], np.ndarray]]:
@@ -247,67 +348,97 @@ def hole_groups(
     for i in range(1, n):
         x, y, w, h = stats[i, :4]
         mg = max(min_margin, int(round(context * max(h, w))))
-        boxes.append([max(0, y - mg), min(H, y + h + mg), max(0, x - mg), min(W, x + w + mg)]); members.append([i])
+        boxes.append([max(0, y - mg), min(H, y + h + mg), max(0, x - mg), min(W, x + w + mg)])
+        members.append([i])
     merged = True
-    while merged:                                   # merge overlapping windows until none overlap
+    while merged:  # merge overlapping windows until none overlap
         merged = False
         for a in range(len(boxes)):
             for b in range(a + 1, len(boxes)):
                 A, B = boxes[a], boxes[b]
                 if A[0] < B[1] and B[0] < A[1] and A[2] < B[3] and B[2] < A[3]:
                     boxes[a] = [min(A[0], B[0]), max(A[1], B[1]), min(A[2], B[2]), max(A[3], B[3])]
-                    members[a] += members.pop(b); boxes.pop(b); merged = True; break
-            if merged: break
+                    members[a] += members.pop(b)
+                    boxes.pop(b)
+                    merged = True
+                    break
+            if merged:
+                break
     return [(tuple(int(v) for v in bx), np.isin(lab, mem)) for bx, mem in zip(boxes, members)]
 
 # %% ../nbs/17_inpaint.ipynb #b54d3a19
 def _as_device(device) -> torch.device:
-    if device in (None, 'auto'): return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    try: dev = torch.device(device)
-    except (RuntimeError, TypeError): raise ValueError(f"Unknown device {device!r}: use 'cpu', 'cuda', 'cuda:N' or 'auto'") from None
-    if dev.type == 'cuda' and not torch.cuda.is_available(): raise ValueError(f"device {device!r} requested but no CUDA GPU is available")
+    if device in (None, 'auto'):
+        return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"Unknown device {device!r}: use 'cpu', 'cuda', 'cuda:N' or 'auto'") from None
+    if dev.type == 'cuda' and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r} requested but no CUDA GPU is available")
     return dev
+
 
 def fill_threads(
     requested: int | None = None,  # threads asked for; None = decide
-    probe=None,                    # optional callable: a small fill, timed with 1 thread and with torch's setting
+    probe=None,  # optional callable: a small fill, timed with 1 thread and with torch's setting
 ) -> int:
     "Torch threads for a CPU fill: `requested`; else torch's setting when `OMP_NUM_THREADS` is set; else whichever of 1 and torch's setting runs `probe` faster (without a probe: the cores not already busy)."
     if requested is not None:
-        if not _is_int(requested) or requested < 1: raise ValueError(f"threads must be a whole number ≥ 1, got {requested!r}")
+        if not _is_int(requested) or requested < 1:
+            raise ValueError(f"threads must be a whole number ≥ 1, got {requested!r}")
         return int(requested)
     current = torch.get_num_threads()
-    if os.environ.get('OMP_NUM_THREADS') or current == 1: return current   # the user chose (or there is no choice)
-    if probe is not None:                                       # measure: threads that wait for a busy core lose to one thread
+    if os.environ.get('OMP_NUM_THREADS') or current == 1:
+        return current  # the user chose (or there is no choice)
+    if probe is not None:  # measure: threads that wait for a busy core lose to one thread
+
         def best(n):
             torch.set_num_threads(n)
             ts = []
-            for _ in range(3): t = time.perf_counter(); probe(); ts.append(time.perf_counter() - t)
-            return min(ts[1:])                                  # the first run warms up
-        try: t1, tn = best(1), best(current)
-        finally: torch.set_num_threads(current)
+            for _ in range(3):
+                t = time.perf_counter()
+                probe()
+                ts.append(time.perf_counter() - t)
+            return min(ts[1:])  # the first run warms up
+
+        try:
+            t1, tn = best(1), best(current)
+        finally:
+            torch.set_num_threads(current)
         return current if tn < t1 else 1
-    try: busy = os.getloadavg()[0]                              # processes wanting a core, averaged over the last minute
-    except (OSError, AttributeError): return current            # (not on every platform)
+    try:
+        busy = os.getloadavg()[0]  # processes wanting a core, averaged over the last minute
+    except (OSError, AttributeError):
+        return current  # (not on every platform)
     return max(1, min(current, int((os.cpu_count() or current) - busy + 0.5)))
+
 
 class Inpainter:
     "Fill holes in photos with a trained `InpaintingModel`: `Inpainter()(image, mask)` → `uint8` `H×W×3`."
-    def __init__(self,
-                 weights: str | Path | None = None,  # None = the shipped default model; or any file/run folder from `train.py`
-                 device: str | None = 'cpu',  # 'cpu', 'cuda', 'cuda:N' or 'auto'
-                 work_size: int = 512,  # largest side the network processes at once (larger windows are shrunk)
-                 context: float = 0.5,  # context around each hole component in large images, as a fraction of its size
-                 detector: str | Path | None = None,  # YOLO weights for a model that computes object maps; a detector named only inside the weights file is loaded only if it is one of ultralytics' own names (a .pt is code: pass only files you trust)
-                 threads: int | None = None,  # torch threads of a CPU fill (None: `fill_threads()`, decided now: the cores not busy, or OMP_NUM_THREADS's choice)
-                ):
-        if not _is_int(work_size) or work_size < 32: raise ValueError(f"work_size must be a whole number ≥ 32 px, got {work_size!r}")
+
+    def __init__(
+        self,
+        # None = the shipped default model; or any file/run folder from `train.py`
+        weights: str | Path | None = None,
+        device: str | None = 'cpu',  # 'cpu', 'cuda', 'cuda:N' or 'auto'
+        work_size: int = 512,  # largest side the network processes at once (larger windows are shrunk)
+        context: float = 0.5,  # context around each hole component in large images, as a fraction of its size
+        # YOLO weights for a model that computes object maps; a detector named only inside the weights file is loaded only if it is one of ultralytics' own names (a .pt is code: pass only files you trust)
+        detector: str | Path | None = None,
+        # torch threads of a CPU fill (None: `fill_threads()`, decided now: the cores not busy, or OMP_NUM_THREADS's choice)
+        threads: int | None = None,
+    ):
+        if not _is_int(work_size) or work_size < 32:
+            raise ValueError(f"work_size must be a whole number ≥ 32 px, got {work_size!r}")
         if not isinstance(context, (int, float)) or isinstance(context, bool) or not 0 <= context < float('inf'):
             raise ValueError(f"context must be a finite fraction ≥ 0, got {context!r}")
         self.weights = Path(weights).expanduser() if weights is not None else default_weights_path()
         if weights is None and not self.weights.is_file():
-            raise FileNotFoundError(f"The default model weights are missing from this installation: {self.weights} "
-                                    "(reinstall inpaint_nb, or pass weights= a checkpoint from inpaint_nb_train)")
+            raise FileNotFoundError(
+                f"The default model weights are missing from this installation: {self.weights} "
+                "(reinstall inpaint_nb, or pass weights= a checkpoint from inpaint_nb_train)"
+            )
         g, self.metadata = load_generator_weights(self.weights)
         self.device = _as_device(device)
         self.model = _model_for(g, self.metadata, self.weights, detector).to(self.device).eval().requires_grad_(False)
@@ -317,10 +448,13 @@ class Inpainter:
 
     def _probe(self):
         "A small fill (128², a square hole) to time thread counts with."
-        x, m = torch.full((1, 3, 128, 128), 0.5), torch.zeros(1, 1, 128, 128); m[..., 40:88, 40:88] = 1
-        with torch.inference_mode(): self.model(x, m)
+        x, m = torch.full((1, 3, 128, 128), 0.5), torch.zeros(1, 1, 128, 128)
+        m[..., 40:88, 40:88] = 1
+        with torch.inference_mode():
+            self.model(x, m)
 
-    def __repr__(self): return f"Inpainter({self.weights.name}, model={self.model.cfg.name!r}, device={self.device}, work_size={self.work_size})"
+    def __repr__(self):
+        return f"Inpainter({self.weights.name}, model={self.model.cfg.name!r}, device={self.device}, work_size={self.work_size})"
 
     def _run(self, img, m, exemplar, steps, return_steps):
         "One network pass on a uint8 window: (prediction float H×W×3 in [0,1], log_b H×W, steps list)."
@@ -328,70 +462,98 @@ class Inpainter:
         mt = torch.from_numpy(np.ascontiguousarray(m))[None, None].float().to(self.device)
         with self._lock, torch.inference_mode():
             n0 = torch.get_num_threads()
-            if self.device.type == 'cpu': torch.set_num_threads(self.threads)   # a busy machine: fewer threads than cores is faster
-            try: o = self.model(x, mt, exemplar=exemplar, steps=steps, return_steps=return_steps)
-            finally: torch.set_num_threads(n0)
+            # a busy machine: fewer threads than cores is faster
+            if self.device.type == 'cpu':
+                torch.set_num_threads(self.threads)
+            try:
+                o = self.model(x, mt, exemplar=exemplar, steps=steps, return_steps=return_steps)
+            finally:
+                torch.set_num_threads(n0)
         pred = o['prediction'][0].clamp(0, 1).permute(1, 2, 0).float().cpu().numpy()
         return pred, o['uncertainty'][0, 0].float().cpu().numpy(), o['steps']
 
-    def __call__(self,
-                 image,  # `uint8` `H×W×3` RGB numpy, PIL image, path or `3×H×W` tensor in [0,1]
-                 mask,   # `bool` `H×W` (True = hole), or anything `to_mask` accepts
-                 steps: int = 1,  # easy-first passes K (1 = one pass)
-                 exemplar=None,   # optional reference image (any image type) whose texture the fill should borrow
-                 return_uncertainty: bool = False,  # also return the predicted error scale b (float32 `H×W`, 0 on known pixels)
-                 return_steps: bool = False,  # also return the easy-first passes (whole-image path only): dicts kind, step, hole (open before the pass), commit (filled by it), fill
-                ):
+    def __call__(
+        self,
+        image,  # `uint8` `H×W×3` RGB numpy, PIL image, path or `3×H×W` tensor in [0,1]
+        mask,  # `bool` `H×W` (True = hole), or anything `to_mask` accepts
+        steps: int = 1,  # easy-first passes K (1 = one pass)
+        exemplar=None,  # optional reference image (any image type) whose texture the fill should borrow
+        # also return the predicted error scale b (float32 `H×W`, 0 on known pixels)
+        return_uncertainty: bool = False,
+        # also return the easy-first passes (whole-image path only): dicts kind, step, hole (open before the pass), commit (filled by it), fill
+        return_steps: bool = False,
+    ):
         "Inpaint; returns `uint8` `H×W×3` (or a dict with `output`, `uncertainty`, `steps` when asked for more)."
-        if not _is_int(steps) or steps < 1: raise ValueError(f"steps must be an int ≥ 1, got {steps!r}")
+        if not _is_int(steps) or steps < 1:
+            raise ValueError(f"steps must be an int ≥ 1, got {steps!r}")
         img, m = validate_pair(image, mask, allow_empty=True)
         H, W = m.shape
         out, unc, step_imgs = img.copy(), np.zeros((H, W), np.float32), []
         ex = None
-        if exemplar is not None: ex = to_tensor(as_uint8_rgb(exemplar))[None].to(self.device)
+        if exemplar is not None:
+            ex = to_tensor(as_uint8_rgb(exemplar))[None].to(self.device)
         if m.any():
-            if max(H, W) <= self.work_size:      # whole image at native resolution
+            if max(H, W) <= self.work_size:  # whole image at native resolution
                 pred, log_b, st = self._run(img, m, ex, steps, return_steps)
                 out[m] = np.round(pred[m] * 255).astype(np.uint8)
                 unc[m] = np.exp(log_b[m])
-                step_imgs = [dict(kind=s['kind'], step=s['step'], hole=s['hole'][0, 0].cpu().numpy() > 0.5,
-                                  commit=s['commit'][0, 0].cpu().numpy() > 0.5,
-                                  fill=(s['fill'][0].clamp(0, 1).permute(1, 2, 0).cpu().numpy() * 255).round().astype(np.uint8))
-                             for s in st]
+                step_imgs = [
+                    dict(
+                        kind=s['kind'],
+                        step=s['step'],
+                        hole=s['hole'][0, 0].cpu().numpy() > 0.5,
+                        commit=s['commit'][0, 0].cpu().numpy() > 0.5,
+                        fill=(s['fill'][0].clamp(0, 1).permute(1, 2, 0).cpu().numpy() * 255).round().astype(np.uint8),
+                    )
+                    for s in st
+                ]
             else:
                 for (y0, y1, x0, x1), comp in hole_groups(m, self.context):
                     win, wm, own = img[y0:y1, x0:x1], m[y0:y1, x0:x1], comp[y0:y1, x0:x1]
                     h, w = wm.shape
                     s = min(1.0, self.work_size / max(h, w))
-                    if s < 1:                        # shrink the window (only when the hole needs more than work_size)
+                    if s < 1:  # shrink the window (only when the hole needs more than work_size)
                         sh, sw = max(8, round(h * s)), max(8, round(w * s))
                         win_s = cv2.resize(win, (sw, sh), interpolation=cv2.INTER_AREA)
                         wm_s = cv2.resize(wm.astype(np.float32), (sw, sh), interpolation=cv2.INTER_AREA) > 0
-                        if wm_s.all(): raise ValueError("A hole covers its whole context window: there is no context to inpaint from")
+                        if wm_s.all():
+                            raise ValueError(
+                                "A hole covers its whole context window: there is no context to inpaint from"
+                            )
                         pred, log_b, _ = self._run(win_s, wm_s, ex, steps, False)
                         pred = np.clip(cv2.resize(pred, (w, h), interpolation=cv2.INTER_CUBIC), 0, 1)
                         log_b = cv2.resize(log_b, (w, h), interpolation=cv2.INTER_LINEAR)
                     else:
-                        if wm.all(): raise ValueError("A hole covers its whole context window: there is no context to inpaint from")
+                        if wm.all():
+                            raise ValueError(
+                                "A hole covers its whole context window: there is no context to inpaint from"
+                            )
                         pred, log_b, _ = self._run(win, wm, ex, steps, False)
                     region = out[y0:y1, x0:x1]
                     region[own] = np.round(pred[own] * 255).astype(np.uint8)
                     unc[y0:y1, x0:x1][own] = np.exp(log_b[own])
-        out[~m] = img[~m]                            # known pixels exactly as given (already true; made explicit)
-        if not (return_uncertainty or return_steps): return out
+        out[~m] = img[~m]  # known pixels exactly as given (already true; made explicit)
+        if not (return_uncertainty or return_steps):
+            return out
         res = dict(output=out)
-        if return_uncertainty: res['uncertainty'] = unc
-        if return_steps: res['steps'] = step_imgs
+        if return_uncertainty:
+            res['uncertainty'] = unc
+        if return_steps:
+            res['steps'] = step_imgs
         return res
 
 # %% ../nbs/17_inpaint.ipynb #d715c880
 IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp')
 
+
 def _demo_image_path() -> Path:
     import inpaint_nb
-    p = Path(inpaint_nb.__file__).parent/'assets'/'demo_126007.jpg'
-    if not p.exists(): raise FileNotFoundError(f"The bundled demo photo is missing from the installation: {p}")
+
+    p = Path(inpaint_nb.__file__).parent / 'assets' / 'demo_126007.jpg'
+    if not p.exists():
+        raise FileNotFoundError(f"The bundled demo photo is missing from the installation: {p}")
     return p
+
 
 def _titled_row(panels: dict) -> np.ndarray:
     "Images of equal size side by side, each under its title, on white."
@@ -399,119 +561,205 @@ def _titled_row(panels: dict) -> np.ndarray:
     canvas = np.full((h + 30, len(panels) * (w + pad) - pad, 3), 255, np.uint8)
     for k, (title, p) in enumerate(panels.items()):
         x0 = k * (w + pad)
-        canvas[30:, x0:x0 + w] = p
+        canvas[30:, x0 : x0 + w] = p
         cv2.putText(canvas, title, (x0 + 4, 21), cv2.FONT_HERSHEY_SIMPLEX, 0.6, (0, 0, 0), 1, cv2.LINE_AA)
     return canvas
+
 
 def demo_figure(
     out_path: str | Path,  # where to write the side-by-side PNG/JPEG
     seed: int = 0,  # seed of the generated mask
-    inpainter: Inpainter | None | bool = None,  # None: the default model if its weights are installed; False: classical only
+    # None: the default model if its weights are installed; False: classical only
+    inpainter: Inpainter | None | bool = None,
     steps: int = 1,  # easy-first passes of the model
 ) -> dict:
     "Fill the bundled photo under a generated mask with Telea, Navier–Stokes, harmonic and the model; write a side-by-side figure; return the images."
     img = load_image(_demo_image_path())
     m = demo_mask(*img.shape[:2], seed=seed)
     panels = {'original': img, 'masked input': overlay_mask(img, m)}
-    for meth in ('telea', 'ns', 'harmonic'): panels[f'classical: {meth}'] = classical_fill(img, m, meth)   # OpenCV's two and the model's start
-    if inpainter is None and default_weights_path().is_file(): inpainter = Inpainter()
-    if inpainter: panels[f'model ({inpainter.model.cfg.name})'] = inpainter(img, m, steps=steps)
+    # OpenCV's two and the model's start
+    for meth in ('telea', 'ns', 'harmonic'):
+        panels[f'classical: {meth}'] = classical_fill(img, m, meth)
+    if inpainter is None and default_weights_path().is_file():
+        inpainter = Inpainter()
+    if inpainter:
+        panels[f'model ({inpainter.model.cfg.name})'] = inpainter(img, m, steps=steps)
     save_image_atomic(_titled_row(panels), out_path)
     return panels
+
 
 def _refuse_clashes(paths: list, what: str, why: str):
     "Stop, naming the files, if two of `paths` share a stem (compared without case: some file systems ignore it)."
     by_stem = {}
-    for p in paths: by_stem.setdefault(p.stem.casefold(), []).append(p.name)
+    for p in paths:
+        by_stem.setdefault(p.stem.casefold(), []).append(p.name)
     clashes = [names for names in by_stem.values() if len(names) > 1]
     if clashes:
-        raise ValueError(f"{what} with the same name and different extensions: " + '; '.join(
-            f"{', '.join(names)} {why.format(Path(names[0]).stem)}" for names in clashes) + ". Rename or move all but one; nothing was written")
+        raise ValueError(
+            f"{what} with the same name and different extensions: "
+            + '; '.join(f"{', '.join(names)} {why.format(Path(names[0]).stem)}" for names in clashes)
+            + ". Rename or move all but one; nothing was written"
+        )
+
 
 def _pairs(image_dir: Path, mask_dir: Path) -> tuple[list, list]:
     "Match images to masks by file stem: ([(image, mask), …], [images without a mask])."
-    if not mask_dir.is_dir(): raise ValueError(f"--image is a folder, so --mask must be a folder of masks too: {mask_dir}")
+    if not mask_dir.is_dir():
+        raise ValueError(f"--image is a folder, so --mask must be a folder of masks too: {mask_dir}")
     masks = {}
     for p in sorted(mask_dir.iterdir()):
-        if p.suffix.lower() in IMAGE_EXTS: masks.setdefault(p.stem, p)
+        if p.suffix.lower() in IMAGE_EXTS:
+            masks.setdefault(p.stem, p)
     imgs = [p for p in sorted(image_dir.iterdir()) if p.suffix.lower() in IMAGE_EXTS]
-    if not imgs: raise FileNotFoundError(f"No images ({', '.join(IMAGE_EXTS)}) in {image_dir}")
+    if not imgs:
+        raise FileNotFoundError(f"No images ({', '.join(IMAGE_EXTS)}) in {image_dir}")
     _refuse_clashes(imgs, 'photos', 'would all be written to the same result {}.png')
-    _refuse_clashes([p for p in sorted(mask_dir.iterdir()) if p.suffix.lower() in IMAGE_EXTS and p.stem.casefold() in {i.stem.casefold() for i in imgs}],
-                    'masks', 'all match the same photo name {}')
+    _refuse_clashes(
+        [
+            p
+            for p in sorted(mask_dir.iterdir())
+            if p.suffix.lower() in IMAGE_EXTS and p.stem.casefold() in {i.stem.casefold() for i in imgs}
+        ],
+        'masks',
+        'all match the same photo name {}',
+    )
     return [(p, masks[p.stem]) for p in imgs if p.stem in masks], [p for p in imgs if p.stem not in masks]
+
 
 def _check_output(out: Path, *inputs: Path):
     "Refuse to write over an input file."
     for i in inputs:
-        if out.exists() and i.exists() and out.resolve() == i.resolve(): raise ValueError(f"--output {out} is an input file: refusing to overwrite it")
+        if out.exists() and i.exists() and out.resolve() == i.resolve():
+            raise ValueError(f"--output {out} is an input file: refusing to overwrite it")
+
 
 def _parser():
     import argparse
-    ap = argparse.ArgumentParser(prog='inpaint_nb_inpaint', description='Inpaint a photo: fill the masked region (white = hole) and write the result. '
-                                 'Folders for --image/--mask/--output run a batch, matching masks to images by file name (stem).')
+
+    ap = argparse.ArgumentParser(
+        prog='inpaint_nb_inpaint',
+        description='Inpaint a photo: fill the masked region (white = hole) and write the result. '
+        'Folders for --image/--mask/--output run a batch, matching masks to images by file name (stem).',
+    )
     ap.add_argument('--image', help='input photo (any format Pillow reads), or a folder of photos')
-    ap.add_argument('--mask', help='mask image of the same size, white = hole (PNG or JPEG; thresholded), or a folder of masks')
-    ap.add_argument('--output', help='result file (.png or .jpg), or a folder for batch mode; with --demo, the side-by-side figure')
-    ap.add_argument('--method', choices=['model', *CLASSICAL_METHODS], default=None,
-                    help="'model' (the default when model weights are installed), OpenCV's classical 'telea' / 'ns', 'telea_smooth' / 'ns_smooth' (either blurred with depth into the hole), or 'harmonic' (Laplace's equation solved in the hole)")
-    ap.add_argument('--weights', default=None, help='model weights (default: the shipped inpaint_nb/weights/default.safetensors)')
-    ap.add_argument('--detector', default=None, help="YOLO weights for a model that uses object maps, instead of the one named in the weights file (a .pt file is code: use only files you trust)")
+    ap.add_argument(
+        '--mask', help='mask image of the same size, white = hole (PNG or JPEG; thresholded), or a folder of masks'
+    )
+    ap.add_argument(
+        '--output', help='result file (.png or .jpg), or a folder for batch mode; with --demo, the side-by-side figure'
+    )
+    ap.add_argument(
+        '--method',
+        choices=['model', *CLASSICAL_METHODS],
+        default=None,
+        help="'model' (the default when model weights are installed), OpenCV's classical 'telea' / 'ns', 'telea_smooth' / 'ns_smooth' (either blurred with depth into the hole), or 'harmonic' (Laplace's equation solved in the hole)",
+    )
+    ap.add_argument(
+        '--weights', default=None, help='model weights (default: the shipped inpaint_nb/weights/default.safetensors)'
+    )
+    ap.add_argument(
+        '--detector',
+        default=None,
+        help="YOLO weights for a model that uses object maps, instead of the one named in the weights file (a .pt file is code: use only files you trust)",
+    )
     ap.add_argument('--device', default='cpu', help="torch device for the model: 'cpu', 'cuda' or 'auto'")
     ap.add_argument('--steps', type=int, default=1, help='easy-first passes of the model')
-    ap.add_argument('--exemplar', default=None, help="a photo whose texture the model's texture artist should borrow (default: the input photo's own known region)")
-    ap.add_argument('--invert-mask', '--invert_mask', dest='invert_mask', action='store_true', help='the mask marks the known pixels in white instead of the hole')
+    ap.add_argument(
+        '--exemplar',
+        default=None,
+        help="a photo whose texture the model's texture artist should borrow (default: the input photo's own known region)",
+    )
+    ap.add_argument(
+        '--invert-mask',
+        '--invert_mask',
+        dest='invert_mask',
+        action='store_true',
+        help='the mask marks the known pixels in white instead of the hole',
+    )
     ap.add_argument('--dilate', type=int, default=0, help='grow the hole by N pixels before filling')
     ap.add_argument('--radius', type=int, default=5, help='neighbourhood radius of the classical methods')
-    ap.add_argument('--demo', action='store_true', help='fill a bundled photo under a generated mask and write a side-by-side figure')
+    ap.add_argument(
+        '--demo',
+        action='store_true',
+        help='fill a bundled photo under a generated mask and write a side-by-side figure',
+    )
     ap.add_argument('--seed', type=int, default=0, help='seed of the demo mask')
-    ap.add_argument('--no-progress', '--no_progress', dest='progress', action='store_false', help='no progress bar in batch mode')
+    ap.add_argument(
+        '--no-progress', '--no_progress', dest='progress', action='store_false', help='no progress bar in batch mode'
+    )
     return ap
+
 
 def main(argv=None):
     "Console script `inpaint_nb_inpaint` (run with `-h` for the options). Returns 0 on success, 1 if some batch items failed, 2 on bad input."
     a = _parser().parse_args(argv)
     try:
-        for flag, v, low in (('--steps', a.steps, 1), ('--radius', a.radius, 1), ('--dilate', a.dilate, 0), ('--seed', a.seed, 0)):
-            if v < low: raise ValueError(f"{flag} must be ≥ {low}, got {v}")
+        for flag, v, low in (
+            ('--steps', a.steps, 1),
+            ('--radius', a.radius, 1),
+            ('--dilate', a.dilate, 0),
+            ('--seed', a.seed, 0),
+        ):
+            if v < low:
+                raise ValueError(f"{flag} must be ≥ {low}, got {v}")
         method = a.method or ('model' if (a.weights or default_weights_path().is_file()) else 'telea')
-        if a.method is None and method == 'telea': print("note: no model weights installed; using classical 'telea'", file=sys.stderr)
-        if a.exemplar is not None and method != 'model': raise ValueError(f"--exemplar is read by the model's texture artist; --method {method} has none")
+        if a.method is None and method == 'telea':
+            print("note: no model weights installed; using classical 'telea'", file=sys.stderr)
+        if a.exemplar is not None and method != 'model':
+            raise ValueError(f"--exemplar is read by the model's texture artist; --method {method} has none")
         ex = load_image(Path(a.exemplar).expanduser()) if a.exemplar is not None else None
         inp = Inpainter(a.weights, device=a.device, detector=a.detector) if method == 'model' else None
-        fill = (lambda img, m: inp(img, m, steps=a.steps, exemplar=ex)) if inp is not None else (lambda img, m: classical_fill(img, m, method, a.radius))
+        fill = (
+            (lambda img, m: inp(img, m, steps=a.steps, exemplar=ex))
+            if inp is not None
+            else (lambda img, m: classical_fill(img, m, method, a.radius))
+        )
         if a.demo:
             out = Path(a.output or 'inpaint_nb_demo.png')
             panels = demo_figure(out, seed=a.seed, inpainter=inp if inp is not None else False, steps=a.steps)
             print(f"Wrote {out} (" + ' | '.join(panels) + ")")
             return 0
         missing = [n for n, v in (('--image', a.image), ('--mask', a.mask), ('--output', a.output)) if v is None]
-        if missing: raise ValueError(f"missing {', '.join(missing)} (or use --demo)")
+        if missing:
+            raise ValueError(f"missing {', '.join(missing)} (or use --demo)")
         src, msrc, dst = Path(a.image).expanduser(), Path(a.mask).expanduser(), Path(a.output).expanduser()
-        if not src.exists(): raise FileNotFoundError(f"No such file: {src}")
+        if not src.exists():
+            raise FileNotFoundError(f"No such file: {src}")
         if src.is_dir():
             pairs, lonely = _pairs(src, msrc)
-            if dst.exists() and not dst.is_dir(): raise ValueError(f"--image is a folder, so --output must be a folder: {dst} is a file")
-            if not dst.parent.is_dir(): raise FileNotFoundError(f"Output folder's parent does not exist: {dst.parent}")
-            if dst.resolve() in (src.resolve(), msrc.resolve()): raise ValueError(f"--output {dst} is an input folder: refusing to write results there")
+            if dst.exists() and not dst.is_dir():
+                raise ValueError(f"--image is a folder, so --output must be a folder: {dst} is a file")
+            if not dst.parent.is_dir():
+                raise FileNotFoundError(f"Output folder's parent does not exist: {dst.parent}")
+            if dst.resolve() in (src.resolve(), msrc.resolve()):
+                raise ValueError(f"--output {dst} is an input folder: refusing to write results there")
             dst.mkdir(exist_ok=True)
-            if not os.access(dst, os.W_OK): raise PermissionError(f"Output folder {dst} is not writable")
-            for p in lonely: print(f"warning: no mask named {p.stem}.* in {msrc}: skipping {p.name}", file=sys.stderr)
-            if not pairs: raise FileNotFoundError(f"No image in {src} has a mask with the same name in {msrc}")
+            if not os.access(dst, os.W_OK):
+                raise PermissionError(f"Output folder {dst} is not writable")
+            for p in lonely:
+                print(f"warning: no mask named {p.stem}.* in {msrc}: skipping {p.name}", file=sys.stderr)
+            if not pairs:
+                raise FileNotFoundError(f"No image in {src} has a mask with the same name in {msrc}")
             from fastprogress.fastprogress import progress_bar
+
             failed = 0
-            for ip, mp in (progress_bar(pairs) if a.progress else pairs):
+            for ip, mp in progress_bar(pairs) if a.progress else pairs:
                 try:
                     img, m = load_image(ip), read_mask(mp, invert=a.invert_mask, dilate=a.dilate)
-                    save_image_atomic(fill(img, m) if m.any() else img, dst/f'{ip.stem}.png')
+                    save_image_atomic(fill(img, m) if m.any() else img, dst / f'{ip.stem}.png')
                 except (ValueError, FileNotFoundError, TypeError, OSError) as e:
-                    failed += 1; print(f"error: {ip.name}: {e}", file=sys.stderr)
-            print(f"Wrote {len(pairs) - failed} of {len(pairs)} images to {dst} with {method}" + (f" ({failed} failed)" if failed else ''))
+                    failed += 1
+                    print(f"error: {ip.name}: {e}", file=sys.stderr)
+            print(
+                f"Wrote {len(pairs) - failed} of {len(pairs)} images to {dst} with {method}"
+                + (f" ({failed} failed)" if failed else '')
+            )
             return 1 if failed else 0
         _check_output(dst, src, msrc)
         img = load_image(src)
         m = read_mask(msrc, invert=a.invert_mask, dilate=a.dilate)
-        if not m.any(): print("warning: the mask has no hole pixels: the output equals the input", file=sys.stderr)
+        if not m.any():
+            print("warning: the mask has no hole pixels: the output equals the input", file=sys.stderr)
         res = fill(img, m) if m.any() else validate_pair(img, m, allow_empty=True)[0]
         save_image_atomic(res, dst)
         print(f"Wrote {dst} ({m.mean():.1%} of pixels filled with {method})")
@@ -522,29 +770,42 @@ def main(argv=None):
 
 # %% ../nbs/17_inpaint.ipynb #699fd1e7
 def speed_per_image(
-    inp,             # an `Inpainter`; its model is timed on the Inpainter's device
-    pairs,           # (uint8 image, bool mask) pairs, all of one size
+    inp,  # an `Inpainter`; its model is timed on the Inpainter's device
+    pairs,  # (uint8 image, bool mask) pairs, all of one size
     threads=(1, 2),  # torch thread counts to time the model with
     baselines=('telea', 'ns', 'harmonic'),  # classical fills timed beside it (once each: they do not use torch threads)
 ) -> dict:
     "Median wall-clock seconds per image: `{'telea': …, 'ns': …, 'harmonic': …, 'model@1': …, 'model@2': …}`."
+
     def median_seconds(f):
-        f(*pairs[0])                                          # warm-up, not counted
+        f(*pairs[0])  # warm-up, not counted
         ts = []
-        for im, mk in pairs: t0 = time.perf_counter(); f(im, mk); ts.append(time.perf_counter() - t0)
+        for im, mk in pairs:
+            t0 = time.perf_counter()
+            f(im, mk)
+            ts.append(time.perf_counter() - t0)
         return float(np.median(ts))
+
     out = {b: median_seconds(lambda im, mk, b=b: classical_fill(im, mk, b)) for b in baselines}
     n0 = torch.get_num_threads()
     try:
-        for t in threads: torch.set_num_threads(t); out[f'model@{t}'] = median_seconds(inp)
-    finally: torch.set_num_threads(n0)
+        for t in threads:
+            torch.set_num_threads(t)
+            out[f'model@{t}'] = median_seconds(inp)
+    finally:
+        torch.set_num_threads(n0)
     return out
 
-CLASSICAL_NAMES = {'telea': 'Telea', 'ns': 'Navier–Stokes', 'harmonic': 'harmonic'}   # for printing
+
+CLASSICAL_NAMES = {'telea': 'Telea', 'ns': 'Navier–Stokes', 'harmonic': 'harmonic'}  # for printing
+
 
 def format_speed(s: dict) -> str:
     "`speed_per_image`'s result as text: one line per torch thread count, with the model's time as a multiple of Telea's."
     base = ', '.join(f"{CLASSICAL_NAMES.get(k, k)} {v:.3f} s" for k, v in s.items() if not k.startswith('model@'))
-    return '\n'.join(f"torch threads {k.split('@')[1]}: model {v:.3f} s; {base}" + (f"; model / Telea = {v / s['telea']:.1f}×" if 'telea' in s else '')
-                     for k, v in s.items() if k.startswith('model@'))
-
+    return '\n'.join(
+        f"torch threads {k.split('@')[1]}: model {v:.3f} s; {base}"
+        + (f"; model / Telea = {v / s['telea']:.1f}×" if 'telea' in s else '')
+        for k, v in s.items()
+        if k.startswith('model@')
+    )

@@ -10,9 +10,19 @@ from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from functools import partial
 import torch.distributed as dist
-warnings.filterwarnings('ignore', message=r'.*torch\.jit\.script.*deprecated', category=FutureWarning)   # fastai's import; see the data chapter
+
+# fastai's import; see the data chapter
+warnings.filterwarnings('ignore', message=r'.*torch\.jit\.script.*deprecated', category=FutureWarning)
 from fastai.learner import Learner, Metric
-from fastai.callback.core import Callback, CancelBatchException, CancelStepException, CancelEpochException, CancelFitException, CancelTrainException, CancelValidException
+from fastai.callback.core import (
+    Callback,
+    CancelBatchException,
+    CancelStepException,
+    CancelEpochException,
+    CancelFitException,
+    CancelTrainException,
+    CancelValidException,
+)
 from fastai.callback.progress import CSVLogger, ProgressCallback
 from fastai.data.core import DataLoaders
 from fastai.optimizer import OptimWrapper
@@ -30,358 +40,524 @@ __all__ = ['DATASETS', 'CKPT_FORMAT', 'DataConfig', 'OptimConfig', 'ScheduleConf
            'seed_everything', 'build_learner', 'resume_path', 'resume_config', 'train', 'main']
 
 # %% ../nbs/13_training.ipynb #fcd099a7
-DATASETS = ('bsds500', 'cocostuff', 'folder', 'synthetic')   # what `data.dataset` accepts
+DATASETS = ('bsds500', 'cocostuff', 'folder', 'synthetic')  # what `data.dataset` accepts
+
 
 @dataclass
 class DataConfig:
     "Where the photos come from and how they are batched."
-    dataset: str = 'bsds500'   # 'bsds500' (200 train / 100 val photos), 'cocostuff' (a tree made by inpaint_nb_prepare), 'folder' (any photos; 10 % held out for validation) or 'synthetic' (random shapes; smoke tests, no files)
-    root: str = ''             # the dataset's folder: '' = `data_root()/'bsds500'` for bsds500, the default prepared tree for cocostuff; required for folder
-    crop: int = 256            # side of the random square training crops (and centre validation crops)
-    batch_size: int = 8        # images per device per micro-batch
-    num_workers: int = 0       # DataLoader worker processes (0 = load in the main process)
+
+    # 'bsds500' (200 train / 100 val photos), 'cocostuff' (a tree made by inpaint_nb_prepare), 'folder' (any photos; 10 % held out for validation) or 'synthetic' (random shapes; smoke tests, no files)
+    dataset: str = 'bsds500'
+    # the dataset's folder: '' = `data_root()/'bsds500'` for bsds500, the default prepared tree for cocostuff; required for folder
+    root: str = ''
+    crop: int = 256  # side of the random square training crops (and centre validation crops)
+    batch_size: int = 8  # images per device per micro-batch
+    num_workers: int = 0  # DataLoader worker processes (0 = load in the main process)
     synthetic_items: int = 64  # number of images of the synthetic dataset (train; validation gets a quarter)
-    masks: str = 'mixture'     # hole sampler: 'mixture' (`default_mask_sampler()`, all families) or 'boxstroke' (boxes and strokes)
+    # hole sampler: 'mixture' (`default_mask_sampler()`, all families) or 'boxstroke' (boxes and strokes)
+    masks: str = 'mixture'
+
 
 @dataclass
 class OptimConfig:
     "Two Adam optimisers, one per network (TTUR: the discriminator learns faster)."
-    g_lr: float = 1e-4         # peak learning rate of the generator
-    d_lr: float = 4e-4         # peak learning rate of the discriminator
-    beta1: float = 0.0         # Adam β₁ (0 is usual for GANs: momentum makes the min-max game oscillate)
-    beta2: float = 0.99        # Adam β₂
+
+    g_lr: float = 1e-4  # peak learning rate of the generator
+    d_lr: float = 4e-4  # peak learning rate of the discriminator
+    beta1: float = 0.0  # Adam β₁ (0 is usual for GANs: momentum makes the min-max game oscillate)
+    beta2: float = 0.99  # Adam β₂
     weight_decay: float = 0.0  # decoupled weight decay (AdamW) of both networks
-    grad_clip: float = 1.0     # clip the global gradient norm of each network to this (0 = off)
-    accumulate: int = 1        # micro-batches per optimiser step (effective batch = accumulate × batch_size × GPUs)
+    grad_clip: float = 1.0  # clip the global gradient norm of each network to this (0 = off)
+    accumulate: int = 1  # micro-batches per optimiser step (effective batch = accumulate × batch_size × GPUs)
+
 
 @dataclass
 class ScheduleConfig:
     "Linear warm-up, then cosine annealing with warm restarts (SGDR), counted in optimiser steps."
-    warmup_iters: int = 5000   # steps of linear warm-up from lr/warmup_iters to lr
-    t0: int = 20000            # length of the first cosine cycle, in steps after the warm-up
-    t_mult: int = 2            # each cycle is t_mult times longer than the previous one
-    min_lr_ratio: float = 0.01 # floor of the cosine, as a fraction of the peak learning rate
+
+    warmup_iters: int = 5000  # steps of linear warm-up from lr/warmup_iters to lr
+    t0: int = 20000  # length of the first cosine cycle, in steps after the warm-up
+    t_mult: int = 2  # each cycle is t_mult times longer than the previous one
+    min_lr_ratio: float = 0.01  # floor of the cosine, as a fraction of the peak learning rate
+
 
 @dataclass
 class TrainConfig:
     "A complete training run."
-    model: str = 'small'       # preset of `model_config`: 'tiny', 'small' or 'base'
-    model_overrides: dict = field(default_factory=dict)  # changes to the preset, `model_config(model, **model_overrides)`, e.g. {builder: {prefill: telea}}
-    epochs: int = 100          # epochs to train (an epoch is one pass over the training split)
-    max_iters: int = 0         # stop after this many optimiser steps (0 = no limit)
-    steps: int = 1             # easy-first steps K used in the forward pass while training
-    amp: str = 'auto'          # mixed precision: 'auto' (on when a GPU is present), 'fp16', 'bf16' or 'off'
-    seed: int = 0              # seed of every random number generator
-    out_dir: str = 'runs/default'  # logs, checkpoints and the resolved config go here
-    keep_last: int = 3         # keep the newest N epoch checkpoints (plus `best`)
-    save_every: int = 1        # write a checkpoint every N epochs
-    valid_every: int = 1       # validate every N epochs and the last one (others log nan): tiny epochs (BSDS500 at a large batch) on a GPU
-    grad_checkpoint: list[str] = field(default_factory=list)  # generator submodules recomputed in the backward pass to save memory (chapter 16), e.g. [builder.bottleneck, texture]
-    progress: bool = True      # fastprogress bars
-    data: DataConfig = field(default_factory=DataConfig)          # data section
-    optim: OptimConfig = field(default_factory=OptimConfig)       # optimiser section
-    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)  # learning-rate schedule section
-    loss: LossConfig = field(default_factory=LossConfig)          # loss weights (utils/losses.py)
-    discriminator: DiscriminatorConfig = field(default_factory=DiscriminatorConfig)  # PatchDiscriminator (models/discriminator.py)
 
-    def __post_init__(self): validate_config(self)
+    model: str = 'small'  # preset of `model_config`: 'tiny', 'small' or 'base'
+    # changes to the preset, `model_config(model, **model_overrides)`, e.g. {builder: {prefill: telea}}
+    model_overrides: dict = field(default_factory=dict)
+    epochs: int = 100  # epochs to train (an epoch is one pass over the training split)
+    max_iters: int = 0  # stop after this many optimiser steps (0 = no limit)
+    steps: int = 1  # easy-first steps K used in the forward pass while training
+    amp: str = 'auto'  # mixed precision: 'auto' (on when a GPU is present), 'fp16', 'bf16' or 'off'
+    seed: int = 0  # seed of every random number generator
+    out_dir: str = 'runs/default'  # logs, checkpoints and the resolved config go here
+    keep_last: int = 3  # keep the newest N epoch checkpoints (plus `best`)
+    save_every: int = 1  # write a checkpoint every N epochs
+    # validate every N epochs and the last one (others log nan): tiny epochs (BSDS500 at a large batch) on a GPU
+    valid_every: int = 1
+    # generator submodules recomputed in the backward pass to save memory (chapter 16), e.g. [builder.bottleneck, texture]
+    grad_checkpoint: list[str] = field(default_factory=list)
+    progress: bool = True  # fastprogress bars
+    data: DataConfig = field(default_factory=DataConfig)  # data section
+    optim: OptimConfig = field(default_factory=OptimConfig)  # optimiser section
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)  # learning-rate schedule section
+    loss: LossConfig = field(default_factory=LossConfig)  # loss weights (utils/losses.py)
+    # PatchDiscriminator (models/discriminator.py)
+    discriminator: DiscriminatorConfig = field(default_factory=DiscriminatorConfig)
+
+    def __post_init__(self):
+        validate_config(self)
+
 
 def _non_finite(d: dict, prefix: str = '') -> list[str]:
     "Keys of the nested config dict `d` holding NaN or infinity (in a number or a list of numbers)."
     out = []
     for k, v in d.items():
-        if isinstance(v, dict): out += _non_finite(v, f'{prefix}{k}.')
-        elif isinstance(v, float) and not math.isfinite(v): out.append(f'{prefix}{k}')
-        elif isinstance(v, (list, tuple)) and any(isinstance(x, float) and not math.isfinite(x) for x in v): out.append(f'{prefix}{k}')
+        if isinstance(v, dict):
+            out += _non_finite(v, f'{prefix}{k}.')
+        elif isinstance(v, float) and not math.isfinite(v):
+            out.append(f'{prefix}{k}')
+        elif isinstance(v, (list, tuple)) and any(isinstance(x, float) and not math.isfinite(x) for x in v):
+            out.append(f'{prefix}{k}')
     return out
+
 
 def validate_config(cfg: TrainConfig):
     "Check values that a type alone cannot (raises `ValueError` naming the key)."
     bad = _non_finite(asdict(cfg))
     if bad:
         v = cfg
-        for k in bad[0].split('.'): v = getattr(v, k)
+        for k in bad[0].split('.'):
+            v = getattr(v, k)
         raise ValueError(f"config {bad[0]} = {v!r}: must be a finite number")
     o, d, l = cfg.optim, cfg.data, cfg.loss
-    checks = [('model', cfg.model in ('tiny', 'small', 'base'), "one of 'tiny', 'small', 'base'"),
-              ('amp', cfg.amp in ('auto', 'fp16', 'bf16', 'off'), "one of 'auto', 'fp16', 'bf16', 'off'"),
-              ('data.dataset', cfg.data.dataset in DATASETS, ' or '.join(repr(d) for d in DATASETS)),
-              ('data.crop', cfg.data.crop >= 32, '≥ 32'), ('data.masks', cfg.data.masks in ('mixture', 'boxstroke'), "'mixture' or 'boxstroke'"), ('data.batch_size', cfg.data.batch_size >= 1, '≥ 1'),
-              ('optim.accumulate', cfg.optim.accumulate >= 1, '≥ 1'), ('optim.g_lr', cfg.optim.g_lr > 0, '> 0'),
-              ('optim.d_lr', cfg.optim.d_lr > 0, '> 0'), ('optim.grad_clip', cfg.optim.grad_clip >= 0, '≥ 0'),
-              ('schedule.warmup_iters', cfg.schedule.warmup_iters >= 0, '≥ 0'), ('schedule.t0', cfg.schedule.t0 >= 1, '≥ 1'),
-              ('schedule.t_mult', cfg.schedule.t_mult >= 1, '≥ 1'), ('schedule.min_lr_ratio', 0 <= cfg.schedule.min_lr_ratio <= 1, 'in [0, 1]'),
-              ('epochs', cfg.epochs >= 1, '≥ 1'), ('keep_last', cfg.keep_last >= 1, '≥ 1'), ('save_every', cfg.save_every >= 1, '≥ 1'), ('valid_every', cfg.valid_every >= 1, '≥ 1'),
-              ('steps', cfg.steps >= 1, '≥ 1'), ('max_iters', cfg.max_iters >= 0, '≥ 0 (0 = no limit)'),
-              ('seed', 0 <= cfg.seed < 2**32, 'in [0, 2³²)'), ('data.num_workers', d.num_workers >= 0, '≥ 0'),
-              ('data.synthetic_items', d.synthetic_items >= 1 and (d.dataset != 'synthetic' or d.synthetic_items >= d.batch_size),
-               f'≥ 1 and, for the synthetic dataset, ≥ data.batch_size ({d.batch_size}): a smaller epoch has no full batch'),
-              ('optim.beta1', 0 <= o.beta1 < 1, 'in [0, 1)'), ('optim.beta2', 0 <= o.beta2 < 1, 'in [0, 1)'),
-              ('optim.weight_decay', o.weight_decay >= 0, '≥ 0'),
-              ('loss.perceptual_layers', all(w >= 0 for w in l.perceptual_layers), 'weights ≥ 0'),
-              ('loss.style_layers', all(w >= 0 for w in l.style_layers), 'weights ≥ 0')]
+    checks = [
+        ('model', cfg.model in ('tiny', 'small', 'base'), "one of 'tiny', 'small', 'base'"),
+        ('amp', cfg.amp in ('auto', 'fp16', 'bf16', 'off'), "one of 'auto', 'fp16', 'bf16', 'off'"),
+        ('data.dataset', cfg.data.dataset in DATASETS, ' or '.join(repr(d) for d in DATASETS)),
+        ('data.crop', cfg.data.crop >= 32, '≥ 32'),
+        ('data.masks', cfg.data.masks in ('mixture', 'boxstroke'), "'mixture' or 'boxstroke'"),
+        ('data.batch_size', cfg.data.batch_size >= 1, '≥ 1'),
+        ('optim.accumulate', cfg.optim.accumulate >= 1, '≥ 1'),
+        ('optim.g_lr', cfg.optim.g_lr > 0, '> 0'),
+        ('optim.d_lr', cfg.optim.d_lr > 0, '> 0'),
+        ('optim.grad_clip', cfg.optim.grad_clip >= 0, '≥ 0'),
+        ('schedule.warmup_iters', cfg.schedule.warmup_iters >= 0, '≥ 0'),
+        ('schedule.t0', cfg.schedule.t0 >= 1, '≥ 1'),
+        ('schedule.t_mult', cfg.schedule.t_mult >= 1, '≥ 1'),
+        ('schedule.min_lr_ratio', 0 <= cfg.schedule.min_lr_ratio <= 1, 'in [0, 1]'),
+        ('epochs', cfg.epochs >= 1, '≥ 1'),
+        ('keep_last', cfg.keep_last >= 1, '≥ 1'),
+        ('save_every', cfg.save_every >= 1, '≥ 1'),
+        ('valid_every', cfg.valid_every >= 1, '≥ 1'),
+        ('steps', cfg.steps >= 1, '≥ 1'),
+        ('max_iters', cfg.max_iters >= 0, '≥ 0 (0 = no limit)'),
+        ('seed', 0 <= cfg.seed < 2**32, 'in [0, 2³²)'),
+        ('data.num_workers', d.num_workers >= 0, '≥ 0'),
+        (
+            'data.synthetic_items',
+            d.synthetic_items >= 1 and (d.dataset != 'synthetic' or d.synthetic_items >= d.batch_size),
+            f'≥ 1 and, for the synthetic dataset, ≥ data.batch_size ({d.batch_size}): a smaller epoch has no full batch',
+        ),
+        ('optim.beta1', 0 <= o.beta1 < 1, 'in [0, 1)'),
+        ('optim.beta2', 0 <= o.beta2 < 1, 'in [0, 1)'),
+        ('optim.weight_decay', o.weight_decay >= 0, '≥ 0'),
+        ('loss.perceptual_layers', all(w >= 0 for w in l.perceptual_layers), 'weights ≥ 0'),
+        ('loss.style_layers', all(w >= 0 for w in l.style_layers), 'weights ≥ 0'),
+    ]
     if cfg.valid_every > 1 and cfg.save_every % cfg.valid_every and cfg.valid_every % cfg.save_every:
-        warnings.warn(f"valid_every={cfg.valid_every} and save_every={cfg.save_every}: only epochs that are both validated and saved "
-                      "(and the last) can become the best checkpoint; make one a multiple of the other")
+        warnings.warn(
+            f"valid_every={cfg.valid_every} and save_every={cfg.save_every}: only epochs that are both validated and saved "
+            "(and the last) can become the best checkpoint; make one a multiple of the other"
+        )
     for key, ok, want in checks:
         if not ok:
             v = cfg
-            for k in key.split('.'): v = getattr(v, k)
+            for k in key.split('.'):
+                v = getattr(v, k)
             raise ValueError(f"config {key} = {v!r}: must be {want}")
-    if cfg.model_overrides:                  # build the model config once, so a typo fails now rather than after data loading
+    if cfg.model_overrides:  # build the model config once, so a typo fails now rather than after data loading
         from inpaint_nb.models.full_model import model_config
-        try: model_config(cfg.model, **copy.deepcopy(cfg.model_overrides))
-        except (ValueError, TypeError, KeyError) as e: raise ValueError(f"config model_overrides = {cfg.model_overrides!r}: {e}") from None
+
+        try:
+            model_config(cfg.model, **copy.deepcopy(cfg.model_overrides))
+        except (ValueError, TypeError, KeyError) as e:
+            raise ValueError(f"config model_overrides = {cfg.model_overrides!r}: {e}") from None
 
 # %% ../nbs/13_training.ipynb #4a6c2fa6
 def _type_ok(v, tp) -> bool:
     o = typing.get_origin(tp)
-    if tp is typing.Any: return True
+    if tp is typing.Any:
+        return True
     if o is typing.Union or isinstance(tp, types.UnionType):
         return any(_type_ok(v, a) for a in typing.get_args(tp))
-    if tp is type(None): return v is None
-    if tp is bool: return isinstance(v, bool)
-    if tp is int: return isinstance(v, int) and not isinstance(v, bool)
-    if tp is float: return isinstance(v, (int, float)) and not isinstance(v, bool)
-    if tp is str: return isinstance(v, str)
-    if tp is list or o is list:   # a bare `list` holds numbers; `list[str]` names
+    if tp is type(None):
+        return v is None
+    if tp is bool:
+        return isinstance(v, bool)
+    if tp is int:
+        return isinstance(v, int) and not isinstance(v, bool)
+    if tp is float:
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+    if tp is str:
+        return isinstance(v, str)
+    if tp is list or o is list:  # a bare `list` holds numbers; `list[str]` names
         item = (typing.get_args(tp) or (float,))[0]
         return isinstance(v, (list, tuple)) and all(_type_ok(x, item) for x in v)
     return isinstance(v, tp)
 
+
 def config_from_dict(
-    cls,             # a config dataclass, e.g. `TrainConfig`
-    d: dict,         # nested dict (e.g. from YAML)
+    cls,  # a config dataclass, e.g. `TrainConfig`
+    d: dict,  # nested dict (e.g. from YAML)
     prefix: str = '',  # key path used in error messages
 ):
     "Build `cls` from a nested dict, refusing unknown keys and values of the wrong type."
-    if d is None: d = {}
-    if not isinstance(d, dict): raise TypeError(f"config section {prefix or '<root>'} must be a mapping, got {type(d).__name__}")
+    if d is None:
+        d = {}
+    if not isinstance(d, dict):
+        raise TypeError(f"config section {prefix or '<root>'} must be a mapping, got {type(d).__name__}")
     hints = typing.get_type_hints(cls)
     names = {f.name for f in fields(cls)}
     unknown = [k for k in d if k not in names]
-    if unknown: raise KeyError(f"unknown config key(s) {[prefix + k for k in unknown]}; valid keys in {prefix or 'the top level'}: {sorted(names)}")
+    if unknown:
+        raise KeyError(
+            f"unknown config key(s) {[prefix + k for k in unknown]}; valid keys in {prefix or 'the top level'}: {sorted(names)}"
+        )
     kw = {}
     for k, v in d.items():
         tp = hints[k]
-        if cls is TrainConfig and k == 'amp' and v is False: v = 'off'   # YAML 1.1 reads `amp: off` (and no, false) as False: the documented 'off'
-        if is_dataclass(tp): kw[k] = config_from_dict(tp, v, f"{prefix}{k}.")
-        elif not _type_ok(v, tp): raise TypeError(f"config {prefix}{k} must be {getattr(tp, '__name__', tp)}, got {v!r} ({type(v).__name__})")
-        else: kw[k] = float(v) if tp is float else (list(v) if isinstance(v, tuple) else v)
+        # YAML 1.1 reads `amp: off` (and no, false) as False: the documented 'off'
+        if cls is TrainConfig and k == 'amp' and v is False:
+            v = 'off'
+        if is_dataclass(tp):
+            kw[k] = config_from_dict(tp, v, f"{prefix}{k}.")
+        elif not _type_ok(v, tp):
+            raise TypeError(f"config {prefix}{k} must be {getattr(tp, '__name__', tp)}, got {v!r} ({type(v).__name__})")
+        else:
+            kw[k] = float(v) if tp is float else (list(v) if isinstance(v, tuple) else v)
     return cls(**kw)
+
 
 def config_to_dict(cfg) -> dict:
     "Nested plain dict of a config dataclass."
     return asdict(cfg)
 
+
 def apply_overrides(
-    cfg: TrainConfig,    # the config to start from (not modified)
-    overrides: list,     # strings 'section.key=value'
+    cfg: TrainConfig,  # the config to start from (not modified)
+    overrides: list,  # strings 'section.key=value'
 ) -> TrainConfig:
     "A new config with `key=value` overrides applied (YAML-parsed values, type-checked)."
     import yaml
+
     d = config_to_dict(cfg)
     for o in overrides:
-        if '=' not in o: raise ValueError(f"override {o!r} must look like key=value (e.g. optim.g_lr=2e-4)")
+        if '=' not in o:
+            raise ValueError(f"override {o!r} must look like key=value (e.g. optim.g_lr=2e-4)")
         key, val = o.split('=', 1)
         node, parts = d, key.strip().split('.')
         for p in parts[:-1]:
-            if not isinstance(node.get(p), dict): raise KeyError(f"unknown config section {p!r} in override {o!r}")
+            if not isinstance(node.get(p), dict):
+                raise KeyError(f"unknown config section {p!r} in override {o!r}")
             node = node[p]
-        if parts[-1] not in node: raise KeyError(f"unknown config key {key!r}; valid keys here: {sorted(node)}")
-        if isinstance(node[parts[-1]], dict) and parts != ['model_overrides']: raise TypeError(f"{key!r} is a section; override its keys, e.g. {key}.{next(iter(node[parts[-1]]))}=...")
+        if parts[-1] not in node:
+            raise KeyError(f"unknown config key {key!r}; valid keys here: {sorted(node)}")
+        if isinstance(node[parts[-1]], dict) and parts != ['model_overrides']:
+            raise TypeError(f"{key!r} is a section; override its keys, e.g. {key}.{next(iter(node[parts[-1]]))}=...")
         v = yaml.safe_load(val) if val.strip() else ''
-        if isinstance(node[parts[-1]], str) and not isinstance(v, (str, list, dict)): v = val.strip()   # a text setting keeps the text as typed: amp=off, out_dir=2024
-        if isinstance(v, str) and isinstance(node[parts[-1]], float):   # YAML 1.1 reads '2e-4' as a string
-            try: v = float(v)
-            except ValueError: pass
+        # a text setting keeps the text as typed: amp=off, out_dir=2024
+        if isinstance(node[parts[-1]], str) and not isinstance(v, (str, list, dict)):
+            v = val.strip()
+        if isinstance(v, str) and isinstance(node[parts[-1]], float):  # YAML 1.1 reads '2e-4' as a string
+            try:
+                v = float(v)
+            except ValueError:
+                pass
         node[parts[-1]] = v
     return config_from_dict(TrainConfig, d)
 
+
 def load_config(
     path: str | Path | None = None,  # YAML file (None: the defaults)
-    overrides: list = (),            # 'key=value' strings applied after the file
+    overrides: list = (),  # 'key=value' strings applied after the file
 ) -> TrainConfig:
     "Read a YAML config onto `TrainConfig`, then apply overrides."
     import yaml
-    if path is None: d = {}
+
+    if path is None:
+        d = {}
     else:
         p = Path(path)
-        if not p.is_file(): raise FileNotFoundError(f"config file not found: {p}")
-        try: d = yaml.safe_load(p.read_text()) or {}
-        except yaml.YAMLError as ex: raise ValueError(f"{p} is not valid YAML: {ex}") from ex
+        if not p.is_file():
+            raise FileNotFoundError(f"config file not found: {p}")
+        try:
+            d = yaml.safe_load(p.read_text()) or {}
+        except yaml.YAMLError as ex:
+            raise ValueError(f"{p} is not valid YAML: {ex}") from ex
     cfg = config_from_dict(TrainConfig, d)
     return apply_overrides(cfg, list(overrides)) if overrides else cfg
 
 # %% ../nbs/13_training.ipynb #8096f0e4
 def _yaml_scalar(v) -> str:
     import yaml
+
     return yaml.safe_dump(v, default_flow_style=True, width=1000).strip().removesuffix('...').strip()
+
 
 def render_config_yaml(
     cfg=None,  # a `TrainConfig` (default: the defaults)
 ) -> str:
     "YAML text of `cfg` with every option documented by its dataclass comment."
     from fastcore.docments import docments
+
     cfg = cfg if cfg is not None else TrainConfig()
-    lines = ['# inpaint_nb training configuration. Generated by render_config_yaml (nbs/13_training.ipynb): edit the dataclasses,',
-             '# not this file. Override any key on the command line:  inpaint_nb_train --config FILE optim.g_lr=2e-4 data.batch_size=4']
+    lines = [
+        '# inpaint_nb training configuration. Generated by render_config_yaml (nbs/13_training.ipynb): edit the dataclasses,',
+        '# not this file. Override any key on the command line:  inpaint_nb_train --config FILE optim.g_lr=2e-4 data.batch_size=4',
+    ]
+
     def walk(obj, indent):
         docs = docments(type(obj))
         for f in fields(obj):
             v, doc = getattr(obj, f.name), (docs.get(f.name) or '').replace('\n', ' ')
             if is_dataclass(v):
-                lines.append(''); lines.append(' ' * indent + f"{f.name}:  # {doc}")
+                lines.append('')
+                lines.append(' ' * indent + f"{f.name}:  # {doc}")
                 walk(v, indent + 2)
-            else: lines.append(' ' * indent + f"{f.name}: {_yaml_scalar(v)}  # {doc}")
+            else:
+                lines.append(' ' * indent + f"{f.name}: {_yaml_scalar(v)}  # {doc}")
+
     walk(cfg, 0)
     return '\n'.join(lines) + '\n'
+
 
 def default_config_path() -> Path:
     "The shipped default config, `inpaint_nb/config/default.yaml`."
     import inpaint_nb
-    return Path(inpaint_nb.__file__).parent/'config'/'default.yaml'
+
+    return Path(inpaint_nb.__file__).parent / 'config' / 'default.yaml'
 
 # %% ../nbs/13_training.ipynb #16d61fff
 def lr_at(
-    it: int,            # optimiser step (0-based)
-    base_lr: float,     # peak learning rate η_max
-    warmup: int = 5000, # warm-up steps
-    t0: int = 20000,    # first cosine cycle length
-    t_mult: int = 2,    # cycle growth factor
+    it: int,  # optimiser step (0-based)
+    base_lr: float,  # peak learning rate η_max
+    warmup: int = 5000,  # warm-up steps
+    t0: int = 20000,  # first cosine cycle length
+    t_mult: int = 2,  # cycle growth factor
     min_ratio: float = 0.01,  # η_min / η_max
 ) -> float:
     "Learning rate at step `it`: linear warm-up, then cosine annealing with warm restarts."
-    if it < warmup: return base_lr * (it + 1) / warmup                        # η_max (t+1)/T_warm
+    if it < warmup:
+        return base_lr * (it + 1) / warmup  # η_max (t+1)/T_warm
     t, eta_min = it - warmup, base_lr * min_ratio
-    if t_mult == 1: i, t_cur, t_i = t // t0, t % t0, t0
+    if t_mult == 1:
+        i, t_cur, t_i = t // t0, t % t0, t0
     else:
         i = int(math.floor(math.log(t * (t_mult - 1) / t0 + 1, t_mult)))
-        t_cur = t - t0 * (t_mult ** i - 1) // (t_mult - 1)
-        if t_cur >= t0 * t_mult ** i: i, t_cur = i + 1, t_cur - t0 * t_mult ** i   # guard against float rounding of the log
-        t_i = t0 * t_mult ** i
+        t_cur = t - t0 * (t_mult**i - 1) // (t_mult - 1)
+        # guard against float rounding of the log
+        if t_cur >= t0 * t_mult**i:
+            i, t_cur = i + 1, t_cur - t0 * t_mult**i
+        t_i = t0 * t_mult**i
     return eta_min + 0.5 * (base_lr - eta_min) * (1 + math.cos(math.pi * t_cur / t_i))
 
 # %% ../nbs/13_training.ipynb #dc3aa106
 class InpaintLearner(Learner):
     "A fastai `Learner` whose batches are dicts: model(image, mask), loss(pred, image, mask); can start at a later epoch."
-    first_epoch = 0   # first epoch to run (set by `train` when resuming); unlike fit(start_epoch=), no empty log rows
+
+    first_epoch = 0  # first epoch to run (set by `train` when resuming); unlike fit(start_epoch=), no empty log rows
+
     def _split(self, b):
         if isinstance(b, dict):
             self.xb, self.yb = (b['image'], b['mask']), (b['image'], b['mask'])
-        else: super()._split(b)
-    in_fit = False    # True inside `fit` (fastai's `validate` also fires before_fit/after_epoch; checkpoints must not)
+        else:
+            super()._split(b)
+
+    in_fit = False  # True inside `fit` (fastai's `validate` also fires before_fit/after_epoch; checkpoints must not)
+
     def fit(self, *args, **kwargs):
         self.in_fit = True
-        try: return super().fit(*args, **kwargs)
-        finally: self.in_fit = False
+        try:
+            return super().fit(*args, **kwargs)
+        finally:
+            self.in_fit = False
+
     def _do_fit(self):
         for epoch in range(self.first_epoch, self.n_epoch):
             self.epoch = epoch
             self._with_events(self._do_epoch, 'epoch', CancelEpochException)
 
+
 class SyntheticInpaintDataset(torch.utils.data.Dataset):
     "Random shapes on gradients with rectangular holes; item `i` is the same on every call (seeded by `seed` and `i`)."
-    def __init__(self,
-                 n: int = 64,     # number of items
-                 size: int = 64,  # side of the square images
-                 seed: int = 0,   # base seed
-                ):
+
+    def __init__(
+        self,
+        n: int = 64,  # number of items
+        size: int = 64,  # side of the square images
+        seed: int = 0,  # base seed
+    ):
         self.n, self.size, self.seed = n, size, seed
-    def __len__(self): return self.n
+
+    def __len__(self):
+        return self.n
+
     def __getitem__(self, i):
-        if not 0 <= i < self.n: raise IndexError(i)
+        if not 0 <= i < self.n:
+            raise IndexError(i)
         g, s = np.random.default_rng([self.seed, i]), self.size
         yy, xx = np.mgrid[0:s, 0:s] / s
         c0, c1 = g.random(3), g.random(3)
         img = c0[:, None, None] * (1 - yy) + c1[:, None, None] * yy
         for _ in range(3):
             col, (cy, cx), r = g.random(3), g.random(2), g.uniform(0.1, 0.3)
-            inside = ((yy - cy) ** 2 + (xx - cx) ** 2 < r * r) if g.random() < 0.5 else ((abs(yy - cy) < r) & (abs(xx - cx) < r / 2))
+            inside = (
+                ((yy - cy) ** 2 + (xx - cx) ** 2 < r * r)
+                if g.random() < 0.5
+                else ((abs(yy - cy) < r) & (abs(xx - cx) < r / 2))
+            )
             img[:, inside] = col[:, None]
         m = np.zeros((1, s, s), np.float32)
-        h, w = g.integers(s // 6, s // 2, 2); y0, x0 = g.integers(0, s - h), g.integers(0, s - w)
-        m[:, y0:y0 + h, x0:x0 + w] = 1
+        h, w = g.integers(s // 6, s // 2, 2)
+        y0, x0 = g.integers(0, s - h), g.integers(0, s - w)
+        m[:, y0 : y0 + h, x0 : x0 + w] = 1
         return dict(image=torch.tensor(img, dtype=torch.float32), mask=torch.from_numpy(m), id=f'synthetic_{i}')
 
+
 def make_dls(
-    cfg: TrainConfig,       # the run's config (its `data` and `seed`)
-    device=None,            # where batches go (default: cuda if available)
-    rank: int = 0, world_size: int = 1,  # data-parallel position: each rank sees its share of every epoch
+    cfg: TrainConfig,  # the run's config (its `data` and `seed`)
+    device=None,  # where batches go (default: cuda if available)
+    rank: int = 0,
+    world_size: int = 1,  # data-parallel position: each rank sees its share of every epoch
 ) -> DataLoaders:
     "Training and validation fastai `DataLoaders` yielding dict batches."
     from fastai.data.load import DataLoader
+
     d = cfg.data
-    device = device or (torch.device('cuda', torch.cuda.current_device()) if torch.cuda.is_available() else torch.device('cpu'))
+    device = device or (
+        torch.device('cuda', torch.cuda.current_device()) if torch.cuda.is_available() else torch.device('cpu')
+    )
     if d.dataset == 'synthetic':
         tr = SyntheticInpaintDataset(d.synthetic_items, d.crop, cfg.seed)
         va = SyntheticInpaintDataset(max(d.synthetic_items // 4, d.batch_size), d.crop, cfg.seed + 1)
-        dls = DataLoaders(DataLoader(tr, bs=d.batch_size, shuffle=True, drop_last=True, num_workers=d.num_workers, device=device),
-                          DataLoader(va, bs=d.batch_size, shuffle=False, num_workers=d.num_workers, device=device), device=device)
-        dls.train.rng = random.Random(cfg.seed)      # the shuffling order depends only on the seed
+        dls = DataLoaders(
+            DataLoader(tr, bs=d.batch_size, shuffle=True, drop_last=True, num_workers=d.num_workers, device=device),
+            DataLoader(va, bs=d.batch_size, shuffle=False, num_workers=d.num_workers, device=device),
+            device=device,
+        )
+        dls.train.rng = random.Random(cfg.seed)  # the shuffling order depends only on the seed
     else:
         from inpaint_nb.data.preprocessing import data_root
-        from inpaint_nb.data.dataset import get_dls, is_bsds_layout   # the same BSDS500 test get_dls uses to pick its loader
+
+        # the same BSDS500 test get_dls uses to pick its loader
+        from inpaint_nb.data.dataset import get_dls, is_bsds_layout
+
         root = Path(d.root).expanduser() if d.root else None
-        what = dict(bsds500='the `bsds500` folder (with images/ and groundTruth/)', cocostuff='the prepared COCO-Stuff folder (with index.json, made by inpaint_nb_prepare)',
-                    folder='a folder of photos')[d.dataset]
-        if root is not None and not root.is_dir(): raise FileNotFoundError(f"data.root = {root} does not exist: point it at {what}")
+        what = dict(
+            bsds500='the `bsds500` folder (with images/ and groundTruth/)',
+            cocostuff='the prepared COCO-Stuff folder (with index.json, made by inpaint_nb_prepare)',
+            folder='a folder of photos',
+        )[d.dataset]
+        if root is not None and not root.is_dir():
+            raise FileNotFoundError(f"data.root = {root} does not exist: point it at {what}")
         if d.dataset == 'bsds500':
             if root is None:
-                try: root = data_root()/'bsds500'
-                except FileNotFoundError as ex: raise FileNotFoundError(f"no data.root given and {ex}") from ex
-                if not root.is_dir(): raise FileNotFoundError(f"BSDS500 not found at {root}: set data.root=/path/to/bsds500")
-            if not is_bsds_layout(root): raise FileNotFoundError(f"data.root = {root} is not {what}")
+                try:
+                    root = data_root() / 'bsds500'
+                except FileNotFoundError as ex:
+                    raise FileNotFoundError(f"no data.root given and {ex}") from ex
+                if not root.is_dir():
+                    raise FileNotFoundError(f"BSDS500 not found at {root}: set data.root=/path/to/bsds500")
+            if not is_bsds_layout(root):
+                raise FileNotFoundError(f"data.root = {root} is not {what}")
             source = str(root)
         elif d.dataset == 'cocostuff':
-            if root is not None and not (root/'index.json').is_file(): raise FileNotFoundError(f"data.root = {root} is not {what}")
-            source = str(root) if root is not None else 'cocostuff'        # the default place of `inpaint_nb_prepare`'s output
+            if root is not None and not (root / 'index.json').is_file():
+                raise FileNotFoundError(f"data.root = {root} is not {what}")
+            # the default place of `inpaint_nb_prepare`'s output
+            source = str(root) if root is not None else 'cocostuff'
         else:
-            if root is None: raise FileNotFoundError("data.dataset=folder needs data.root=/path/to/photos (10 % of them are held out for validation)")
+            if root is None:
+                raise FileNotFoundError(
+                    "data.dataset=folder needs data.root=/path/to/photos (10 % of them are held out for validation)"
+                )
             source = str(root)
         sampler = None
         if d.masks == 'mixture':
             from inpaint_nb.data.mask_generator import default_mask_sampler
+
             sampler = default_mask_sampler()
-        dls = get_dls(source, size=d.crop, bs=d.batch_size, num_workers=d.num_workers, seed=cfg.seed, mask_sampler=sampler, device=device)
-    if world_size > 1: shard_dl(dls.train, rank, world_size); shard_dl(dls.valid, rank, world_size)
+        dls = get_dls(
+            source,
+            size=d.crop,
+            bs=d.batch_size,
+            num_workers=d.num_workers,
+            seed=cfg.seed,
+            mask_sampler=sampler,
+            device=device,
+        )
+    if world_size > 1:
+        shard_dl(dls.train, rank, world_size)
+        shard_dl(dls.valid, rank, world_size)
     return dls
+
 
 def build_models(cfg: TrainConfig) -> tuple[nn.Module, nn.Module]:
     "The generator (`InpaintingModel(model_config(cfg.model))`) and discriminator (`PatchDiscriminator(cfg.discriminator)`), seeded."
     from inpaint_nb.models.full_model import InpaintingModel, model_config
+
     torch.manual_seed(cfg.seed)
-    return InpaintingModel(model_config(cfg.model, **copy.deepcopy(cfg.model_overrides))), PatchDiscriminator(cfg.discriminator)
+    return InpaintingModel(model_config(cfg.model, **copy.deepcopy(cfg.model_overrides))), PatchDiscriminator(
+        cfg.discriminator
+    )
 
 # %% ../nbs/13_training.ipynb #bd373d95
 def _amp_dtype(cfg: TrainConfig, device) -> torch.dtype | None:
     "The autocast dtype, or None for full precision. Mixed precision only runs on a GPU."
-    if cfg.amp == 'off' or device.type != 'cuda': return None
-    if cfg.amp == 'bf16': return torch.bfloat16
+    if cfg.amp == 'off' or device.type != 'cuda':
+        return None
+    if cfg.amp == 'bf16':
+        return torch.bfloat16
     return torch.float16
+
 
 def _allreduce_grads(params):
     "Average gradients over the processes of a distributed run (no-op otherwise)."
-    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1: return
+    if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
+        return
     ws = dist.get_world_size()
     for p in params:
-        if p.grad is None: p.grad = torch.zeros_like(p)
-        dist.all_reduce(p.grad, op=dist.ReduceOp.SUM); p.grad /= ws
+        if p.grad is None:
+            p.grad = torch.zeros_like(p)
+        dist.all_reduce(p.grad, op=dist.ReduceOp.SUM)
+        p.grad /= ws
+
 
 class GANLoss:
     "fastai loss function: the generator objective, with the adversarial term computed through the (frozen) discriminator."
-    def __init__(self, crit: InpaintingLoss, disc: nn.Module): self.crit, self.disc = crit, disc
+
+    def __init__(self, crit: InpaintingLoss, disc: nn.Module):
+        self.crit, self.disc = crit, disc
+
     def __call__(self, pred, image, mask):
         fake = self.disc(pred['output'], mask) if self.crit.cfg.adversarial > 0 else None
         return self.crit(pred, image, mask, fake_scores=fake)
 
+
 class GANTrainer(Callback):
     "Alternating generator/discriminator steps with separate optimisers, schedules, clipping, accumulation and mixed precision."
+
     order = 5
+
     def __init__(self, disc: nn.Module, cfg: TrainConfig):
         self.disc, self.cfg = disc, cfg
-        self.it, self.micro, self.history = 0, 0, []   # optimiser steps done, micro-batches in this group, per-step log
-        self.stop_requested = False                     # set when max_iters is reached
+        self.it, self.micro, self.history = 0, 0, []  # optimiser steps done, micro-batches in this group, per-step log
+        self.stop_requested = False  # set when max_iters is reached
         self.d_opt = None
 
     def before_fit(self):
@@ -392,10 +568,17 @@ class GANTrainer(Callback):
         self.g_scaler = torch.amp.GradScaler('cuda', enabled=scale)
         self.d_scaler = torch.amp.GradScaler('cuda', enabled=scale)
         if self.d_opt is None:
-            self.d_opt = torch.optim.AdamW(self.disc.parameters(), lr=c.optim.d_lr, betas=(c.optim.beta1, c.optim.beta2), weight_decay=c.optim.weight_decay)
-        if getattr(self, '_pending', None) is not None: _restore_training_state(self.learn, self, self._pending); self._pending = None
+            self.d_opt = torch.optim.AdamW(
+                self.disc.parameters(),
+                lr=c.optim.d_lr,
+                betas=(c.optim.beta1, c.optim.beta2),
+                weight_decay=c.optim.weight_decay,
+            )
+        if getattr(self, '_pending', None) is not None:
+            _restore_training_state(self.learn, self, self._pending)
+            self._pending = None
         self.stop_at = c.max_iters or None
-        self.stop_requested = self.stop_at is not None and self.it >= self.stop_at   # a resumed run that is already done
+        self.stop_requested = self.stop_at is not None and self.it >= self.stop_at  # a resumed run that is already done
 
     def _lrs(self):
         s = self.cfg.schedule
@@ -406,34 +589,45 @@ class GANTrainer(Callback):
         # max_iters reached: end this epoch's training before its next batch (the Recorder has counted the last one's
         # loss by then), but let its validation, logs and checkpoint run, so the last steps are saved; the next epoch
         # then does not start
-        if self.stop_requested and self.training: raise CancelTrainException()
+        if self.stop_requested and self.training:
+            raise CancelTrainException()
         if self.training:
             g_lr, d_lr = self._lrs()
             self.opt.set_hyper('lr', g_lr)
-            for gr in self.d_opt.param_groups: gr['lr'] = d_lr
+            for gr in self.d_opt.param_groups:
+                gr['lr'] = d_lr
         self.disc.requires_grad_(False)
         self.disc.train(self.training)
         self._ac = torch.autocast(self.dls.device.type, dtype=self.dtype, enabled=self.dtype is not None)
         self._ac.__enter__()
 
     def after_pred(self):
-        if self.dtype is not None: self.learn.pred = {k: (v.float() if isinstance(v, torch.Tensor) else v) for k, v in self.pred.items()}
+        if self.dtype is not None:
+            self.learn.pred = {k: (v.float() if isinstance(v, torch.Tensor) else v) for k, v in self.pred.items()}
 
     def after_loss(self):
         self._ac.__exit__(None, None, None)
         if self.training and not torch.isfinite(self.loss_grad):
-            raise FloatingPointError(f"generator loss is {self.loss_grad.item()} at step {self.it}: lower optim.g_lr, or check the data")
+            raise FloatingPointError(
+                f"generator loss is {self.loss_grad.item()} at step {self.it}: lower optim.g_lr, or check the data"
+            )
 
     def before_backward(self):
         self.learn.loss_grad = self.g_scaler.scale(self.loss_grad / self.cfg.optim.accumulate)
 
     def after_backward(self):
         c = self.cfg
-        d_log = self._d_backward() if c.loss.adversarial > 0 else dict(d_loss=0.0, r1=0.0, real_score=0.0, fake_score=0.0)   # no GAN: D is not trained
-        self._log = dict(g_loss=self.loss.item(), **d_log, **{k: v.item() for k, v in self.loss_func.crit.parts.items()})
+        # no GAN: D is not trained
+        d_log = (
+            self._d_backward() if c.loss.adversarial > 0 else dict(d_loss=0.0, r1=0.0, real_score=0.0, fake_score=0.0)
+        )
+        self._log = dict(
+            g_loss=self.loss.item(), **d_log, **{k: v.item() for k, v in self.loss_func.crit.parts.items()}
+        )
         self._acc = [self._log] if self.micro == 0 else self._acc + [self._log]
         self.micro += 1
-        if self.micro < c.optim.accumulate: raise CancelBatchException()   # keep gradients, no step yet
+        if self.micro < c.optim.accumulate:
+            raise CancelBatchException()  # keep gradients, no step yet
         self.micro = 0
 
     def _d_backward(self) -> dict:
@@ -447,276 +641,429 @@ class GANTrainer(Callback):
         with torch.autocast(self.dls.device.type, dtype=self.dtype, enabled=self.dtype is not None):
             s_real, s_fake = self.disc(real, mask), self.disc(fake, mask)
             w = score_weights(mask, s_fake.shape[-2:]) if c.loss.masked_adversarial else None
-            if w is not None and w.sum() == 0: w = None
+            if w is not None and w.sum() == 0:
+                w = None
             d_loss = d_hinge_loss(s_real.float(), s_fake.float(), w)
         r1 = r1_penalty(s_real, real) if r1_now else torch.zeros((), device=image.device)
-        d_total = d_loss + c.loss.r1_every * c.loss.r1_gamma / 2 * r1            # lazy R1: k·γ/2·R1 every k steps
+        d_total = d_loss + c.loss.r1_every * c.loss.r1_gamma / 2 * r1  # lazy R1: k·γ/2·R1 every k steps
         self.d_scaler.scale(d_total / c.optim.accumulate).backward()
-        return dict(d_loss=d_loss.item(), r1=r1.item(), real_score=s_real.detach().float().mean().item(), fake_score=s_fake.detach().float().mean().item())
+        return dict(
+            d_loss=d_loss.item(),
+            r1=r1.item(),
+            real_score=s_real.detach().float().mean().item(),
+            fake_score=s_fake.detach().float().mean().item(),
+        )
 
     def _clip_step(self, opt, scaler, params):
         params = [p for p in params if p.requires_grad]
         _allreduce_grads(params)
         scaler.unscale_(opt)
-        gn = torch.nn.utils.clip_grad_norm_(params, self.cfg.optim.grad_clip) if self.cfg.optim.grad_clip > 0 else \
-             torch.sqrt(sum((p.grad.float() ** 2).sum() for p in params if p.grad is not None))
-        scaler.step(opt); scaler.update()
+        gn = (
+            torch.nn.utils.clip_grad_norm_(params, self.cfg.optim.grad_clip)
+            if self.cfg.optim.grad_clip > 0
+            else torch.sqrt(sum((p.grad.float() ** 2).sum() for p in params if p.grad is not None))
+        )
+        scaler.step(opt)
+        scaler.update()
         return float(gn)
 
     def before_step(self):
         self.g_gn = self._clip_step(self.opt.opt, self.g_scaler, self.model.parameters())
-        raise CancelStepException()                       # the step above replaces fastai's plain `opt.step()`
+        raise CancelStepException()  # the step above replaces fastai's plain `opt.step()`
 
     def after_step(self):
-        self.d_gn = self._clip_step(self.d_opt, self.d_scaler, self.disc.parameters()) if self.cfg.loss.adversarial > 0 else 0.0
+        self.d_gn = (
+            self._clip_step(self.d_opt, self.d_scaler, self.disc.parameters()) if self.cfg.loss.adversarial > 0 else 0.0
+        )
         self.d_opt.zero_grad(set_to_none=True)
         g_lr, d_lr = self._lrs()
         row = {k: float(np.mean([r[k] for r in self._acc])) for k in self._acc[0]}
-        self.history.append(dict(iter=self.it, epoch=self.epoch, g_lr=g_lr, d_lr=d_lr, g_grad_norm=self.g_gn, d_grad_norm=self.d_gn, **row))
+        self.history.append(
+            dict(
+                iter=self.it,
+                epoch=self.epoch,
+                g_lr=g_lr,
+                d_lr=d_lr,
+                g_grad_norm=self.g_gn,
+                d_grad_norm=self.d_gn,
+                **row,
+            )
+        )
         self.it += 1
-        if self.stop_at is not None and self.it >= self.stop_at: self.stop_requested = True
+        if self.stop_at is not None and self.it >= self.stop_at:
+            self.stop_requested = True
 
     def after_train(self):
         # fastai's Recorder treats a cancelled training phase as failed and drops its loss from the epoch's log row,
         # which would shift every later column (and the PSNR the checkpoints are ranked by); stopping at max_iters is
         # a normal end, so keep the row whole (we run before the Recorder: order 5 < 50)
-        if self.stop_requested and hasattr(self.learn, 'recorder'): self.learn.recorder.cancel_train = False
+        if self.stop_requested and hasattr(self.learn, 'recorder'):
+            self.learn.recorder.cancel_train = False
 
     def before_epoch(self):
-        if self.stop_requested and self.learn.in_fit: raise CancelFitException()   # (validate() fires before_epoch too)
+        if self.stop_requested and self.learn.in_fit:
+            raise CancelFitException()  # (validate() fires before_epoch too)
 
     def before_validate(self):
         # valid_every: skip this epoch's validation unless it is every N-th, the last of the fit, or the one max_iters ends
         # (`learn.validate()` always runs)
         e = self.epoch + 1
-        if self.learn.in_fit and e % self.cfg.valid_every and e != self.n_epoch and not self.stop_requested: raise CancelValidException()
+        if self.learn.in_fit and e % self.cfg.valid_every and e != self.n_epoch and not self.stop_requested:
+            raise CancelValidException()
 
     def after_cancel_validate(self):
         # fastai's Recorder then adds no validation columns to the epoch's row; put nan in each so the row stays whole
         # (we run before the Recorder's after_validate: order 5 < 50)
-        if hasattr(self.learn, 'recorder'): self.learn.recorder.log += [float('nan')] * (1 + len(self.learn.metrics))
+        if hasattr(self.learn, 'recorder'):
+            self.learn.recorder.log += [float('nan')] * (1 + len(self.learn.metrics))
 
-    def after_fit(self): self.disc.requires_grad_(True)
+    def after_fit(self):
+        self.disc.requires_grad_(True)
 
 # %% ../nbs/13_training.ipynb #9277e2c6
 def _psnr(x, y):
     "Per-image PSNR in dB of [0,1] images `B×C×H×W`."
     mse = ((x.float() - y.float()) ** 2).flatten(1).mean(1).clamp_min(1e-10)
-    return 10 * torch.log10(1 / mse)                                    # 10 log₁₀(MAX²/MSE), MAX = 1
+    return 10 * torch.log10(1 / mse)  # 10 log₁₀(MAX²/MSE), MAX = 1
+
 
 def _ssim(x, y, win: int = 11, sigma: float = 1.5):
     "Per-image SSIM of [0,1] images `B×C×H×W` (Gaussian window, valid region, mean over channels)."
     x, y = x.float(), y.float()
     c = x.shape[1]
-    g = torch.exp(-(torch.arange(win, dtype=torch.float32, device=x.device) - win // 2) ** 2 / (2 * sigma ** 2)); g = g / g.sum()
+    g = torch.exp(-((torch.arange(win, dtype=torch.float32, device=x.device) - win // 2) ** 2) / (2 * sigma**2))
+    g = g / g.sum()
     k = (g[:, None] * g[None, :]).expand(c, 1, win, win)
     blur = lambda t: F.conv2d(t, k, groups=c)
     mx, my = blur(x), blur(y)
-    sxx, syy, sxy = blur(x * x) - mx ** 2, blur(y * y) - my ** 2, blur(x * y) - mx * my
-    c1, c2 = 0.01 ** 2, 0.03 ** 2
-    s = ((2 * mx * my + c1) * (2 * sxy + c2)) / ((mx ** 2 + my ** 2 + c1) * (sxx + syy + c2))
+    sxx, syy, sxy = blur(x * x) - mx**2, blur(y * y) - my**2, blur(x * y) - mx * my
+    c1, c2 = 0.01**2, 0.03**2
+    s = ((2 * mx * my + c1) * (2 * sxy + c2)) / ((mx**2 + my**2 + c1) * (sxx + syy + c2))
     return s.flatten(1).mean(1)
+
 
 class _ImageMetric(Metric):
     "Mean of a per-image metric of the composited output over the validation set."
-    def __init__(self, fn, name): self.fn, self._name = fn, name
-    def reset(self): self.total, self.count = 0.0, 0
+
+    def __init__(self, fn, name):
+        self.fn, self._name = fn, name
+
+    def reset(self):
+        self.total, self.count = 0.0, 0
+
     def accumulate(self, learn):
         v = self.fn(learn.pred['output'].detach().clamp(0, 1), learn.yb[0])
-        self.total += v.sum().item(); self.count += v.numel()
-    @property
-    def value(self): return self.total / self.count if self.count else None
-    @property
-    def name(self): return self._name
+        self.total += v.sum().item()
+        self.count += v.numel()
 
-def psnr_metric(): return _ImageMetric(_psnr, 'psnr')
-def ssim_metric(): return _ImageMetric(_ssim, 'ssim')
+    @property
+    def value(self):
+        return self.total / self.count if self.count else None
+
+    @property
+    def name(self):
+        return self._name
+
+
+def psnr_metric():
+    return _ImageMetric(_psnr, 'psnr')
+
+
+def ssim_metric():
+    return _ImageMetric(_ssim, 'ssim')
 
 # %% ../nbs/13_training.ipynb #ec2f9fcc
 CKPT_FORMAT = 1
 
+
 def _sha256(path) -> str:
     h = hashlib.sha256()
     with open(path, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
+        for chunk in iter(lambda: f.read(1 << 20), b''):
+            h.update(chunk)
     return h.hexdigest()
 
+
 def _rng_states(dls=None) -> dict:
-    s = dict(torch=torch.get_rng_state(), numpy=_np_state_to_list(np.random.get_state()), python=_py_state_to_list(random.getstate()))
-    if torch.cuda.is_available(): s['cuda'] = torch.cuda.get_rng_state_all()
+    s = dict(
+        torch=torch.get_rng_state(),
+        numpy=_np_state_to_list(np.random.get_state()),
+        python=_py_state_to_list(random.getstate()),
+    )
+    if torch.cuda.is_available():
+        s['cuda'] = torch.cuda.get_rng_state_all()
     if dls is not None:
-        s |= dict(dl_train=_py_state_to_list(dls.train.rng.getstate()), dl_valid=_py_state_to_list(dls.valid.rng.getstate()),
-                  dl_epochs=[int(getattr(dls.train, 'epoch', 0)), int(getattr(dls.valid, 'epoch', 0))])   # epoch-aware datasets
+        s |= dict(
+            dl_train=_py_state_to_list(dls.train.rng.getstate()),
+            dl_valid=_py_state_to_list(dls.valid.rng.getstate()),
+            # epoch-aware datasets
+            dl_epochs=[int(getattr(dls.train, 'epoch', 0)), int(getattr(dls.valid, 'epoch', 0))],
+        )
     return s
 
-def _np_state_to_list(s): return [s[0], s[1].tolist(), int(s[2]), int(s[3]), float(s[4])]
-def _py_state_to_list(s): return [s[0], list(s[1]), s[2]]
+
+def _np_state_to_list(s):
+    return [s[0], s[1].tolist(), int(s[2]), int(s[3]), float(s[4])]
+
+
+def _py_state_to_list(s):
+    return [s[0], list(s[1]), s[2]]
+
 
 def _set_rng_states(s: dict, dls=None):
     torch.set_rng_state(s['torch'])
-    n = s['numpy']; np.random.set_state((n[0], np.array(n[1], dtype=np.uint32), n[2], n[3], n[4]))
-    p = s['python']; random.setstate((p[0], tuple(p[1]), p[2]))
-    if 'cuda' in s and torch.cuda.is_available(): torch.cuda.set_rng_state_all(s['cuda'])
+    n = s['numpy']
+    np.random.set_state((n[0], np.array(n[1], dtype=np.uint32), n[2], n[3], n[4]))
+    p = s['python']
+    random.setstate((p[0], tuple(p[1]), p[2]))
+    if 'cuda' in s and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(s['cuda'])
     if dls is not None:
         for k, dl in (('dl_train', dls.train), ('dl_valid', dls.valid)):
-            if k in s: q = s[k]; dl.rng.setstate((q[0], tuple(q[1]), q[2]))
+            if k in s:
+                q = s[k]
+                dl.rng.setstate((q[0], tuple(q[1]), q[2]))
         if 'dl_epochs' in s:
             for dl, e in zip((dls.train, dls.valid), s['dl_epochs']):
-                if hasattr(dl, 'epoch'): dl.epoch = e
+                if hasattr(dl, 'epoch'):
+                    dl.epoch = e
+
 
 def _arch_config(cfg: TrainConfig) -> dict:
     "The parts of the config a checkpoint's weights depend on."
     return dict(model=cfg.model, model_overrides=cfg.model_overrides, discriminator=asdict(cfg.discriminator))
 
+
 def _flat_diff(a, b, prefix=''):
     out = []
     for k in sorted(set(a) | set(b)):
         va, vb = a.get(k, '<missing>'), b.get(k, '<missing>')
-        if isinstance(va, dict) and isinstance(vb, dict): out += _flat_diff(va, vb, f'{prefix}{k}.')
-        elif va != vb: out.append(f'{prefix}{k}: checkpoint {va!r} vs current {vb!r}')
+        if isinstance(va, dict) and isinstance(vb, dict):
+            out += _flat_diff(va, vb, f'{prefix}{k}.')
+        elif va != vb:
+            out.append(f'{prefix}{k}: checkpoint {va!r} vs current {vb!r}')
     return out
 
+
 def save_checkpoint(
-    path: str | Path,   # checkpoint name without extension, e.g. runs/x/checkpoints/epoch_0003
-    learn: Learner,     # the learner (generator, its optimiser, dls)
-    gan: GANTrainer,    # the GAN callback (discriminator, its optimiser, scalers, step counter)
-    cfg: TrainConfig,   # the run's config
-    epoch: int,         # epochs completed
+    path: str | Path,  # checkpoint name without extension, e.g. runs/x/checkpoints/epoch_0003
+    learn: Learner,  # the learner (generator, its optimiser, dls)
+    gan: GANTrainer,  # the GAN callback (discriminator, its optimiser, scalers, step counter)
+    cfg: TrainConfig,  # the run's config
+    epoch: int,  # epochs completed
     best: float | None = None,  # best validation PSNR so far
 ):
     "Write `path.safetensors` and `path.pt` atomically (weights first; the `.pt` names the weights' hash)."
     from safetensors.torch import save as st_save
+
     path = Path(path)
     tensors = {f'generator.{k}': v.detach().cpu().contiguous().clone() for k, v in learn.model.state_dict().items()}
     tensors |= {f'discriminator.{k}': v.detach().cpu().contiguous().clone() for k, v in gan.disc.state_dict().items()}
     wpath = path.with_suffix('.safetensors')
     existed = wpath.exists()
     meta = {'format': str(CKPT_FORMAT), 'model': cfg.model}
-    gcfg = getattr(getattr(learn.model, 'g', learn.model), 'cfg', None)     # the generator's full `ModelConfig`, when it has one
-    if hasattr(gcfg, 'to_dict'): meta['model_config'] = json.dumps(gcfg.to_dict())   # shapes alone cannot tell e.g. a prefill builder
+    # the generator's full `ModelConfig`, when it has one
+    gcfg = getattr(getattr(learn.model, 'g', learn.model), 'cfg', None)
+    # shapes alone cannot tell e.g. a prefill builder
+    if hasattr(gcfg, 'to_dict'):
+        meta['model_config'] = json.dumps(gcfg.to_dict())
     atomic_write(wpath, lambda f: f.write(st_save(tensors, metadata=meta)), make_parent=True)
-    state = dict(format=CKPT_FORMAT, epoch=epoch, iteration=gan.it, best=best, weights_sha256=_sha256(wpath),
-                 weights_file=wpath.name, g_opt=learn.opt.opt.state_dict(), d_opt=gan.d_opt.state_dict(),
-                 g_scaler=gan.g_scaler.state_dict(), d_scaler=gan.d_scaler.state_dict(), rng=_rng_states(learn.dls),
-                 arch=_arch_config(cfg), config=asdict(cfg))
-    try: atomic_write(path.with_suffix('.pt'), lambda f: torch.save(state, f), make_parent=True)
+    state = dict(
+        format=CKPT_FORMAT,
+        epoch=epoch,
+        iteration=gan.it,
+        best=best,
+        weights_sha256=_sha256(wpath),
+        weights_file=wpath.name,
+        g_opt=learn.opt.opt.state_dict(),
+        d_opt=gan.d_opt.state_dict(),
+        g_scaler=gan.g_scaler.state_dict(),
+        d_scaler=gan.d_scaler.state_dict(),
+        rng=_rng_states(learn.dls),
+        arch=_arch_config(cfg),
+        config=asdict(cfg),
+    )
+    try:
+        atomic_write(path.with_suffix('.pt'), lambda f: torch.save(state, f), make_parent=True)
     except BaseException:
-        if not existed: wpath.unlink(missing_ok=True)   # no orphan weights without their state
+        if not existed:
+            wpath.unlink(missing_ok=True)  # no orphan weights without their state
         raise
 
+
 def read_checkpoint(
-    path: str | Path,          # checkpoint name (with or without extension)
+    path: str | Path,  # checkpoint name (with or without extension)
     cfg: TrainConfig | None = None,  # current config: refuse a checkpoint of another architecture
 ) -> tuple[dict, dict, dict]:
     "Verified `(generator_state, discriminator_state, training_state)` of a checkpoint pair."
     from safetensors.torch import load_file
+
     path = Path(path)
-    if path.suffix in ('.pt', '.safetensors'): path = path.with_suffix('')
+    if path.suffix in ('.pt', '.safetensors'):
+        path = path.with_suffix('')
     spath, wpath = path.with_suffix('.pt'), path.with_suffix('.safetensors')
     for p in (spath, wpath):
-        if not p.is_file(): raise FileNotFoundError(f"checkpoint file {p} not found (a checkpoint is a .safetensors + .pt pair)")
-    try: state = torch.load(spath, map_location='cpu', weights_only=True)
-    except Exception as ex: raise ValueError(f"corrupt checkpoint state {spath}: cannot be read ({type(ex).__name__}: {ex})") from ex
-    if not isinstance(state, dict) or state.get('format') != CKPT_FORMAT: raise ValueError(f"{spath} is not an inpaint_nb checkpoint (format {CKPT_FORMAT})")
+        if not p.is_file():
+            raise FileNotFoundError(f"checkpoint file {p} not found (a checkpoint is a .safetensors + .pt pair)")
+    try:
+        state = torch.load(spath, map_location='cpu', weights_only=True)
+    except Exception as ex:
+        raise ValueError(f"corrupt checkpoint state {spath}: cannot be read ({type(ex).__name__}: {ex})") from ex
+    if not isinstance(state, dict) or state.get('format') != CKPT_FORMAT:
+        raise ValueError(f"{spath} is not an inpaint_nb checkpoint (format {CKPT_FORMAT})")
     if _sha256(wpath) != state['weights_sha256']:
-        raise ValueError(f"corrupt checkpoint: {wpath} does not match the hash recorded in {spath} (truncated, or from another save)")
-    try: w = load_file(wpath)
-    except Exception as ex: raise ValueError(f"corrupt checkpoint weights {wpath}: {ex}") from ex
+        raise ValueError(
+            f"corrupt checkpoint: {wpath} does not match the hash recorded in {spath} (truncated, or from another save)"
+        )
+    try:
+        w = load_file(wpath)
+    except Exception as ex:
+        raise ValueError(f"corrupt checkpoint weights {wpath}: {ex}") from ex
     if cfg is not None:
         diff = _flat_diff(state['arch'], _arch_config(cfg))
-        if diff: raise ValueError(f"checkpoint {path} was written for another model/discriminator configuration: " + '; '.join(diff))
-    g = {k[len('generator.'):]: v for k, v in w.items() if k.startswith('generator.')}
-    d = {k[len('discriminator.'):]: v for k, v in w.items() if k.startswith('discriminator.')}
+        if diff:
+            raise ValueError(
+                f"checkpoint {path} was written for another model/discriminator configuration: " + '; '.join(diff)
+            )
+    g = {k[len('generator.') :]: v for k, v in w.items() if k.startswith('generator.')}
+    d = {k[len('discriminator.') :]: v for k, v in w.items() if k.startswith('discriminator.')}
     return g, d, state
+
 
 def _restore_training_state(learn, gan, ckpt):
     g, d, st = ckpt
-    load_state_dict_checked(learn.model, g, 'checkpoint generator weights'); load_state_dict_checked(gan.disc, d, 'checkpoint discriminator weights')
-    learn.opt.opt.load_state_dict(st['g_opt']); gan.d_opt.load_state_dict(st['d_opt'])
-    gan.g_scaler.load_state_dict(st['g_scaler']); gan.d_scaler.load_state_dict(st['d_scaler'])
+    load_state_dict_checked(learn.model, g, 'checkpoint generator weights')
+    load_state_dict_checked(gan.disc, d, 'checkpoint discriminator weights')
+    learn.opt.opt.load_state_dict(st['g_opt'])
+    gan.d_opt.load_state_dict(st['d_opt'])
+    gan.g_scaler.load_state_dict(st['g_scaler'])
+    gan.d_scaler.load_state_dict(st['d_scaler'])
     gan.it, gan.micro = st['iteration'], 0
     _set_rng_states(st['rng'], learn.dls)
+
 
 def list_checkpoints(ckpt_dir: str | Path) -> list[Path]:
     "Complete epoch checkpoints (`epoch_NNNN`, both files present) in a folder, oldest first."
     d = Path(ckpt_dir)
-    return sorted(p.with_suffix('') for p in d.glob('epoch_*.pt') if p.with_suffix('.safetensors').is_file()) if d.is_dir() else []
+    return (
+        sorted(p.with_suffix('') for p in d.glob('epoch_*.pt') if p.with_suffix('.safetensors').is_file())
+        if d.is_dir()
+        else []
+    )
+
 
 def best_checkpoint(ckpt_dir: str | Path) -> Path | None:
     "The checkpoint `best.json` points at (highest validation PSNR), or None."
-    f = Path(ckpt_dir)/'best.json'
-    if not f.is_file(): return None
-    return Path(ckpt_dir)/json.loads(f.read_text())['name']
+    f = Path(ckpt_dir) / 'best.json'
+    if not f.is_file():
+        return None
+    return Path(ckpt_dir) / json.loads(f.read_text())['name']
+
 
 class CheckpointCallback(Callback):
     "After every `save_every` epochs: write `epoch_NNNN`, keep the newest `keep_last` and the best (highest validation PSNR, named by `best.json`)."
-    order = 90   # after the Recorder has the epoch's metrics
+
+    order = 90  # after the Recorder has the epoch's metrics
+
     def __init__(self, gan: GANTrainer, cfg: TrainConfig, ckpt_dir, rank: int = 0, best: float | None = None):
         self.gan, self.cfg, self.dir, self.rank, self.best = gan, cfg, Path(ckpt_dir), rank, best
+
     def after_epoch(self):
-        last = getattr(self.gan, 'stop_requested', False)   # the run ends at max_iters after this epoch: always save it
-        if self.rank != 0 or not self.learn.in_fit or ((self.epoch + 1) % self.cfg.save_every and not last): return   # not during learn.validate()
+        last = getattr(self.gan, 'stop_requested', False)  # the run ends at max_iters after this epoch: always save it
+        # not during learn.validate()
+        if self.rank != 0 or not self.learn.in_fit or ((self.epoch + 1) % self.cfg.save_every and not last):
+            return
         names = self.recorder.metric_names[1:-1]
         vals = dict(zip(names, self.recorder.log[1:-1]))
         psnr = vals.get('psnr')
-        if psnr is not None and not math.isfinite(psnr): psnr = None   # an epoch valid_every skipped
+        if psnr is not None and not math.isfinite(psnr):
+            psnr = None  # an epoch valid_every skipped
         improved = psnr is not None and (self.best is None or psnr > self.best)
-        if improved: self.best = float(psnr)
-        p = self.dir/f'epoch_{self.epoch + 1:04d}'
+        if improved:
+            self.best = float(psnr)
+        p = self.dir / f'epoch_{self.epoch + 1:04d}'
         save_checkpoint(p, self.learn, self.gan, self.cfg, self.epoch + 1, self.best)
-        if improved:   # `best.json` points at a checkpoint; one atomic write switches it
-            atomic_write(self.dir/'best.json', lambda f: f.write(json.dumps(dict(name=p.name, epoch=self.epoch + 1, psnr=self.best))), mode='w')
+        if improved:  # `best.json` points at a checkpoint; one atomic write switches it
+            atomic_write(
+                self.dir / 'best.json',
+                lambda f: f.write(json.dumps(dict(name=p.name, epoch=self.epoch + 1, psnr=self.best))),
+                mode='w',
+            )
         keep = best_checkpoint(self.dir)
-        for old in list_checkpoints(self.dir)[:-self.cfg.keep_last]:
-            if keep is not None and old.name == keep.name: continue
-            for ext in ('.pt', '.safetensors'): old.with_suffix(ext).unlink(missing_ok=True)
+        for old in list_checkpoints(self.dir)[: -self.cfg.keep_last]:
+            if keep is not None and old.name == keep.name:
+                continue
+            for ext in ('.pt', '.safetensors'):
+                old.with_suffix(ext).unlink(missing_ok=True)
+
 
 class EpochCSVLogger(CSVLogger):
     "fastai's CSVLogger, appending across resumed runs with a single header line; one row per training epoch."
+
     def before_fit(self):
-        self.active = self.learn.in_fit   # `learn.validate()` fires before_fit too: its results are not epochs of the run
-        if not self.active: return
-        f = self.path/self.fname
+        # `learn.validate()` fires before_fit too: its results are not epochs of the run
+        self.active = self.learn.in_fit
+        if not self.active:
+            return
+        f = self.path / self.fname
         f.parent.mkdir(parents=True, exist_ok=True)
         new = not f.exists() or f.stat().st_size == 0
         self.file = f.open('a')
-        if new: self.file.write(','.join(self.recorder.metric_names) + '\n')
+        if new:
+            self.file.write(','.join(self.recorder.metric_names) + '\n')
         self.old_logger, self.learn.logger = self.logger, self._write_line
 
     def after_fit(self):
-        if self.active: super().after_fit()
+        if self.active:
+            super().after_fit()
+
 
 class IterLogger(Callback):
     "Append every optimiser step of `GANTrainer.history` to a CSV file (rank 0)."
+
     order = 95
-    def __init__(self, gan, path, rank=0): self.gan, self.path, self.rank, self.n = gan, Path(path), rank, 0
-    def before_fit(self): self.n = len(self.gan.history)
+
+    def __init__(self, gan, path, rank=0):
+        self.gan, self.path, self.rank, self.n = gan, Path(path), rank, 0
+
+    def before_fit(self):
+        self.n = len(self.gan.history)
+
     def after_epoch(self):
-        if self.rank != 0: return
-        rows = self.gan.history[self.n:]; self.n = len(self.gan.history)
-        if not rows: return
+        if self.rank != 0:
+            return
+        rows = self.gan.history[self.n :]
+        self.n = len(self.gan.history)
+        if not rows:
+            return
         import csv
+
         new = not self.path.exists()
         with open(self.path, 'a', newline='') as f:
             wr = csv.DictWriter(f, fieldnames=list(rows[0]), extrasaction='ignore')
-            if new: wr.writeheader()
+            if new:
+                wr.writeheader()
             wr.writerows(rows)
 
 # %% ../nbs/13_training.ipynb #5913925e
 def shard_dl(
-    dl,               # a fastai DataLoader (modified in place)
-    rank: int,        # this process's rank
+    dl,  # a fastai DataLoader (modified in place)
+    rank: int,  # this process's rank
     world_size: int,  # number of processes
 ):
     "Make `dl` yield only this rank's share of each epoch (same shuffled order on every rank, sliced)."
-    if world_size <= 1: return dl
+    if world_size <= 1:
+        return dl
     n_all = len(dl.dataset)
     per = math.ceil(n_all / world_size)
+
     def get_idxs(self):
         idxs = list(range(n_all))
-        if self.shuffle: idxs = self.shuffle_fn(idxs)          # identical on every rank: same seeded rng
-        idxs = (idxs * world_size)[:per * world_size]           # pad by wrapping around
-        return idxs[rank * per:(rank + 1) * per]
+        if self.shuffle:
+            idxs = self.shuffle_fn(idxs)  # identical on every rank: same seeded rng
+        idxs = (idxs * world_size)[: per * world_size]  # pad by wrapping around
+        return idxs[rank * per : (rank + 1) * per]
+
     dl.__class__ = type(f'Sharded{type(dl).__name__}', (type(dl),), {'get_idxs': get_idxs})
     dl.n, dl.rank, dl.world_size = per, rank, world_size
     return dl
@@ -725,24 +1072,31 @@ def shard_dl(
 def _init_distributed() -> tuple[int, int]:
     "Initialise torch.distributed from torchrun's environment (NCCL on GPU, gloo on CPU); (rank, world_size)."
     ws = int(os.environ.get('WORLD_SIZE', 1))
-    if ws <= 1: return 0, 1
+    if ws <= 1:
+        return 0, 1
     if not dist.is_initialized():
         backend = 'nccl' if torch.cuda.is_available() else 'gloo'
-        if backend == 'nccl': torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
+        if backend == 'nccl':
+            torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
         dist.init_process_group(backend)
     return dist.get_rank(), dist.get_world_size()
 
+
 def seed_everything(seed: int):
     "Seed Python, NumPy and torch (CPU and CUDA)."
-    random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
 
 def build_learner(
-    cfg: TrainConfig,        # the run's config
-    generator: nn.Module | None = None,      # default `build_models(cfg)[0]`
+    cfg: TrainConfig,  # the run's config
+    generator: nn.Module | None = None,  # default `build_models(cfg)[0]`
     discriminator: nn.Module | None = None,  # default `PatchDiscriminator(cfg.discriminator)`
-    dls: DataLoaders | None = None,          # default `make_dls(cfg)`
-    criterion: InpaintingLoss | None = None, # default `InpaintingLoss(cfg.loss)`
-    rank: int = 0, world_size: int = 1,      # distributed position
+    dls: DataLoaders | None = None,  # default `make_dls(cfg)`
+    criterion: InpaintingLoss | None = None,  # default `InpaintingLoss(cfg.loss)`
+    rank: int = 0,
+    world_size: int = 1,  # distributed position
 ) -> InpaintLearner:
     "A fastai Learner for GAN inpainting; the GAN callback is `learn.gan`."
     seed_everything(cfg.seed)
@@ -750,114 +1104,182 @@ def build_learner(
         generator, d0 = build_models(cfg)
         discriminator = discriminator if discriminator is not None else d0
     if discriminator is None:
-        torch.manual_seed(cfg.seed + 1); discriminator = PatchDiscriminator(cfg.discriminator)
-    if cfg.grad_checkpoint: checkpoint_modules(generator, cfg.grad_checkpoint)   # unknown names fail here, before any data is read
-    if dls is None: dls = make_dls(cfg, rank=rank, world_size=world_size)
+        torch.manual_seed(cfg.seed + 1)
+        discriminator = PatchDiscriminator(cfg.discriminator)
+    # unknown names fail here, before any data is read
+    if cfg.grad_checkpoint:
+        checkpoint_modules(generator, cfg.grad_checkpoint)
+    if dls is None:
+        dls = make_dls(cfg, rank=rank, world_size=world_size)
     dev = dls.device or torch.device('cpu')
     crit = (criterion if criterion is not None else InpaintingLoss(cfg.loss)).to(dev)
-    if world_size > 1:        # identical starting weights on every rank
+    if world_size > 1:  # identical starting weights on every rank
         for m in (generator, discriminator):
             m.to(dev)
-            for t in list(m.parameters()) + list(m.buffers()): dist.broadcast(t.data, 0)
+            for t in list(m.parameters()) + list(m.buffers()):
+                dist.broadcast(t.data, 0)
     steps = cfg.steps
     o = cfg.optim
     opt_func = partial(OptimWrapper, opt=partial(torch.optim.AdamW, betas=(o.beta1, o.beta2)))
     gan = GANTrainer(discriminator, cfg)
     out = Path(cfg.out_dir)
-    if rank == 0: out.mkdir(parents=True, exist_ok=True)
+    if rank == 0:
+        out.mkdir(parents=True, exist_ok=True)
     cbs = [gan]
     if rank == 0:
-        cbs += [EpochCSVLogger(fname='history.csv'), IterLogger(gan, out/'iterations.csv'),
-                CheckpointCallback(gan, cfg, out/'checkpoints', rank)]
-    learn = InpaintLearner(dls, _StepsWrapper(generator, steps), loss_func=GANLoss(crit, discriminator), opt_func=opt_func,
-                           lr=o.g_lr, wd=o.weight_decay, wd_bn_bias=True, metrics=[psnr_metric(), ssim_metric()], cbs=cbs, path=out,
-                           model_dir='checkpoints')
-    if not (cfg.progress and rank == 0) and any(isinstance(c, ProgressCallback) for c in learn.cbs): learn.remove_cb(ProgressCallback)
+        cbs += [
+            EpochCSVLogger(fname='history.csv'),
+            IterLogger(gan, out / 'iterations.csv'),
+            CheckpointCallback(gan, cfg, out / 'checkpoints', rank),
+        ]
+    learn = InpaintLearner(
+        dls,
+        _StepsWrapper(generator, steps),
+        loss_func=GANLoss(crit, discriminator),
+        opt_func=opt_func,
+        lr=o.g_lr,
+        wd=o.weight_decay,
+        wd_bn_bias=True,
+        metrics=[psnr_metric(), ssim_metric()],
+        cbs=cbs,
+        path=out,
+        model_dir='checkpoints',
+    )
+    if not (cfg.progress and rank == 0) and any(isinstance(c, ProgressCallback) for c in learn.cbs):
+        learn.remove_cb(ProgressCallback)
     learn.gan = gan
-    if rank != 0: learn.logger = lambda *a, **k: None     # one process prints
+    if rank != 0:
+        learn.logger = lambda *a, **k: None  # one process prints
     return learn
+
 
 class _StepsWrapper(nn.Module):
     "Calls the generator as `g(image, mask, steps=K)`; its state_dict is the generator's own."
-    def __init__(self, g, steps): super().__init__(); self.g, self.steps = g, steps
-    def forward(self, image, mask): return self.g(image, mask, steps=self.steps) if self.steps != 1 else self.g(image, mask)
-    def state_dict(self, *a, **k): return self.g.state_dict(*a, **k)
-    def load_state_dict(self, sd, *a, **k): return self.g.load_state_dict(sd, *a, **k)
+
+    def __init__(self, g, steps):
+        super().__init__()
+        self.g, self.steps = g, steps
+
+    def forward(self, image, mask):
+        return self.g(image, mask, steps=self.steps) if self.steps != 1 else self.g(image, mask)
+
+    def state_dict(self, *a, **k):
+        return self.g.state_dict(*a, **k)
+
+    def load_state_dict(self, sd, *a, **k):
+        return self.g.load_state_dict(sd, *a, **k)
+
 
 def resume_path(resume: str | Path) -> Path:
     "A checkpoint name from `--resume`: a run folder (its newest epoch checkpoint), a checkpoint folder, or a checkpoint file/name."
     p = Path(resume)
-    for d in (p/'checkpoints', p):
+    for d in (p / 'checkpoints', p):
         if d.is_dir():
             c = list_checkpoints(d)
-            if not c: raise FileNotFoundError(f"no complete checkpoint (epoch_NNNN.safetensors + .pt) in {d}")
+            if not c:
+                raise FileNotFoundError(f"no complete checkpoint (epoch_NNNN.safetensors + .pt) in {d}")
             return c[-1]
-    if p.suffix in ('.pt', '.safetensors'): p = p.with_suffix('')
-    if not p.with_suffix('.pt').is_file(): raise FileNotFoundError(f"--resume {resume}: no such run folder or checkpoint")
+    if p.suffix in ('.pt', '.safetensors'):
+        p = p.with_suffix('')
+    if not p.with_suffix('.pt').is_file():
+        raise FileNotFoundError(f"--resume {resume}: no such run folder or checkpoint")
     return p
+
 
 def resume_config(
     resume: str | Path,  # run folder or checkpoint, as for `--resume`
 ) -> TrainConfig:
     "The configuration a checkpoint was trained with (stored in its `.pt`), writing into the run folder that holds it."
     p = resume_path(resume).with_suffix('.pt')
-    try: state = torch.load(p, map_location='cpu', weights_only=True)   # weights_only: never runs code from the file
-    except Exception as ex: raise ValueError(f"corrupt checkpoint state {p}: cannot be read ({type(ex).__name__}: {ex})") from ex
+    try:
+        state = torch.load(p, map_location='cpu', weights_only=True)  # weights_only: never runs code from the file
+    except Exception as ex:
+        raise ValueError(f"corrupt checkpoint state {p}: cannot be read ({type(ex).__name__}: {ex})") from ex
     if not isinstance(state, dict) or state.get('format') != CKPT_FORMAT or not isinstance(state.get('config'), dict):
         raise ValueError(f"{p} is not an inpaint_nb checkpoint (format {CKPT_FORMAT})")
     cfg = config_from_dict(TrainConfig, state['config'])
-    if p.parent.name == 'checkpoints': cfg = dataclasses.replace(cfg, out_dir=str(p.parent.parent))   # the run folder, wherever it is now
+    # the run folder, wherever it is now
+    if p.parent.name == 'checkpoints':
+        cfg = dataclasses.replace(cfg, out_dir=str(p.parent.parent))
     return cfg
 
+
 def train(
-    cfg: TrainConfig,          # the run's config
+    cfg: TrainConfig,  # the run's config
     resume: str | Path | None = None,  # run folder or checkpoint to continue from
-    epochs: int | None = None, # train until this many epochs are complete (default cfg.epochs)
-    **kwargs,                  # passed to `build_learner` (generator=, discriminator=, dls=, criterion=)
+    epochs: int | None = None,  # train until this many epochs are complete (default cfg.epochs)
+    **kwargs,  # passed to `build_learner` (generator=, discriminator=, dls=, criterion=)
 ) -> InpaintLearner:
     "Train (or continue training) and return the learner; logs and checkpoints go to `cfg.out_dir`."
     rank, ws = _init_distributed()
-    ck = read_checkpoint(resume_path(resume), cfg) if resume is not None else None   # first: a failed resume creates nothing
+    # first: a failed resume creates nothing
+    ck = read_checkpoint(resume_path(resume), cfg) if resume is not None else None
     out = Path(cfg.out_dir)
     if rank == 0:
         out.mkdir(parents=True, exist_ok=True)
-        atomic_write(out/'config.yaml', lambda f: f.write(render_config_yaml(cfg)), mode='w', make_parent=True)
+        atomic_write(out / 'config.yaml', lambda f: f.write(render_config_yaml(cfg)), mode='w', make_parent=True)
     learn = build_learner(cfg, rank=rank, world_size=ws, **kwargs)
     start = 0
     if ck is not None:
         learn.gan._pending, start = ck, ck[2]['epoch']
         ckcb = [c for c in learn.cbs if isinstance(c, CheckpointCallback)]
-        if ckcb: ckcb[0].best = ck[2].get('best')
+        if ckcb:
+            ckcb[0].best = ck[2].get('best')
     n = epochs if epochs is not None else cfg.epochs
-    if start >= n: return learn
-    if learn.opt is None: learn.create_opt()
+    if start >= n:
+        return learn
+    if learn.opt is None:
+        learn.create_opt()
     learn.first_epoch = start
     learn.fit(n, lr=cfg.optim.g_lr)
     return learn
 
+
 def main(argv=None):
     "Command line: `inpaint_nb_train [--config FILE] [--resume RUN] key=value ...` (options and overrides in any order)."
-    ap = argparse.ArgumentParser(prog='inpaint_nb_train', description='Train the inpainting model (fastai GAN loop).',
-                                 epilog='Overrides: section.key=value, e.g. optim.g_lr=2e-4 data.batch_size=4 model=small. '
-                                        'Unknown keys and wrong types are errors.')
-    ap.add_argument('--config', default=None, help="YAML config (default: the shipped inpaint_nb/config/default.yaml; with --resume, the run's own)")
-    ap.add_argument('--resume', default=None, help='run folder or checkpoint to continue from (bit-for-bit), with its stored config and out_dir unless --config is given; overrides apply on top')
+    ap = argparse.ArgumentParser(
+        prog='inpaint_nb_train',
+        description='Train the inpainting model (fastai GAN loop).',
+        epilog='Overrides: section.key=value, e.g. optim.g_lr=2e-4 data.batch_size=4 model=small. '
+        'Unknown keys and wrong types are errors.',
+    )
+    ap.add_argument(
+        '--config',
+        default=None,
+        help="YAML config (default: the shipped inpaint_nb/config/default.yaml; with --resume, the run's own)",
+    )
+    ap.add_argument(
+        '--resume',
+        default=None,
+        help='run folder or checkpoint to continue from (bit-for-bit), with its stored config and out_dir unless --config is given; overrides apply on top',
+    )
     ap.add_argument('--print-config', action='store_true', help='print the resolved config as YAML and exit')
     ap.add_argument('overrides', nargs='*', help='key=value overrides')
-    a = ap.parse_intermixed_args(argv)     # overrides may come before and after the options
+    a = ap.parse_intermixed_args(argv)  # overrides may come before and after the options
     try:
-        if a.resume is not None and a.config is None: cfg = apply_overrides(resume_config(a.resume), a.overrides)
-        else: cfg = load_config(a.config or default_config_path(), a.overrides)
-        if a.print_config: print(render_config_yaml(cfg)); return 0
+        if a.resume is not None and a.config is None:
+            cfg = apply_overrides(resume_config(a.resume), a.overrides)
+        else:
+            cfg = load_config(a.config or default_config_path(), a.overrides)
+        if a.print_config:
+            print(render_config_yaml(cfg))
+            return 0
         learn = train(cfg, resume=a.resume)
     except (FileNotFoundError, KeyError, TypeError, ValueError) as ex:
-        msg = ex.args[0] if isinstance(ex, KeyError) and ex.args else ex     # KeyError's str() adds quotes
-        print(f"inpaint_nb_train: error: {msg}", file=sys.stderr); return 2
+        msg = ex.args[0] if isinstance(ex, KeyError) and ex.args else ex  # KeyError's str() adds quotes
+        print(f"inpaint_nb_train: error: {msg}", file=sys.stderr)
+        return 2
     finally:
-        if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
+        if dist.is_available() and dist.is_initialized():
+            dist.destroy_process_group()
     h = learn.gan.history
     if h and int(os.environ.get('RANK', 0)) == 0:
-        print(f"done: {learn.gan.it} steps, last g_loss {h[-1]['g_loss']:.4f}, checkpoints in {Path(cfg.out_dir)/'checkpoints'}")
+        print(
+            f"done: {learn.gan.it} steps, last g_loss {h[-1]['g_loss']:.4f}, checkpoints in {Path(cfg.out_dir) / 'checkpoints'}"
+        )
     return 0
 
-if __name__ == '__main__' and Path(globals().get('__file__', '')).name == 'train.py': sys.exit(main())   # `python -m inpaint_nb.train`, torchrun
+
+# `python -m inpaint_nb.train`, torchrun
+if __name__ == '__main__' and Path(globals().get('__file__', '')).name == 'train.py':
+    sys.exit(main())

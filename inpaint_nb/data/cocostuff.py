@@ -23,36 +23,200 @@ __all__ = ['COCOSTUFF_LABELS', 'COCOSTUFF_NUM_CLASSES', 'COCOSTUFF_THING_IDS', '
            'prepare_main']
 
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #448019fd
-COCOSTUFF_LABELS = ('unlabeled',
+COCOSTUFF_LABELS = (
+    'unlabeled',
     # 1–91: things, in COCO's order
-    'person', 'bicycle', 'car', 'motorcycle', 'airplane', 'bus', 'train', 'truck', 'boat', 'traffic light',
-    'fire hydrant', 'street sign', 'stop sign', 'parking meter', 'bench', 'bird', 'cat', 'dog', 'horse', 'sheep',
-    'cow', 'elephant', 'bear', 'zebra', 'giraffe', 'hat', 'backpack', 'umbrella', 'shoe', 'eye glasses',
-    'handbag', 'tie', 'suitcase', 'frisbee', 'skis', 'snowboard', 'sports ball', 'kite', 'baseball bat', 'baseball glove',
-    'skateboard', 'surfboard', 'tennis racket', 'bottle', 'plate', 'wine glass', 'cup', 'fork', 'knife', 'spoon',
-    'bowl', 'banana', 'apple', 'sandwich', 'orange', 'broccoli', 'carrot', 'hot dog', 'pizza', 'donut',
-    'cake', 'chair', 'couch', 'potted plant', 'bed', 'mirror', 'dining table', 'window', 'desk', 'toilet',
-    'door', 'tv', 'laptop', 'mouse', 'remote', 'keyboard', 'cell phone', 'microwave', 'oven', 'toaster',
-    'sink', 'refrigerator', 'blender', 'book', 'clock', 'vase', 'scissors', 'teddy bear', 'hair drier', 'toothbrush',
+    'person',
+    'bicycle',
+    'car',
+    'motorcycle',
+    'airplane',
+    'bus',
+    'train',
+    'truck',
+    'boat',
+    'traffic light',
+    'fire hydrant',
+    'street sign',
+    'stop sign',
+    'parking meter',
+    'bench',
+    'bird',
+    'cat',
+    'dog',
+    'horse',
+    'sheep',
+    'cow',
+    'elephant',
+    'bear',
+    'zebra',
+    'giraffe',
+    'hat',
+    'backpack',
+    'umbrella',
+    'shoe',
+    'eye glasses',
+    'handbag',
+    'tie',
+    'suitcase',
+    'frisbee',
+    'skis',
+    'snowboard',
+    'sports ball',
+    'kite',
+    'baseball bat',
+    'baseball glove',
+    'skateboard',
+    'surfboard',
+    'tennis racket',
+    'bottle',
+    'plate',
+    'wine glass',
+    'cup',
+    'fork',
+    'knife',
+    'spoon',
+    'bowl',
+    'banana',
+    'apple',
+    'sandwich',
+    'orange',
+    'broccoli',
+    'carrot',
+    'hot dog',
+    'pizza',
+    'donut',
+    'cake',
+    'chair',
+    'couch',
+    'potted plant',
+    'bed',
+    'mirror',
+    'dining table',
+    'window',
+    'desk',
+    'toilet',
+    'door',
+    'tv',
+    'laptop',
+    'mouse',
+    'remote',
+    'keyboard',
+    'cell phone',
+    'microwave',
+    'oven',
+    'toaster',
+    'sink',
+    'refrigerator',
+    'blender',
+    'book',
+    'clock',
+    'vase',
+    'scissors',
+    'teddy bear',
+    'hair drier',
+    'toothbrush',
     'hair brush',
     # 92–182: stuff, alphabetical
-    'banner', 'blanket', 'branch', 'bridge', 'building-other', 'bush', 'cabinet', 'cage', 'cardboard',
-    'carpet', 'ceiling-other', 'ceiling-tile', 'cloth', 'clothes', 'clouds', 'counter', 'cupboard', 'curtain', 'desk-stuff',
-    'dirt', 'door-stuff', 'fence', 'floor-marble', 'floor-other', 'floor-stone', 'floor-tile', 'floor-wood', 'flower', 'fog',
-    'food-other', 'fruit', 'furniture-other', 'grass', 'gravel', 'ground-other', 'hill', 'house', 'leaves', 'light',
-    'mat', 'metal', 'mirror-stuff', 'moss', 'mountain', 'mud', 'napkin', 'net', 'paper', 'pavement',
-    'pillow', 'plant-other', 'plastic', 'platform', 'playingfield', 'railing', 'railroad', 'river', 'road', 'rock',
-    'roof', 'rug', 'salad', 'sand', 'sea', 'shelf', 'sky-other', 'skyscraper', 'snow', 'solid-other',
-    'stairs', 'stone', 'straw', 'structural-other', 'table', 'tent', 'textile-other', 'towel', 'tree', 'vegetable',
-    'wall-brick', 'wall-concrete', 'wall-other', 'wall-panel', 'wall-stone', 'wall-tile', 'wall-wood', 'water-other', 'waterdrops', 'window-blind',
-    'window-other', 'wood')
-COCOSTUFF_NUM_CLASSES = len(COCOSTUFF_LABELS)           # 183, including 'unlabeled'
+    'banner',
+    'blanket',
+    'branch',
+    'bridge',
+    'building-other',
+    'bush',
+    'cabinet',
+    'cage',
+    'cardboard',
+    'carpet',
+    'ceiling-other',
+    'ceiling-tile',
+    'cloth',
+    'clothes',
+    'clouds',
+    'counter',
+    'cupboard',
+    'curtain',
+    'desk-stuff',
+    'dirt',
+    'door-stuff',
+    'fence',
+    'floor-marble',
+    'floor-other',
+    'floor-stone',
+    'floor-tile',
+    'floor-wood',
+    'flower',
+    'fog',
+    'food-other',
+    'fruit',
+    'furniture-other',
+    'grass',
+    'gravel',
+    'ground-other',
+    'hill',
+    'house',
+    'leaves',
+    'light',
+    'mat',
+    'metal',
+    'mirror-stuff',
+    'moss',
+    'mountain',
+    'mud',
+    'napkin',
+    'net',
+    'paper',
+    'pavement',
+    'pillow',
+    'plant-other',
+    'plastic',
+    'platform',
+    'playingfield',
+    'railing',
+    'railroad',
+    'river',
+    'road',
+    'rock',
+    'roof',
+    'rug',
+    'salad',
+    'sand',
+    'sea',
+    'shelf',
+    'sky-other',
+    'skyscraper',
+    'snow',
+    'solid-other',
+    'stairs',
+    'stone',
+    'straw',
+    'structural-other',
+    'table',
+    'tent',
+    'textile-other',
+    'towel',
+    'tree',
+    'vegetable',
+    'wall-brick',
+    'wall-concrete',
+    'wall-other',
+    'wall-panel',
+    'wall-stone',
+    'wall-tile',
+    'wall-wood',
+    'water-other',
+    'waterdrops',
+    'window-blind',
+    'window-other',
+    'wood',
+)
+COCOSTUFF_NUM_CLASSES = len(COCOSTUFF_LABELS)  # 183, including 'unlabeled'
 COCOSTUFF_THING_IDS = tuple(range(1, 92))
 COCOSTUFF_STUFF_IDS = tuple(range(92, 183))
-COCOSTUFF_UNUSED_THING_IDS = (12, 26, 29, 30, 45, 66, 68, 69, 71, 83, 91)   # in COCO's id list, never annotated
+COCOSTUFF_UNUSED_THING_IDS = (12, 26, 29, 30, 45, 66, 68, 69, 71, 83, 91)  # in COCO's id list, never annotated
 
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #10ce8952
-_HIERARCHY = {   # kind → super-category → group → classes (', '-separated), as in CocoStuffClasses.m
+_HIERARCHY = {  # kind → super-category → group → classes (', '-separated), as in CocoStuffClasses.m
     'things': {
         'outdoor-super-things': {
             'person-things': 'person',
@@ -60,14 +224,17 @@ _HIERARCHY = {   # kind → super-category → group → classes (', '-separated
             'outdoor-things': 'traffic light, fire hydrant, street sign, stop sign, parking meter, bench',
             'animal-things': 'bird, cat, dog, horse, sheep, cow, elephant, bear, zebra, giraffe',
             'accessory-things': 'hat, backpack, umbrella, shoe, eye glasses, handbag, tie, suitcase',
-            'sports-things': 'frisbee, skis, snowboard, sports ball, kite, baseball bat, baseball glove, skateboard, surfboard, tennis racket'},
+            'sports-things': 'frisbee, skis, snowboard, sports ball, kite, baseball bat, baseball glove, skateboard, surfboard, tennis racket',
+        },
         'indoor-super-things': {
             'kitchen-things': 'bottle, plate, wine glass, cup, fork, knife, spoon, bowl',
             'food-things': 'banana, apple, sandwich, orange, broccoli, carrot, hot dog, pizza, donut, cake',
             'furniture-things': 'chair, couch, potted plant, bed, mirror, dining table, window, desk, toilet, door',
             'electronic-things': 'tv, laptop, mouse, remote, keyboard, cell phone',
             'appliance-things': 'microwave, oven, toaster, sink, refrigerator, blender',
-            'indoor-things': 'book, clock, vase, scissors, teddy bear, hair drier, toothbrush, hair brush'}},
+            'indoor-things': 'book, clock, vase, scissors, teddy bear, hair drier, toothbrush, hair brush',
+        },
+    },
     'stuff': {
         'indoor-super-stuff': {
             'rawmaterial-stuff': 'cardboard, paper, plastic, metal',
@@ -77,7 +244,8 @@ _HIERARCHY = {   # kind → super-category → group → classes (', '-separated
             'window-stuff': 'window-blind, window-other',
             'furniture-stuff': 'door-stuff, desk-stuff, table, shelf, cabinet, cupboard, mirror-stuff, counter, light, stairs, furniture-other',
             'textile-stuff': 'rug, mat, towel, napkin, clothes, cloth, curtain, blanket, pillow, banner, textile-other',
-            'food-stuff': 'fruit, salad, vegetable, food-other'},
+            'food-stuff': 'fruit, salad, vegetable, food-other',
+        },
         'outdoor-super-stuff': {
             'building-stuff': 'house, skyscraper, bridge, tent, roof, building-other',
             'structural-stuff': 'fence, cage, net, railing, structural-other',
@@ -85,17 +253,23 @@ _HIERARCHY = {   # kind → super-category → group → classes (', '-separated
             'sky-stuff': 'clouds, sky-other',
             'solid-stuff': 'wood, rock, stone, mountain, hill, solid-other',
             'ground-stuff': 'sand, snow, dirt, mud, gravel, road, pavement, railroad, platform, playingfield, ground-other',
-            'water-stuff': 'fog, river, sea, waterdrops, water-other'}}}
+            'water-stuff': 'fog, river, sea, waterdrops, water-other',
+        },
+    },
+}
+
 
 @dataclass(frozen=True)
 class CocoStuffCategory:
     "One COCO-Stuff class and its place in the hierarchy."
-    id: int            # label id in the `S` maps, 0–182
-    name: str          # name from cocostuff-labels.txt
-    kind: str          # 'things', 'stuff' or 'unlabeled'
-    supercategory: str # 'indoor-super-things', 'outdoor-super-stuff', … ('' for unlabeled)
-    group: str         # 'vehicle-things', 'sky-stuff', … ('' for unlabeled)
-    annotated: bool    # False for the 11 thing ids that never occur (and for unlabeled)
+
+    id: int  # label id in the `S` maps, 0–182
+    name: str  # name from cocostuff-labels.txt
+    kind: str  # 'things', 'stuff' or 'unlabeled'
+    supercategory: str  # 'indoor-super-things', 'outdoor-super-stuff', … ('' for unlabeled)
+    group: str  # 'vehicle-things', 'sky-stuff', … ('' for unlabeled)
+    annotated: bool  # False for the 11 thing ids that never occur (and for unlabeled)
+
 
 def _build_categories():
     where = {}
@@ -103,39 +277,54 @@ def _build_categories():
         for sup, groups in supers.items():
             for g, names in groups.items():
                 for n in names.split(', '):
-                    if n in where: raise ValueError(f"class {n!r} appears twice in the hierarchy")
+                    if n in where:
+                        raise ValueError(f"class {n!r} appears twice in the hierarchy")
                     where[n] = (kind, sup, g)
-    missing = set(COCOSTUFF_LABELS[1:]) - set(where); extra = set(where) - set(COCOSTUFF_LABELS[1:])
-    if missing or extra: raise ValueError(f"hierarchy and label list disagree: missing {sorted(missing)}, extra {sorted(extra)}")
+    missing = set(COCOSTUFF_LABELS[1:]) - set(where)
+    extra = set(where) - set(COCOSTUFF_LABELS[1:])
+    if missing or extra:
+        raise ValueError(f"hierarchy and label list disagree: missing {sorted(missing)}, extra {sorted(extra)}")
     cats = [CocoStuffCategory(0, 'unlabeled', 'unlabeled', '', '', False)]
     for i, n in enumerate(COCOSTUFF_LABELS[1:], 1):
         kind, sup, g = where[n]
         cats.append(CocoStuffCategory(i, n, kind, sup, g, i not in COCOSTUFF_UNUSED_THING_IDS))
     return tuple(cats)
 
+
 COCOSTUFF_CATEGORIES = _build_categories()
 COCOSTUFF_GROUPS = tuple(g for supers in _HIERARCHY.values() for groups in supers.values() for g in groups)
 # label id → group index (0–26); -1 for unlabeled. Index a label map with it: `COCOSTUFF_GROUP_OF_LABEL[S]`
-COCOSTUFF_GROUP_OF_LABEL = np.array([-1] + [COCOSTUFF_GROUPS.index(c.group) for c in COCOSTUFF_CATEGORIES[1:]], np.int64)
+COCOSTUFF_GROUP_OF_LABEL = np.array(
+    [-1] + [COCOSTUFF_GROUPS.index(c.group) for c in COCOSTUFF_CATEGORIES[1:]], np.int64
+)
+
 
 def category_tree() -> dict:
     "The hierarchy as nested dicts kind → super-category → group → list of label ids."
-    return {k: {s: {g: [COCOSTUFF_LABELS.index(n) for n in names.split(', ')] for g, names in groups.items()}
-                for s, groups in supers.items()} for k, supers in _HIERARCHY.items()}
+    return {
+        k: {
+            s: {g: [COCOSTUFF_LABELS.index(n) for n in names.split(', ')] for g, names in groups.items()}
+            for s, groups in supers.items()
+        }
+        for k, supers in _HIERARCHY.items()
+    }
 
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #ed463b33
 def plot_category_hierarchy(
-    weights=None,   # per-class weights (183 values, e.g. pixel counts); None = one unit per class
+    weights=None,  # per-class weights (183 values, e.g. pixel counts); None = one unit per class
     figsize: float = 7.0,  # figure side in inches
     title: str = 'COCO-Stuff categories: things/stuff → indoor/outdoor → groups → classes',
 ):
     "Sunburst of the COCO-Stuff hierarchy; returns the matplotlib figure."
     import matplotlib.pyplot as plt
+
     w = np.ones(COCOSTUFF_NUM_CLASSES) if weights is None else np.asarray(weights, np.float64)
-    if w.shape != (COCOSTUFF_NUM_CLASSES,): raise ValueError(f"weights must have {COCOSTUFF_NUM_CLASSES} entries (one per label id), got shape {w.shape}")
-    if (w < 0).any(): raise ValueError("weights must be non-negative")
+    if w.shape != (COCOSTUFF_NUM_CLASSES,):
+        raise ValueError(f"weights must have {COCOSTUFF_NUM_CLASSES} entries (one per label id), got shape {w.shape}")
+    if (w < 0).any():
+        raise ValueError("weights must be non-negative")
     tree = category_tree()
-    rings = [[], [], [], []]   # (label, weight, colour) per ring
+    rings = [[], [], [], []]  # (label, weight, colour) per ring
     cmap = {'things': plt.cm.Oranges, 'stuff': plt.cm.Blues}
     for kind, supers in tree.items():
         kind_w = sum(w[i] for g in supers.values() for ids in g.values() for i in ids)
@@ -144,71 +333,112 @@ def plot_category_hierarchy(
             rings[1].append((s.split('-')[0], sum(w[i] for ids in groups.values() for i in ids), cmap[kind](0.6)))
             for k, (g, ids) in enumerate(groups.items()):
                 rings[2].append((g.rsplit('-', 1)[0], sum(w[i] for i in ids), cmap[kind](0.3 + 0.35 * (k % 2))))
-                for i in ids: rings[3].append(('', w[i], (0.8, 0.8, 0.8) if i in COCOSTUFF_UNUSED_THING_IDS else cmap[kind](0.25 + 0.5 * (i % 3) / 2)))
+                for i in ids:
+                    rings[3].append(
+                        (
+                            '',
+                            w[i],
+                            (0.8, 0.8, 0.8)
+                            if i in COCOSTUFF_UNUSED_THING_IDS
+                            else cmap[kind](0.25 + 0.5 * (i % 3) / 2),
+                        )
+                    )
     fig, ax = plt.subplots(figsize=(figsize, figsize))
     total = sum(x[1] for x in rings[0])
     for r, ring in enumerate(rings):
         labels = [l if wt / max(total, 1e-12) > (0.004 if r == 2 else 0) else '' for l, wt, _ in ring]
-        ax.pie([x[1] for x in ring], radius=0.45 + 0.2 * r, colors=[x[2] for x in ring], labels=labels if r < 3 else None,
-               labeldistance=(0.3 if r == 0 else 0.72 if r < 2 else 0.8), rotatelabels=(r == 2), startangle=90, counterclock=False,
-               wedgeprops=dict(width=0.2, edgecolor='white', linewidth=0.4 if r == 3 else 1), textprops=dict(fontsize=7 if r == 2 else 9))
-    ax.set(aspect='equal'); ax.set_title(title, fontsize=10)
+        ax.pie(
+            [x[1] for x in ring],
+            radius=0.45 + 0.2 * r,
+            colors=[x[2] for x in ring],
+            labels=labels if r < 3 else None,
+            labeldistance=(0.3 if r == 0 else 0.72 if r < 2 else 0.8),
+            rotatelabels=(r == 2),
+            startangle=90,
+            counterclock=False,
+            wedgeprops=dict(width=0.2, edgecolor='white', linewidth=0.4 if r == 3 else 1),
+            textprops=dict(fontsize=7 if r == 2 else 9),
+        )
+    ax.set(aspect='equal')
+    ax.set_title(title, fontsize=10)
     fig.tight_layout()
     return fig
 
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #0a352ca4
 COCOSTUFF_URL = 'http://calvin.inf.ed.ac.uk/wp-content/uploads/data/cocostuffdataset/cocostuff-10k-v1.1.zip'
 COCOSTUFF_ZIP = 'cocostuff-10k-v1.1.zip'
-COCOSTUFF_SHA256 = None   # no digest is published; set it here (or pass --sha256) to pin the archive
-COCOSTUFF_COUNTS = dict(images=10000, annotations=10000, all=10000, train=9000, test=1000)   # the official archive
+COCOSTUFF_SHA256 = None  # no digest is published; set it here (or pass --sha256) to pin the archive
+COCOSTUFF_COUNTS = dict(images=10000, annotations=10000, all=10000, train=9000, test=1000)  # the official archive
 _LISTS = ('all', 'train', 'test')
+
 
 def default_cocostuff_dir() -> Path:
     "Where COCO-Stuff lives by default: `data_root()/'cocostuff-10k'`, else `~/.cache/inpaint_nb/cocostuff-10k`."
-    try: return data_root() / 'cocostuff-10k'
-    except FileNotFoundError: return Path('~/.cache/inpaint_nb/cocostuff-10k').expanduser()
+    try:
+        return data_root() / 'cocostuff-10k'
+    except FileNotFoundError:
+        return Path('~/.cache/inpaint_nb/cocostuff-10k').expanduser()
+
 
 def cocostuff_id(token: str) -> str:
     "Normalise an image-list entry to the file stem: `'77'` → `'COCO_train2014_000000000077'`; stems pass through."
     t = str(token).strip()
-    if not t: raise ValueError("empty image id")
-    if t.isdigit(): return f'COCO_train2014_{int(t):012d}'
-    if '/' in t or '\\' in t or t.startswith('.'): raise ValueError(f"image id {t!r} must be a bare file stem, not a path")
+    if not t:
+        raise ValueError("empty image id")
+    if t.isdigit():
+        return f'COCO_train2014_{int(t):012d}'
+    if '/' in t or '\\' in t or t.startswith('.'):
+        raise ValueError(f"image id {t!r} must be a bare file stem, not a path")
     return t
+
 
 def _read_list(text: str) -> list[str]:
     return [cocostuff_id(l) for l in text.splitlines() if l.strip()]
 
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #d7148834
 def _cellstr(a) -> list[str]:
-    if a is None: return []
+    if a is None:
+        return []
     out = []
     for x in np.asarray(a, dtype=object).ravel():
         x = np.asarray(x).ravel()
         out.append(str(x[0]) if x.size else '')
     return out
 
+
 def read_cocostuff_annotation(
     path: str | Path,  # an `annotations/<id>.mat` file
 ) -> dict:
     "Read a COCO-Stuff 10K v1.1 `.mat` file: `S` as `uint8` `H×W` (0 unlabeled, 1–182), `names`, `captions`."
     p = Path(path)
-    if not p.is_file(): raise FileNotFoundError(f"Annotation file not found: {p}")
-    try: m = scipy.io.loadmat(p)
-    except NotImplementedError: raise ValueError(f"{p} is a MATLAB v7.3 (HDF5) file; COCO-Stuff 10K annotations are MATLAB v5") from None
-    except Exception as e: raise ValueError(f"{p} is not a readable MATLAB .mat file: {e}") from None
-    if 'S' not in m: raise ValueError(f"{p} has no label map 'S' (keys: {sorted(k for k in m if not k.startswith('__'))})")
+    if not p.is_file():
+        raise FileNotFoundError(f"Annotation file not found: {p}")
+    try:
+        m = scipy.io.loadmat(p)
+    except NotImplementedError:
+        raise ValueError(f"{p} is a MATLAB v7.3 (HDF5) file; COCO-Stuff 10K annotations are MATLAB v5") from None
+    except Exception as e:
+        raise ValueError(f"{p} is not a readable MATLAB .mat file: {e}") from None
+    if 'S' not in m:
+        raise ValueError(f"{p} has no label map 'S' (keys: {sorted(k for k in m if not k.startswith('__'))})")
     S = np.asarray(m['S'])
-    if S.ndim != 2 or min(S.shape) < 1: raise ValueError(f"{p}: label map S must be H×W, got shape {S.shape}")
+    if S.ndim != 2 or min(S.shape) < 1:
+        raise ValueError(f"{p}: label map S must be H×W, got shape {S.shape}")
     if S.dtype.kind == 'f':
-        if not np.isfinite(S).all() or (S != np.round(S)).any(): raise ValueError(f"{p}: label map S has non-integer values")
-    elif S.dtype.kind not in 'iu': raise ValueError(f"{p}: label map S has unsupported dtype {S.dtype}")
+        if not np.isfinite(S).all() or (S != np.round(S)).any():
+            raise ValueError(f"{p}: label map S has non-integer values")
+    elif S.dtype.kind not in 'iu':
+        raise ValueError(f"{p}: label map S has unsupported dtype {S.dtype}")
     lo, hi = S.min(), S.max()
     if lo < 0 or hi >= COCOSTUFF_NUM_CLASSES:
-        raise ValueError(f"{p}: labels must lie in 0…{COCOSTUFF_NUM_CLASSES - 1} (COCO-Stuff 10K v1.1), found {lo:g}…{hi:g}")
+        raise ValueError(
+            f"{p}: labels must lie in 0…{COCOSTUFF_NUM_CLASSES - 1} (COCO-Stuff 10K v1.1), found {lo:g}…{hi:g}"
+        )
     names = _cellstr(m.get('names'))
-    if len(names) == 172: raise ValueError(f"{p} is a COCO-Stuff v1.0 annotation (172 classes, shifted ids); use the v1.1 archive")
-    if names and len(names) not in (182, 183): raise ValueError(f"{p}: expected 182 class names, found {len(names)}")
+    if len(names) == 172:
+        raise ValueError(f"{p} is a COCO-Stuff v1.0 annotation (172 classes, shifted ids); use the v1.1 archive")
+    if names and len(names) not in (182, 183):
+        raise ValueError(f"{p}: expected 182 class names, found {len(names)}")
     return dict(S=S.astype(np.uint8), names=names, captions=_cellstr(m.get('captions')))
 
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #64e694b0
@@ -216,18 +446,21 @@ def _atomic_write_bytes(path: Path, data: bytes):
     "Write bytes with the core chapter's `atomic_write`, creating folders as needed."
     return atomic_write(path, lambda f: f.write(data), make_parent=True)
 
+
 def make_cocostuff_fixture(
     dest: str | Path,  # path of the zip to write
-    n: int = 6,        # number of BSDS500 photos to use
-    n_test: int = 2,   # how many of them go to the test list (the rest to train)
-    seed: int = 0,     # seed for the synthetic region → class assignment
+    n: int = 6,  # number of BSDS500 photos to use
+    n_test: int = 2,  # how many of them go to the test list (the rest to train)
+    seed: int = 0,  # seed for the synthetic region → class assignment
     bsds_root: str | Path | None = None,  # BSDS500 folder (default: `data_root()/'bsds500'`)
     numeric_ids: bool = False,  # write bare numbers in imageLists instead of file stems
 ) -> Path:
     "Build a tiny archive in the COCO-Stuff 10K v1.1 layout from BSDS500 val photos and their segmentations."
-    if not 0 < n_test < n: raise ValueError(f"need 0 < n_test < n, got n={n}, n_test={n_test}")
+    if not 0 < n_test < n:
+        raise ValueError(f"need 0 < n_test < n, got n={n}, n_test={n_test}")
     paths = bsds500_paths('val', bsds_root)[:n]
-    if len(paths) < n: raise ValueError(f"only {len(paths)} BSDS500 val photos available, asked for {n}")
+    if len(paths) < n:
+        raise ValueError(f"only {len(paths)} BSDS500 val photos available, asked for {n}")
     rng = np.random.default_rng(seed)
     annotated = [i for i in range(1, COCOSTUFF_NUM_CLASSES) if i not in COCOSTUFF_UNUSED_THING_IDS]
     ids = [f'COCO_train2014_{int(p.stem):012d}' for p in paths]
@@ -236,53 +469,74 @@ def make_cocostuff_fixture(
         for k, (p, id_) in enumerate(zip(paths, ids)):
             z.writestr(f'images/{id_}.jpg', p.read_bytes(), compress_type=zipfile.ZIP_STORED)
             gt = scipy.io.loadmat(p.parent.parent.parent / 'groundTruth' / 'val' / f'{p.stem}.mat')['groundTruth']
-            regions = gt[0, 0]['Segmentation'][0, 0].astype(np.int64)          # 1…R
+            regions = gt[0, 0]['Segmentation'][0, 0].astype(np.int64)  # 1…R
             lut = np.concatenate([[0], rng.choice(annotated, regions.max())])
-            S = lut[regions]; S[:4] = 0; S[-4:] = 0; S[:, :4] = 0; S[:, -4:] = 0
+            S = lut[regions]
+            S[:4] = 0
+            S[-4:] = 0
+            S[:, :4] = 0
+            S[:, -4:] = 0
             mat = io.BytesIO()
-            scipy.io.savemat(mat, dict(
-                S=S.astype(np.float64 if k % 2 == 0 else np.uint16),
-                names=np.array(COCOSTUFF_LABELS[1:], dtype=object)[:, None],
-                captions=np.array([f'a photo from BSDS500 ({p.stem})', 'synthetic labels for tests'], dtype=object)[:, None],
-                regionMapStuff=regions.astype(np.uint16), regionLabelsStuff=lut[1:].astype(np.float64)[:, None]))
+            scipy.io.savemat(
+                mat,
+                dict(
+                    S=S.astype(np.float64 if k % 2 == 0 else np.uint16),
+                    names=np.array(COCOSTUFF_LABELS[1:], dtype=object)[:, None],
+                    captions=np.array([f'a photo from BSDS500 ({p.stem})', 'synthetic labels for tests'], dtype=object)[
+                        :, None
+                    ],
+                    regionMapStuff=regions.astype(np.uint16),
+                    regionLabelsStuff=lut[1:].astype(np.float64)[:, None],
+                ),
+            )
             z.writestr(f'annotations/{id_}.mat', mat.getvalue(), compress_type=zipfile.ZIP_DEFLATED)
         names = [str(int(p.stem)) for p in paths] if numeric_ids else ids
         z.writestr('imageLists/all.txt', '\n'.join(names) + '\n')
-        z.writestr('imageLists/train.txt', '\n'.join(names[:n - n_test]) + '\n')
-        z.writestr('imageLists/test.txt', '\n'.join(names[n - n_test:]) + '\n')
+        z.writestr('imageLists/train.txt', '\n'.join(names[: n - n_test]) + '\n')
+        z.writestr('imageLists/test.txt', '\n'.join(names[n - n_test :]) + '\n')
     _atomic_write_bytes(Path(dest), buf.getvalue())
     return Path(dest)
 
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #c2bfd7c0
 def _offline_message(url, target, err) -> str:
-    return (f"Could not download {url} ({err}). If this machine is offline, download the file elsewhere and run "
-            f"`inpaint_nb_download --url /path/to/{Path(urllib.parse.urlparse(url).path).name or COCOSTUFF_ZIP}`, "
-            f"or put it at {target}; an interrupted download resumes from {target}.part when you run the command again.")
+    return (
+        f"Could not download {url} ({err}). If this machine is offline, download the file elsewhere and run "
+        f"`inpaint_nb_download --url /path/to/{Path(urllib.parse.urlparse(url).path).name or COCOSTUFF_ZIP}`, "
+        f"or put it at {target}; an interrupted download resumes from {target}.part when you run the command again."
+    )
+
 
 def _progress(total, initial, desc, enabled):
-    if not enabled: return None
+    if not enabled:
+        return None
     try:
         from tqdm.auto import tqdm
+
         return tqdm(total=total, initial=initial, unit='B', unit_scale=True, unit_divisor=1024, desc=desc)
-    except ImportError: return None
+    except ImportError:
+        return None
+
 
 def fetch_url(
-    url: str,               # http(s) URL
-    target: str | Path,     # final file path; the partial download is `<target>.part`
+    url: str,  # http(s) URL
+    target: str | Path,  # final file path; the partial download is `<target>.part`
     timeout: float = 60.0,  # seconds to wait for the server on connect and on each read
     progress: bool = True,  # show a progress bar (tqdm)
     chunk_size: int = 1 << 20,  # bytes per read
     _retry: bool = True,
 ) -> Path:
     "Download `url` to `target`, resuming an earlier partial download with an HTTP Range request."
-    target = Path(target); target.parent.mkdir(parents=True, exist_ok=True)
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
     part = target.with_name(target.name + '.part')
     have = part.stat().st_size if part.exists() else 0
     headers = {'User-Agent': 'inpaint_nb'} | ({'Range': f'bytes={have}-'} if have else {})
-    try: resp = urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout)
+    try:
+        resp = urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=timeout)
     except urllib.error.HTTPError as e:
-        if e.code == 416 and have and _retry:      # the .part is not a prefix of this file: start again
-            part.unlink(); return fetch_url(url, target, timeout, progress, chunk_size, _retry=False)
+        if e.code == 416 and have and _retry:  # the .part is not a prefix of this file: start again
+            part.unlink()
+            return fetch_url(url, target, timeout, progress, chunk_size, _retry=False)
         raise ConnectionError(f"Download of {url} failed: HTTP {e.code} {e.reason}") from None
     except (urllib.error.URLError, OSError) as e:
         raise ConnectionError(_offline_message(url, target, getattr(e, 'reason', e))) from None
@@ -292,7 +546,9 @@ def fetch_url(
             cr = resp.headers.get('Content-Range', '')
             m = re.fullmatch(r'bytes (\d+)-(\d+)/(\d+|\*)', cr.strip())
             if not m or int(m[1]) != have:
-                raise ConnectionError(f"{url}: asked for bytes {have}- but the server sent range {cr!r}; delete {part} and try again")
+                raise ConnectionError(
+                    f"{url}: asked for bytes {have}- but the server sent range {cr!r}; delete {part} and try again"
+                )
             total, mode = (int(m[3]) if m[3] != '*' else None), 'ab'
         else:
             length = resp.headers.get('Content-Length')
@@ -300,17 +556,25 @@ def fetch_url(
         bar = _progress(total, have, target.name, progress)
         with open(part, mode) as f:
             while True:
-                try: buf = resp.read(chunk_size)
+                try:
+                    buf = resp.read(chunk_size)
                 except (OSError, TimeoutError) as e:
-                    raise ConnectionError(f"Download of {url} was interrupted after {f.tell()} bytes ({e}); "
-                                          f"run the same command again to resume from {part}") from None
-                if not buf: break
+                    raise ConnectionError(
+                        f"Download of {url} was interrupted after {f.tell()} bytes ({e}); "
+                        f"run the same command again to resume from {part}"
+                    ) from None
+                if not buf:
+                    break
                 f.write(buf)
-                if bar is not None: bar.update(len(buf))
-        if bar is not None: bar.close()
+                if bar is not None:
+                    bar.update(len(buf))
+        if bar is not None:
+            bar.close()
     size = part.stat().st_size
     if total is not None and size != total:
-        raise ConnectionError(f"Download of {url} stopped at {size} of {total} bytes; run the same command again to resume from {part}")
+        raise ConnectionError(
+            f"Download of {url} stopped at {size} of {total} bytes; run the same command again to resume from {part}"
+        )
     os.replace(part, target)
     return target
 
@@ -319,247 +583,365 @@ def sha256_file(path: str | Path, chunk_size: int = 1 << 20) -> str:
     "SHA-256 hex digest of a file, read in chunks."
     h = hashlib.sha256()
     with open(path, 'rb') as f:
-        for b in iter(lambda: f.read(chunk_size), b''): h.update(b)
+        for b in iter(lambda: f.read(chunk_size), b''):
+            h.update(b)
     return h.hexdigest()
+
 
 def _zip_prefix(names) -> str:
     "The folder inside the zip that holds `imageLists/all.txt` ('' for the official, top-folder-free layout)."
-    hits = sorted((n[:-len('imageLists/all.txt')] for n in names if n == 'imageLists/all.txt' or n.endswith('/imageLists/all.txt')), key=len)
-    if not hits: raise ValueError("imageLists/all.txt not found: this is not a COCO-Stuff 10K archive")
+    hits = sorted(
+        (
+            n[: -len('imageLists/all.txt')]
+            for n in names
+            if n == 'imageLists/all.txt' or n.endswith('/imageLists/all.txt')
+        ),
+        key=len,
+    )
+    if not hits:
+        raise ValueError("imageLists/all.txt not found: this is not a COCO-Stuff 10K archive")
     return hits[0]
+
 
 def _member_target(name: str, prefix: str) -> PurePosixPath:
     "The relative path a member named `name` is extracted to (its `prefix` stripped), or `ValueError` if it could escape."
-    rel = name[len(prefix):] if name.startswith(prefix) else name
+    rel = name[len(prefix) :] if name.startswith(prefix) else name
     parts = rel.rstrip('/').split('/')
-    if ('\\' in name or '\0' in name or name.startswith('/') or rel.startswith('/') or re.match(r'^[A-Za-z]:', rel)
-            or any(c in ('', '.', '..') or re.fullmatch(r'[A-Za-z]:', c) for c in parts)):
+    if (
+        '\\' in name
+        or '\0' in name
+        or name.startswith('/')
+        or rel.startswith('/')
+        or re.match(r'^[A-Za-z]:', rel)
+        or any(c in ('', '.', '..') or re.fullmatch(r'[A-Za-z]:', c) for c in parts)
+    ):
         raise ValueError(f"unsafe member path {name!r} (it would be extracted to {rel!r})")
     return PurePosixPath(*parts)
+
 
 def _check_members(infos, prefix: str, p) -> None:
     "Refuse any member that is unsafe to extract: escaping paths, links and special files, the same name twice."
     seen = set()
     for zi in infos:
         try:
-            if not (zi.is_dir() and zi.filename == prefix): _member_target(zi.filename, prefix)
-        except ValueError as e: raise ValueError(f"{p} contains an {e}") from None
+            if not (zi.is_dir() and zi.filename == prefix):
+                _member_target(zi.filename, prefix)
+        except ValueError as e:
+            raise ValueError(f"{p} contains an {e}") from None
         kind = stat.S_IFMT(zi.external_attr >> 16)
-        if kind == stat.S_IFLNK: raise ValueError(f"{p}: member {zi.filename!r} is a symbolic link; links are not extracted")
-        if kind not in (0, stat.S_IFREG, stat.S_IFDIR): raise ValueError(f"{p}: member {zi.filename!r} is not a regular file")
-        if zi.filename in seen: raise ValueError(f"{p} contains the member {zi.filename!r} twice")
+        if kind == stat.S_IFLNK:
+            raise ValueError(f"{p}: member {zi.filename!r} is a symbolic link; links are not extracted")
+        if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+            raise ValueError(f"{p}: member {zi.filename!r} is not a regular file")
+        if zi.filename in seen:
+            raise ValueError(f"{p} contains the member {zi.filename!r} twice")
         seen.add(zi.filename)
 
+
 def verify_cocostuff_zip(
-    path: str | Path,          # the zip archive
-    sha256: str | None = None, # expected SHA-256 hex digest (optional)
+    path: str | Path,  # the zip archive
+    sha256: str | None = None,  # expected SHA-256 hex digest (optional)
     expected_counts: dict | None = COCOSTUFF_COUNTS,  # member counts to insist on; None = only check consistency
 ) -> dict:
     "Check a COCO-Stuff 10K zip before extraction; returns `dict(sha256, prefix, counts, ids)` or raises `ValueError`."
     p = Path(path)
-    if not p.is_file(): raise FileNotFoundError(f"Archive not found: {p}")
-    if not zipfile.is_zipfile(p): raise ValueError(f"{p} is not a zip archive (a truncated or corrupt download?)")
+    if not p.is_file():
+        raise FileNotFoundError(f"Archive not found: {p}")
+    if not zipfile.is_zipfile(p):
+        raise ValueError(f"{p} is not a zip archive (a truncated or corrupt download?)")
     digest = sha256_file(p)
     if sha256 and digest != sha256.strip().lower():
         raise ValueError(f"Checksum mismatch for {p}: expected SHA-256 {sha256.strip().lower()}, got {digest}")
     try:
         with zipfile.ZipFile(p) as z:
             bad = z.testzip()
-            if bad is not None: raise ValueError(f"{p} is corrupt: member {bad} fails its CRC check")
-            names = z.namelist(); prefix = _zip_prefix(names)
+            if bad is not None:
+                raise ValueError(f"{p} is corrupt: member {bad} fails its CRC check")
+            names = z.namelist()
+            prefix = _zip_prefix(names)
             _check_members(z.infolist(), prefix, p)
             lists = {}
             for l in _LISTS:
-                if f'{prefix}imageLists/{l}.txt' not in names: raise ValueError(f"{p} has no imageLists/{l}.txt")
+                if f'{prefix}imageLists/{l}.txt' not in names:
+                    raise ValueError(f"{p} has no imageLists/{l}.txt")
                 lists[l] = _read_list(z.read(f'{prefix}imageLists/{l}.txt').decode('utf-8'))
-    except (zipfile.BadZipFile, EOFError, OSError) as e: raise ValueError(f"{p} is corrupt: {e}") from None
-    stems = lambda folder, ext: {n[len(prefix) + len(folder) + 1:-len(ext)] for n in names
-                                 if n.startswith(f'{prefix}{folder}/') and n.endswith(ext)}
+    except (zipfile.BadZipFile, EOFError, OSError) as e:
+        raise ValueError(f"{p} is corrupt: {e}") from None
+    stems = lambda folder, ext: {
+        n[len(prefix) + len(folder) + 1 : -len(ext)]
+        for n in names
+        if n.startswith(f'{prefix}{folder}/') and n.endswith(ext)
+    }
     images, annots = stems('images', '.jpg'), stems('annotations', '.mat')
     all_ = set(lists['all'])
-    if set(lists['train']) & set(lists['test']): raise ValueError(f"{p}: train and test lists overlap")
-    if set(lists['train']) | set(lists['test']) != all_: raise ValueError(f"{p}: train ∪ test differs from all.txt")
+    if set(lists['train']) & set(lists['test']):
+        raise ValueError(f"{p}: train and test lists overlap")
+    if set(lists['train']) | set(lists['test']) != all_:
+        raise ValueError(f"{p}: train ∪ test differs from all.txt")
     for i in lists['all']:
-        if i not in images: raise ValueError(f"{p}: image images/{i}.jpg listed in imageLists/all.txt is missing")
-        if i not in annots: raise ValueError(f"{p}: annotation annotations/{i}.mat for image images/{i}.jpg is missing")
+        if i not in images:
+            raise ValueError(f"{p}: image images/{i}.jpg listed in imageLists/all.txt is missing")
+        if i not in annots:
+            raise ValueError(f"{p}: annotation annotations/{i}.mat for image images/{i}.jpg is missing")
     counts = dict(images=len(images), annotations=len(annots), **{l: len(v) for l, v in lists.items()})
     if expected_counts:
         diff = {k: (counts.get(k), v) for k, v in expected_counts.items() if counts.get(k) != v}
-        if diff: raise ValueError(f"{p} has unexpected member counts (found, expected): {diff}. "
-                                  "Is it the official cocostuff-10k-v1.1.zip? For subsets use --any_size (expected_counts=None).")
+        if diff:
+            raise ValueError(
+                f"{p} has unexpected member counts (found, expected): {diff}. "
+                "Is it the official cocostuff-10k-v1.1.zip? For subsets use --any_size (expected_counts=None)."
+            )
     return dict(sha256=digest, prefix=prefix, counts=counts, ids=lists)
 
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #ea0df938
 def _local_source(url) -> Path | None:
     "A file:// URL or a plain path → Path; an http(s)/ftp URL → None."
     u = urllib.parse.urlparse(str(url))
-    if u.scheme == 'file': return Path(urllib.request.url2pathname(u.path))
-    if u.scheme in ('http', 'https', 'ftp'): return None
-    if u.scheme and len(u.scheme) > 1: raise ValueError(f"Unsupported URL scheme {u.scheme!r} in {url}: use http(s)://, file:// or a local path")
+    if u.scheme == 'file':
+        return Path(urllib.request.url2pathname(u.path))
+    if u.scheme in ('http', 'https', 'ftp'):
+        return None
+    if u.scheme and len(u.scheme) > 1:
+        raise ValueError(f"Unsupported URL scheme {u.scheme!r} in {url}: use http(s)://, file:// or a local path")
     return Path(url).expanduser()
+
 
 def _extract(z: zipfile.ZipFile, prefix: str, into: Path, progress: bool):
     members = [m for m in z.infolist() if m.filename.startswith(prefix) and not m.is_dir()]
     bar = _progress(len(members), 0, 'extract', progress)
-    if bar is not None: bar.unit = 'files'
+    if bar is not None:
+        bar.unit = 'files'
     _check_members(members, prefix, z.filename)
     root = into.resolve()
     for m in members:
         out = root / _member_target(m.filename, prefix)
-        if not out.resolve().is_relative_to(root):      # e.g. through a link already in `into`
+        if not out.resolve().is_relative_to(root):  # e.g. through a link already in `into`
             raise ValueError(f"{z.filename} contains an unsafe member path {m.filename!r} (it resolves outside {into})")
         out.parent.mkdir(parents=True, exist_ok=True)
-        with z.open(m) as src, open(out, 'xb') as dst: shutil.copyfileobj(src, dst, 1 << 20)
-        if bar is not None: bar.update(1)
-    if bar is not None: bar.close()
+        with z.open(m) as src, open(out, 'xb') as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+
 
 def download_cocostuff(
-    url: str = COCOSTUFF_URL,        # http(s) URL, file:// URL or local path of the zip
+    url: str = COCOSTUFF_URL,  # http(s) URL, file:// URL or local path of the zip
     dest: str | Path | None = None,  # folder for the zip, its digest record and the extracted `raw/` tree
-    sha256: str | None = None,       # expected SHA-256 of the zip (optional; none is published)
+    sha256: str | None = None,  # expected SHA-256 of the zip (optional; none is published)
     expected_counts: dict | None = COCOSTUFF_COUNTS,  # member counts to insist on (None for subsets and fixtures)
-    force: bool = False,             # extract again even if `raw/` is complete
-    timeout: float = 60.0,           # network timeout in seconds
-    progress: bool = True,           # show progress bars
+    force: bool = False,  # extract again even if `raw/` is complete
+    timeout: float = 60.0,  # network timeout in seconds
+    progress: bool = True,  # show progress bars
 ) -> Path:
     "Download (resumably), verify and atomically extract COCO-Stuff 10K; returns the `raw/` folder."
     dest = Path(dest) if dest is not None else default_cocostuff_dir()
     raw = dest / 'raw'
     if (raw / '.complete.json').is_file() and not force:
-        if progress: print(f"COCO-Stuff 10K is already extracted at {raw}")
+        if progress:
+            print(f"COCO-Stuff 10K is already extracted at {raw}")
         return raw
     if raw.exists() and not (raw / '.complete.json').is_file() and not force:
-        raise ValueError(f"{raw} exists but has no completion marker (.complete.json), so it was not made by this tool; remove it or use --force")
+        raise ValueError(
+            f"{raw} exists but has no completion marker (.complete.json), so it was not made by this tool; remove it or use --force"
+        )
     local = _local_source(url)
     created = not dest.exists()
     dest.mkdir(parents=True, exist_ok=True)
-    try: return _download_extract(url, local, dest, raw, sha256, expected_counts, timeout, progress)
+    try:
+        return _download_extract(url, local, dest, raw, sha256, expected_counts, timeout, progress)
     except BaseException:
-        if created and dest.is_dir() and not any(dest.iterdir()): dest.rmdir()   # leave no empty folder behind
+        if created and dest.is_dir() and not any(dest.iterdir()):
+            dest.rmdir()  # leave no empty folder behind
         raise
+
 
 def _candidate_urls(url: str) -> list[str]:
     "The URLs to try in order: the official archive over https first, then the published plain-http address."
-    if url == COCOSTUFF_URL: return [url.replace('http://', 'https://', 1), url]
+    if url == COCOSTUFF_URL:
+        return [url.replace('http://', 'https://', 1), url]
     return [url]
+
 
 def _fetch_first(urls, zpath, timeout, progress):
     for i, u in enumerate(urls):
-        try: return fetch_url(u, zpath, timeout=timeout, progress=progress)
+        try:
+            return fetch_url(u, zpath, timeout=timeout, progress=progress)
         except ConnectionError as e:
-            if i == len(urls) - 1: raise
-            if progress: print(f"{u} failed ({e}); trying {urls[i + 1]}")
+            if i == len(urls) - 1:
+                raise
+            if progress:
+                print(f"{u} failed ({e}); trying {urls[i + 1]}")
+
 
 def _download_extract(url, local, dest, raw, sha256, expected_counts, timeout, progress):
     if local is None:
         zpath = dest / (Path(urllib.parse.urlparse(url).path).name or COCOSTUFF_ZIP)
-        downloaded = True            # our copy in dest: deleted if it fails verification
-        if url == COCOSTUFF_URL and not sha256: sha256 = COCOSTUFF_SHA256
-        if not zpath.exists(): _fetch_first(_candidate_urls(url), zpath, timeout, progress)
+        downloaded = True  # our copy in dest: deleted if it fails verification
+        if url == COCOSTUFF_URL and not sha256:
+            sha256 = COCOSTUFF_SHA256
+        if not zpath.exists():
+            _fetch_first(_candidate_urls(url), zpath, timeout, progress)
     else:
         zpath, downloaded = local, False
-        if not zpath.is_file(): raise FileNotFoundError(f"Archive not found: {zpath} (from --url {url})")
+        if not zpath.is_file():
+            raise FileNotFoundError(f"Archive not found: {zpath} (from --url {url})")
     record = dest / f'{zpath.name}.sha256'
     try:
         info = verify_cocostuff_zip(zpath, sha256, expected_counts)
         if record.is_file() and not sha256:
             first = record.read_text().split()[0]
             if info['sha256'] != first:
-                raise ValueError(f"Checksum mismatch for {zpath}: SHA-256 {info['sha256']} differs from the first good download "
-                                 f"({first}, recorded in {record}); delete {record} if the new archive is intended")
+                raise ValueError(
+                    f"Checksum mismatch for {zpath}: SHA-256 {info['sha256']} differs from the first good download "
+                    f"({first}, recorded in {record}); delete {record} if the new archive is intended"
+                )
     except ValueError as e:
-        if downloaded: zpath.unlink(missing_ok=True)
-        raise ValueError(f"{e}{' (the downloaded file was deleted; run again to download it afresh)' if downloaded else ''}") from None
-    if not record.is_file(): _atomic_write_bytes(record, f"{info['sha256']}  {zpath.name}\n".encode())
+        if downloaded:
+            zpath.unlink(missing_ok=True)
+        raise ValueError(
+            f"{e}{' (the downloaded file was deleted; run again to download it afresh)' if downloaded else ''}"
+        ) from None
+    if not record.is_file():
+        _atomic_write_bytes(record, f"{info['sha256']}  {zpath.name}\n".encode())
     tmpdir = Path(tempfile.mkdtemp(prefix='.raw-', suffix='.tmp', dir=dest))
     try:
-        with zipfile.ZipFile(zpath) as z: _extract(z, info['prefix'], tmpdir, progress)
-        marker = dict(source=str(url), archive=zpath.name, sha256=info['sha256'], counts=info['counts'], extracted=time.strftime('%Y-%m-%dT%H:%M:%S'))
+        with zipfile.ZipFile(zpath) as z:
+            _extract(z, info['prefix'], tmpdir, progress)
+        marker = dict(
+            source=str(url),
+            archive=zpath.name,
+            sha256=info['sha256'],
+            counts=info['counts'],
+            extracted=time.strftime('%Y-%m-%dT%H:%M:%S'),
+        )
         (tmpdir / '.complete.json').write_text(json.dumps(marker, indent=1))
         old = None
-        if raw.exists(): old = dest / f'.raw-old-{os.getpid()}.tmp'; os.replace(raw, old)
+        if raw.exists():
+            old = dest / f'.raw-old-{os.getpid()}.tmp'
+            os.replace(raw, old)
         os.replace(tmpdir, raw)
-        if old is not None: shutil.rmtree(old, ignore_errors=True)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
     finally:
-        if tmpdir.exists(): shutil.rmtree(tmpdir, ignore_errors=True)
+        if tmpdir.exists():
+            shutil.rmtree(tmpdir, ignore_errors=True)
     return raw
 
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #0255de69
 _INDEX_FORMAT = 'inpaint_nb.cocostuff10k/1'
 
+
 def _save_png(path: Path, arr: np.ndarray):
     ok, enc = cv2.imencode('.png', arr)
-    if not ok: raise ValueError(f"could not encode {path}")
+    if not ok:
+        raise ValueError(f"could not encode {path}")
     _atomic_write_bytes(path, enc.tobytes())
 
+
 def _short_side_resize(a: np.ndarray, size: int, nearest: bool) -> np.ndarray:
-    h, w = a.shape[:2]; s = size / min(h, w)
-    if s >= 1: return a
-    return cv2.resize(a, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_NEAREST if nearest else cv2.INTER_AREA)
+    h, w = a.shape[:2]
+    s = size / min(h, w)
+    if s >= 1:
+        return a
+    return cv2.resize(
+        a, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_NEAREST if nearest else cv2.INTER_AREA
+    )
+
 
 def _prepare_one(id_: str, raw: Path, out: Path, size: int | None, force: bool) -> tuple[dict, int]:
     "Write the label PNG (and the resized cache) of one image; returns (meta, number of files written)."
-    img_p, ann_p, lab_p = raw / 'images' / f'{id_}.jpg', raw / 'annotations' / f'{id_}.mat', out / 'labels' / f'{id_}.png'
+    img_p, ann_p, lab_p = (
+        raw / 'images' / f'{id_}.jpg',
+        raw / 'annotations' / f'{id_}.mat',
+        out / 'labels' / f'{id_}.png',
+    )
     written = 0
     if force or not lab_p.is_file():
         S = read_cocostuff_annotation(ann_p)['S']
         try:
-            with Image.open(img_p) as im: w, h = im.size
-        except Exception as e: raise ValueError(f"{img_p} is not a readable image: {e}") from None
-        if S.shape != (h, w): raise ValueError(f"label map {ann_p} is {S.shape[1]}×{S.shape[0]} but image {img_p} is {w}×{h}")
-        _save_png(lab_p, S); written += 1
+            with Image.open(img_p) as im:
+                w, h = im.size
+        except Exception as e:
+            raise ValueError(f"{img_p} is not a readable image: {e}") from None
+        if S.shape != (h, w):
+            raise ValueError(f"label map {ann_p} is {S.shape[1]}×{S.shape[0]} but image {img_p} is {w}×{h}")
+        _save_png(lab_p, S)
+        written += 1
     else:
         S = cv2.imread(str(lab_p), cv2.IMREAD_UNCHANGED)
-        if S is None: raise ValueError(f"{lab_p} is unreadable; delete it and run again")
+        if S is None:
+            raise ValueError(f"{lab_p} is unreadable; delete it and run again")
     if size:
         ci, cl = out / f'images-{size}' / f'{id_}.jpg', out / f'labels-{size}' / f'{id_}.png'
         if force or not ci.is_file():
             im = _short_side_resize(load_image(img_p), size, nearest=False)
             ok, enc = cv2.imencode('.jpg', cv2.cvtColor(im, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 95])
-            _atomic_write_bytes(ci, enc.tobytes()); written += 1
-        if force or not cl.is_file(): _save_png(cl, _short_side_resize(S, size, nearest=True)); written += 1
+            _atomic_write_bytes(ci, enc.tobytes())
+            written += 1
+        if force or not cl.is_file():
+            _save_png(cl, _short_side_resize(S, size, nearest=True))
+            written += 1
     counts = np.bincount(S.ravel(), minlength=COCOSTUFF_NUM_CLASSES)
-    return dict(h=int(S.shape[0]), w=int(S.shape[1]), classes={int(k): int(counts[k]) for k in np.flatnonzero(counts)}), written
+    return dict(
+        h=int(S.shape[0]), w=int(S.shape[1]), classes={int(k): int(counts[k]) for k in np.flatnonzero(counts)}
+    ), written
 
-def _prepare_star(args): return _prepare_one(*args)
+
+def _prepare_star(args):
+    return _prepare_one(*args)
+
 
 def prepare_cocostuff(
-    raw: str | Path | None = None,  # the extracted tree (`images/`, `annotations/`, `imageLists/`); default `default_cocostuff_dir()/'raw'`
+    # the extracted tree (`images/`, `annotations/`, `imageLists/`); default `default_cocostuff_dir()/'raw'`
+    raw: str | Path | None = None,
     out: str | Path | None = None,  # output folder; default `prepared/` next to `raw/`
-    val_fraction: float = 0.1,      # fraction of the official train list held out for validation
-    seed: int = 0,                  # seed of the validation split
-    size: int | None = None,        # also cache images and labels with this short side (None = no cache)
-    workers: int = 0,               # worker processes for the per-image work (0 = this process)
-    force: bool = False,            # rewrite every file
-    progress: bool = True,          # show a progress bar
+    val_fraction: float = 0.1,  # fraction of the official train list held out for validation
+    seed: int = 0,  # seed of the validation split
+    size: int | None = None,  # also cache images and labels with this short side (None = no cache)
+    workers: int = 0,  # worker processes for the per-image work (0 = this process)
+    force: bool = False,  # rewrite every file
+    progress: bool = True,  # show a progress bar
 ) -> dict:
     "Prepare COCO-Stuff 10K for training (idempotent, restartable); returns the index (also in `out/index.json`)."
     raw = Path(raw) if raw is not None else default_cocostuff_dir() / 'raw'
     out = Path(out) if out is not None else raw.parent / 'prepared'
-    if not 0 <= val_fraction < 1: raise ValueError(f"val_fraction must lie in [0, 1), got {val_fraction}")
-    if size is not None and size < 8: raise ValueError(f"size must be at least 8 pixels, got {size}")
-    if not raw.is_dir(): raise FileNotFoundError(f"COCO-Stuff folder not found: {raw}. Run `inpaint_nb_download` first (or pass --raw).")
+    if not 0 <= val_fraction < 1:
+        raise ValueError(f"val_fraction must lie in [0, 1), got {val_fraction}")
+    if size is not None and size < 8:
+        raise ValueError(f"size must be at least 8 pixels, got {size}")
+    if not raw.is_dir():
+        raise FileNotFoundError(f"COCO-Stuff folder not found: {raw}. Run `inpaint_nb_download` first (or pass --raw).")
     lists = {}
     for l in ('train', 'test'):
         lp = raw / 'imageLists' / f'{l}.txt'
-        if not lp.is_file(): raise FileNotFoundError(f"Image list not found: {lp}. Is {raw} an extracted COCO-Stuff 10K archive?")
+        if not lp.is_file():
+            raise FileNotFoundError(f"Image list not found: {lp}. Is {raw} an extracted COCO-Stuff 10K archive?")
         lists[l] = _read_list(lp.read_text())
     params = dict(raw=os.path.relpath(raw.resolve(), out.resolve()), val_fraction=val_fraction, seed=seed, size=size)
     index_p = out / 'index.json'
     if index_p.is_file() and not force:
-        try: old = json.loads(index_p.read_text())
-        except ValueError: old = {}
+        try:
+            old = json.loads(index_p.read_text())
+        except ValueError:
+            old = {}
         if old.get('format') == _INDEX_FORMAT and old.get('params') == params and _index_complete(old, out):
-            if progress: print(f"Already prepared: {index_p}")
+            if progress:
+                print(f"Already prepared: {index_p}")
             return old
     ids = lists['train'] + lists['test']
-    for i in ids:   # check everything before writing anything
-        if not (raw / 'images' / f'{i}.jpg').is_file(): raise FileNotFoundError(f"Image {raw / 'images' / f'{i}.jpg'} (listed in imageLists) is missing")
-        if not (raw / 'annotations' / f'{i}.mat').is_file(): raise FileNotFoundError(f"Annotation {raw / 'annotations' / f'{i}.mat'} for image {i}.jpg is missing")
-    for stray in out.glob('**/.*.tmp') if out.exists() else []: stray.unlink()   # leftovers of an interrupted run
+    for i in ids:  # check everything before writing anything
+        if not (raw / 'images' / f'{i}.jpg').is_file():
+            raise FileNotFoundError(f"Image {raw / 'images' / f'{i}.jpg'} (listed in imageLists) is missing")
+        if not (raw / 'annotations' / f'{i}.mat').is_file():
+            raise FileNotFoundError(f"Annotation {raw / 'annotations' / f'{i}.mat'} for image {i}.jpg is missing")
+    for stray in out.glob('**/.*.tmp') if out.exists() else []:
+        stray.unlink()  # leftovers of an interrupted run
     train = sorted(lists['train'])
     n_val = round(val_fraction * len(train)) if val_fraction > 0 else 0
-    if val_fraction > 0 and n_val == 0 and len(train) > 1: n_val = 1
+    if val_fraction > 0 and n_val == 0 and len(train) > 1:
+        n_val = 1
     val = sorted(np.random.default_rng(seed).choice(train, n_val, replace=False).tolist()) if n_val else []
     splits = dict(train=[i for i in train if i not in set(val)], val=val, test=sorted(lists['test']))
     jobs = [(i, raw, out, size, force) for i in ids]
@@ -567,60 +949,95 @@ def prepare_cocostuff(
     metas, written = {}, 0
     if workers > 0:
         import multiprocessing as mp
-        from inpaint_nb.data import cocostuff as lib   # workers find the function by module name (not a notebook's __main__)
+
+        # workers find the function by module name (not a notebook's __main__)
+        from inpaint_nb.data import cocostuff as lib
+
         with mp.get_context('spawn').Pool(workers) as pool:
             for j, r in zip(jobs, pool.imap(lib._prepare_star, jobs, chunksize=16)):
-                metas[j[0]] = r[0]; written += r[1]
-                if bar is not None: bar.update(1)
+                metas[j[0]] = r[0]
+                written += r[1]
+                if bar is not None:
+                    bar.update(1)
     else:
         for j in jobs:
-            meta, w = _prepare_one(*j); metas[j[0]] = meta; written += w
-            if bar is not None: bar.update(1)
-    if bar is not None: bar.close()
-    for s, v in splits.items(): _atomic_write_bytes(out / 'splits' / f'{s}.txt', ('\n'.join(v) + '\n').encode())
+            meta, w = _prepare_one(*j)
+            metas[j[0]] = meta
+            written += w
+            if bar is not None:
+                bar.update(1)
+    if bar is not None:
+        bar.close()
+    for s, v in splits.items():
+        _atomic_write_bytes(out / 'splits' / f'{s}.txt', ('\n'.join(v) + '\n').encode())
     class_pixels = {s: np.zeros(COCOSTUFF_NUM_CLASSES, np.int64) for s in splits}
     for s, v in splits.items():
         for i in v:
-            for k, c in metas[i]['classes'].items(): class_pixels[s][k] += c
-    index = dict(format=_INDEX_FORMAT, params=params, splits=splits, items=metas,
-                 class_pixels={s: c.tolist() for s, c in class_pixels.items()}, files_written=written)
+            for k, c in metas[i]['classes'].items():
+                class_pixels[s][k] += c
+    index = dict(
+        format=_INDEX_FORMAT,
+        params=params,
+        splits=splits,
+        items=metas,
+        class_pixels={s: c.tolist() for s, c in class_pixels.items()},
+        files_written=written,
+    )
     _atomic_write_bytes(index_p, json.dumps(index).encode())
-    if progress: print(f"Prepared {len(ids)} images ({written} files written) → {index_p}")
+    if progress:
+        print(f"Prepared {len(ids)} images ({written} files written) → {index_p}")
     return index
+
 
 def _index_complete(index: dict, out: Path) -> bool:
     size = index['params'].get('size')
     for i in index['items']:
-        if not (out / 'labels' / f'{i}.png').is_file(): return False
-        if size and not ((out / f'images-{size}' / f'{i}.jpg').is_file() and (out / f'labels-{size}' / f'{i}.png').is_file()): return False
+        if not (out / 'labels' / f'{i}.png').is_file():
+            return False
+        if size and not (
+            (out / f'images-{size}' / f'{i}.jpg').is_file() and (out / f'labels-{size}' / f'{i}.png').is_file()
+        ):
+            return False
     return all((out / 'splits' / f'{s}.txt').is_file() for s in index['splits'])
+
 
 def load_cocostuff_index(
     prepared: str | Path,  # the folder `prepare_cocostuff` wrote
 ) -> dict:
     "Read `index.json` of a prepared COCO-Stuff tree, with a clear error when it is missing."
     p = Path(prepared) / 'index.json'
-    if not p.is_file(): raise FileNotFoundError(f"No index at {p}: run `inpaint_nb_prepare` (or `prepare_cocostuff`) first")
+    if not p.is_file():
+        raise FileNotFoundError(f"No index at {p}: run `inpaint_nb_prepare` (or `prepare_cocostuff`) first")
     index = json.loads(p.read_text())
-    if index.get('format') != _INDEX_FORMAT: raise ValueError(f"{p} has format {index.get('format')!r}, expected {_INDEX_FORMAT!r}; prepare again")
+    if index.get('format') != _INDEX_FORMAT:
+        raise ValueError(f"{p} has format {index.get('format')!r}, expected {_INDEX_FORMAT!r}; prepare again")
     return index
 
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #8afb41f9
 def plot_class_frequency(
-    class_pixels,      # 183 pixel counts (e.g. `index['class_pixels']['train']`)
-    top: int = 25,     # how many of the most frequent classes to draw
+    class_pixels,  # 183 pixel counts (e.g. `index['class_pixels']['train']`)
+    top: int = 25,  # how many of the most frequent classes to draw
     title: str = 'Pixel share of the most frequent COCO-Stuff classes',
 ):
     "Horizontal bar chart of the `top` classes by pixel share, things orange and stuff blue; returns the figure."
     import matplotlib.pyplot as plt
+
     c = np.asarray(class_pixels, np.float64)
-    if c.shape != (COCOSTUFF_NUM_CLASSES,): raise ValueError(f"class_pixels must have {COCOSTUFF_NUM_CLASSES} entries, got shape {c.shape}")
-    if c.sum() <= 0: raise ValueError("class_pixels are all zero")
-    share = c / c.sum(); order = np.argsort(-share)[:top][::-1]
+    if c.shape != (COCOSTUFF_NUM_CLASSES,):
+        raise ValueError(f"class_pixels must have {COCOSTUFF_NUM_CLASSES} entries, got shape {c.shape}")
+    if c.sum() <= 0:
+        raise ValueError("class_pixels are all zero")
+    share = c / c.sum()
+    order = np.argsort(-share)[:top][::-1]
     fig, ax = plt.subplots(figsize=(6, 0.2 * len(order) + 1))
-    ax.barh([COCOSTUFF_LABELS[i] for i in order], share[order] * 100,
-            color=['tab:orange' if i in COCOSTUFF_THING_IDS else 'tab:blue' if i else 'grey' for i in order])
-    ax.set_xlabel('% of pixels'); ax.set_title(title, fontsize=10); ax.tick_params(labelsize=8)
+    ax.barh(
+        [COCOSTUFF_LABELS[i] for i in order],
+        share[order] * 100,
+        color=['tab:orange' if i in COCOSTUFF_THING_IDS else 'tab:blue' if i else 'grey' for i in order],
+    )
+    ax.set_xlabel('% of pixels')
+    ax.set_title(title, fontsize=10)
+    ax.tick_params(labelsize=8)
     fig.tight_layout()
     return fig
 
@@ -628,9 +1045,12 @@ def plot_class_frequency(
 @call_parse
 def download_main(
     url: str = COCOSTUFF_URL,  # where the archive is: an http(s) URL, a file:// URL or a local path to the zip
-    dest: str = None,  # folder for the zip, its SHA-256 record and the extracted raw/ tree (default: <data root>/cocostuff-10k)
-    sha256: str = None,  # expected SHA-256 of the zip; none is published, so by default the digest of the first good download is recorded and later ones must match
-    any_size: bool = False,  # accept archives whose member counts differ from the official 10,000 images (train 9,000 / test 1,000), e.g. subsets
+    # folder for the zip, its SHA-256 record and the extracted raw/ tree (default: <data root>/cocostuff-10k)
+    dest: str = None,
+    # expected SHA-256 of the zip; none is published, so by default the digest of the first good download is recorded and later ones must match
+    sha256: str = None,
+    # accept archives whose member counts differ from the official 10,000 images (train 9,000 / test 1,000), e.g. subsets
+    any_size: bool = False,
     force: bool = False,  # extract again even if a complete raw/ tree exists
     timeout: float = 60.0,  # network timeout in seconds (connect and each read)
     quiet: bool = False,  # no progress bars
@@ -638,13 +1058,16 @@ def download_main(
     "Download COCO-Stuff 10K v1.1 (resumable), verify the zip, and extract it atomically into DEST/raw."
     try:
         raw = download_cocostuff(url, dest, sha256, None if any_size else COCOSTUFF_COUNTS, force, timeout, not quiet)
-    except (ValueError, FileNotFoundError, ConnectionError) as e: raise SystemExit(f"inpaint_nb_download: error: {e}")
+    except (ValueError, FileNotFoundError, ConnectionError) as e:
+        raise SystemExit(f"inpaint_nb_download: error: {e}")
     print(f"COCO-Stuff 10K ready at {raw}")
+
 
 @call_parse
 def prepare_main(
     raw: str = None,  # the extracted tree made by inpaint_nb_download (default: <data root>/cocostuff-10k/raw)
-    out: str = None,  # output folder for labels/, splits/, the optional cache and index.json (default: prepared/ next to raw/)
+    # output folder for labels/, splits/, the optional cache and index.json (default: prepared/ next to raw/)
+    out: str = None,
     val_fraction: float = 0.1,  # fraction of the official train list held out as a fixed validation split
     seed: int = 0,  # seed of the validation split (same seed, same split on every machine)
     size: int = None,  # also cache images and label maps resized so their short side is SIZE pixels (never enlarged)
@@ -653,5 +1076,7 @@ def prepare_main(
     quiet: bool = False,  # no progress bar
 ):
     "Prepare COCO-Stuff 10K: label maps as PNG, official train/test plus a seeded validation split, optional resized cache, index.json."
-    try: prepare_cocostuff(raw, out, val_fraction, seed, size, workers, force, not quiet)
-    except (ValueError, FileNotFoundError) as e: raise SystemExit(f"inpaint_nb_prepare: error: {e}")
+    try:
+        prepare_cocostuff(raw, out, val_fraction, seed, size, workers, force, not quiet)
+    except (ValueError, FileNotFoundError) as e:
+        raise SystemExit(f"inpaint_nb_prepare: error: {e}")

@@ -8,14 +8,23 @@ import random, warnings
 from pathlib import Path
 import numpy as np, cv2, torch, scipy.io
 from torch.utils.data import Dataset
+
 # fastai's import calls torch.jit.script, which recent torch marks deprecated; hide that one notice (it would
 # otherwise greet every `inpaint_nb_download --help`)
 warnings.filterwarnings('ignore', message=r'.*torch\.jit\.script.*deprecated', category=FutureWarning)
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from .preprocessing import load_image, bsds500_paths, data_root
-from .cocostuff import (download_main, prepare_main, load_cocostuff_index, default_cocostuff_dir,  # noqa: F401 (re-exported)
-                                       COCOSTUFF_LABELS, COCOSTUFF_NUM_CLASSES)  # noqa: F401 (re-exported: console scripts and earlier imports name them here)
+
+# re-exported: console scripts and earlier imports name them here
+from inpaint_nb.data.cocostuff import (
+    download_main,  # noqa: F401
+    prepare_main,  # noqa: F401
+    load_cocostuff_index,  # noqa: F401
+    default_cocostuff_dir,  # noqa: F401
+    COCOSTUFF_LABELS,  # noqa: F401
+    COCOSTUFF_NUM_CLASSES,  # noqa: F401
+)
 from ..utils.visualization import show_images
 
 # %% auto #0
@@ -26,31 +35,42 @@ __all__ = ['IMAGE_EXTENSIONS', 'BoxStrokeSampler', 'RandomCropFlipResize', 'Inpa
 # %% ../../nbs/02_data.ipynb #4073f298
 class BoxStrokeSampler:
     "Default mask sampler: up to `max_boxes` rectangles and `max_strokes` free-form brush strokes."
-    def __init__(self,
-                 max_boxes: int = 2,      # rectangles per mask (0…max_boxes)
-                 max_strokes: int = 4,    # brush strokes per mask (0…max_strokes; at least one shape in total)
-                 box_size: tuple = (0.1, 0.5),    # rectangle side as a fraction of the image side
-                 stroke_width: tuple = (0.02, 0.08),  # brush width as a fraction of the shorter side
-                 vertices: tuple = (3, 10),       # vertices per stroke
-                 coverage: tuple = (0.05, 0.5),   # accepted hole fraction (min, max)
-                 max_tries: int = 20,     # redraws before falling back to a single box of the mean coverage
-                ):
+
+    def __init__(
+        self,
+        max_boxes: int = 2,  # rectangles per mask (0…max_boxes)
+        max_strokes: int = 4,  # brush strokes per mask (0…max_strokes; at least one shape in total)
+        box_size: tuple = (0.1, 0.5),  # rectangle side as a fraction of the image side
+        stroke_width: tuple = (0.02, 0.08),  # brush width as a fraction of the shorter side
+        vertices: tuple = (3, 10),  # vertices per stroke
+        coverage: tuple = (0.05, 0.5),  # accepted hole fraction (min, max)
+        max_tries: int = 20,  # redraws before falling back to a single box of the mean coverage
+    ):
         for name, (lo, hi) in dict(box_size=box_size, stroke_width=stroke_width, coverage=coverage).items():
-            if not 0 < lo <= hi <= 1: raise ValueError(f"{name} must be (lo, hi) with 0 < lo ≤ hi ≤ 1, got {(lo, hi)}")
-        if max_boxes < 0 or max_strokes < 0 or max_boxes + max_strokes == 0: raise ValueError("need max_boxes + max_strokes ≥ 1 (both ≥ 0)")
-        if coverage[1] >= 1: raise ValueError("coverage max must be < 1: a hole covering the whole image leaves nothing to inpaint from")
-        self.max_boxes, self.max_strokes, self.box_size, self.stroke_width = max_boxes, max_strokes, box_size, stroke_width
+            if not 0 < lo <= hi <= 1:
+                raise ValueError(f"{name} must be (lo, hi) with 0 < lo ≤ hi ≤ 1, got {(lo, hi)}")
+        if max_boxes < 0 or max_strokes < 0 or max_boxes + max_strokes == 0:
+            raise ValueError("need max_boxes + max_strokes ≥ 1 (both ≥ 0)")
+        if coverage[1] >= 1:
+            raise ValueError("coverage max must be < 1: a hole covering the whole image leaves nothing to inpaint from")
+        self.max_boxes, self.max_strokes, self.box_size, self.stroke_width = (
+            max_boxes,
+            max_strokes,
+            box_size,
+            stroke_width,
+        )
         self.vertices, self.coverage, self.max_tries = vertices, coverage, max_tries
 
     def _draw(self, rng, h, w):
         m = np.zeros((h, w), np.uint8)
         nb = int(rng.integers(0, self.max_boxes + 1))
         ns = int(rng.integers(0 if nb else 1, self.max_strokes + 1))
-        if nb:   # rectangles: sizes and corners for all boxes at once
+        if nb:  # rectangles: sizes and corners for all boxes at once
             bh = np.maximum(1, (rng.uniform(*self.box_size, nb) * h).astype(int))
             bw = np.maximum(1, (rng.uniform(*self.box_size, nb) * w).astype(int))
             y0, x0 = (rng.random(nb) * (h - bh + 1)).astype(int), (rng.random(nb) * (w - bw + 1)).astype(int)
-            for a, b, c, d in zip(y0, x0, bh, bw): m[a:a + c, b:b + d] = 1
+            for a, b, c, d in zip(y0, x0, bh, bw):
+                m[a : a + c, b : b + d] = 1
         side = min(h, w)
         for _ in range(ns):  # strokes: a random walk, vertices computed with cumsum, drawn in one polylines call
             k = int(rng.integers(self.vertices[0], self.vertices[1] + 1))
@@ -63,36 +83,50 @@ class BoxStrokeSampler:
             cv2.polylines(m, [pts.reshape(-1, 1, 2)], False, 1, thickness=width)
         return m.astype(bool), ('box' if ns == 0 else 'stroke' if nb == 0 else 'box+stroke')
 
-    def __call__(self,
-                 rng: np.random.Generator,  # source of randomness (one per item)
-                 h: int, w: int,            # mask size
-                 segmentation=None,         # ignored by this sampler (part of the contract)
-                ) -> tuple[np.ndarray, str]:
-        if h < 2 or w < 2: raise ValueError(f"mask size must be at least 2×2, got {w}×{h}")
+    def __call__(
+        self,
+        rng: np.random.Generator,  # source of randomness (one per item)
+        h: int,
+        w: int,  # mask size
+        segmentation=None,  # ignored by this sampler (part of the contract)
+    ) -> tuple[np.ndarray, str]:
+        if h < 2 or w < 2:
+            raise ValueError(f"mask size must be at least 2×2, got {w}×{h}")
         lo, hi = self.coverage
         for _ in range(self.max_tries):
             m, fam = self._draw(rng, h, w)
-            if lo <= m.mean() <= hi: return m, fam
-        m = np.zeros((h, w), bool)   # fallback: one centred-ish box of the mean accepted coverage
-        s = np.sqrt((lo + hi) / 2); bh, bw = max(1, int(h * s)), max(1, int(w * s))
-        y, x = int(rng.integers(0, h - bh + 1)), int(rng.integers(0, w - bw + 1)); m[y:y + bh, x:x + bw] = True
+            if lo <= m.mean() <= hi:
+                return m, fam
+        m = np.zeros((h, w), bool)  # fallback: one centred-ish box of the mean accepted coverage
+        s = np.sqrt((lo + hi) / 2)
+        bh, bw = max(1, int(h * s)), max(1, int(w * s))
+        y, x = int(rng.integers(0, h - bh + 1)), int(rng.integers(0, w - bw + 1))
+        m[y : y + bh, x : x + bw] = True
         return m, 'box'
 
-    def __repr__(self): return f"BoxStrokeSampler(max_boxes={self.max_boxes}, max_strokes={self.max_strokes}, coverage={self.coverage})"
+    def __repr__(self):
+        return f"BoxStrokeSampler(max_boxes={self.max_boxes}, max_strokes={self.max_strokes}, coverage={self.coverage})"
 
 # %% ../../nbs/02_data.ipynb #455d13be
 class RandomCropFlipResize:
     "Random square crop (+ horizontal flip) resized to `size`; applied to an image and its label map together."
-    def __init__(self,
-                 size: int | None = 256,  # output side in pixels (None: no crop, no resize; items keep their size)
-                 crop: int | None = None, # fixed crop side in source pixels; None = random fraction `scale` of the short side
-                 scale: tuple = (0.5, 1.0),  # range of the crop side as a fraction of the short side (when `crop` is None)
-                 flip: bool = True,       # random horizontal flip (training only)
-                 train: bool = True,      # False: centred crop, no flip, deterministic
-                ):
-        if size is not None and size < 8: raise ValueError(f"size must be at least 8 pixels, got {size}")
-        if crop is not None and crop < 1: raise ValueError(f"crop must be a positive number of pixels, got {crop}")
-        if not 0 < scale[0] <= scale[1] <= 1: raise ValueError(f"scale must be (lo, hi) with 0 < lo ≤ hi ≤ 1, got {scale}")
+
+    def __init__(
+        self,
+        size: int | None = 256,  # output side in pixels (None: no crop, no resize; items keep their size)
+        # fixed crop side in source pixels; None = random fraction `scale` of the short side
+        crop: int | None = None,
+        # range of the crop side as a fraction of the short side (when `crop` is None)
+        scale: tuple = (0.5, 1.0),
+        flip: bool = True,  # random horizontal flip (training only)
+        train: bool = True,  # False: centred crop, no flip, deterministic
+    ):
+        if size is not None and size < 8:
+            raise ValueError(f"size must be at least 8 pixels, got {size}")
+        if crop is not None and crop < 1:
+            raise ValueError(f"crop must be a positive number of pixels, got {crop}")
+        if not 0 < scale[0] <= scale[1] <= 1:
+            raise ValueError(f"scale must be (lo, hi) with 0 < lo ≤ hi ≤ 1, got {scale}")
         self.size, self.crop, self.scale, self.flip, self.train = size, crop, scale, flip, train
 
     def params(self, rng, h, w, name='image'):
@@ -100,59 +134,88 @@ class RandomCropFlipResize:
         short = min(h, w)
         if self.crop is not None:
             if self.crop > short:
-                raise ValueError(f"{name} is {w}×{h}, smaller than the crop side {self.crop}: use crop ≤ {short}, "
-                                 f"or crop=None to crop a fraction of the short side")
+                raise ValueError(
+                    f"{name} is {w}×{h}, smaller than the crop side {self.crop}: use crop ≤ {short}, "
+                    f"or crop=None to crop a fraction of the short side"
+                )
             side = self.crop
-        else: side = short if not self.train else max(1, int(round(rng.uniform(*self.scale) * short)))
-        if self.train: top, left = int(rng.integers(0, h - side + 1)), int(rng.integers(0, w - side + 1))
-        else: top, left = (h - side) // 2, (w - side) // 2
+        else:
+            side = short if not self.train else max(1, int(round(rng.uniform(*self.scale) * short)))
+        if self.train:
+            top, left = int(rng.integers(0, h - side + 1)), int(rng.integers(0, w - side + 1))
+        else:
+            top, left = (h - side) // 2, (w - side) // 2
         flip = bool(self.train and self.flip and rng.random() < 0.5)
         return top, left, side, flip
 
     def __call__(self, rng, image: np.ndarray, segmentation: np.ndarray | None = None, name: str = 'image'):
         "Apply to `uint8` `H×W×3` image (and `H×W` label map); returns both."
-        if self.size is None: return image, segmentation
+        if self.size is None:
+            return image, segmentation
         h, w = image.shape[:2]
         if segmentation is not None and segmentation.shape != (h, w):
-            raise ValueError(f"{name}: segmentation is {segmentation.shape[1]}×{segmentation.shape[0]} but the image is {w}×{h}")
+            raise ValueError(
+                f"{name}: segmentation is {segmentation.shape[1]}×{segmentation.shape[0]} but the image is {w}×{h}"
+            )
         top, left, side, flip = self.params(rng, h, w, name)
-        img = image[top:top + side, left:left + side]
-        seg = segmentation[top:top + side, left:left + side] if segmentation is not None else None
-        if flip: img = img[:, ::-1]; seg = seg[:, ::-1] if seg is not None else None
+        img = image[top : top + side, left : left + side]
+        seg = segmentation[top : top + side, left : left + side] if segmentation is not None else None
+        if flip:
+            img = img[:, ::-1]
+            seg = seg[:, ::-1] if seg is not None else None
         interp = cv2.INTER_AREA if side > self.size else cv2.INTER_LINEAR
         img = cv2.resize(np.ascontiguousarray(img), (self.size, self.size), interpolation=interp)
         if seg is not None:
-            seg = cv2.resize(np.ascontiguousarray(seg).astype(np.int32), (self.size, self.size), interpolation=cv2.INTER_NEAREST)
+            seg = cv2.resize(
+                np.ascontiguousarray(seg).astype(np.int32), (self.size, self.size), interpolation=cv2.INTER_NEAREST
+            )
         return img, seg
 
-    def __repr__(self): return f"RandomCropFlipResize(size={self.size}, crop={self.crop}, scale={self.scale}, flip={self.flip}, train={self.train})"
+    def __repr__(self):
+        return f"RandomCropFlipResize(size={self.size}, crop={self.crop}, scale={self.scale}, flip={self.flip}, train={self.train})"
 
 # %% ../../nbs/02_data.ipynb #5793d35f
 class InpaintDataset(Dataset):
     "Base class: subclasses define `__len__`, `item_id(i)` and `load(i) -> (uint8 H×W×3, int H×W label map or None)`."
-    def __init__(self,
-                 size: int | None = 256,  # side of the square items (None: full images, no crop)
-                 mask_sampler=None,       # callable (rng, h, w, segmentation) -> (bool mask, family); default `BoxStrokeSampler()`
-                 train: bool = True,      # random crops and flips (False: centred crop, fixed per item)
-                 seed: int = 0,           # base seed of all randomness
-                 crop: int | None = None, # fixed crop side (see `RandomCropFlipResize`)
-                 scale: tuple = (0.5, 1.0),  # crop side range as a fraction of the short side
-                 flip: bool = True,       # random horizontal flips when training
-                 augment=None,            # a replacement for `RandomCropFlipResize(size, crop, scale, flip, train)`
-                ):
+
+    def __init__(
+        self,
+        size: int | None = 256,  # side of the square items (None: full images, no crop)
+        # callable (rng, h, w, segmentation) -> (bool mask, family); default `BoxStrokeSampler()`
+        mask_sampler=None,
+        train: bool = True,  # random crops and flips (False: centred crop, fixed per item)
+        seed: int = 0,  # base seed of all randomness
+        crop: int | None = None,  # fixed crop side (see `RandomCropFlipResize`)
+        scale: tuple = (0.5, 1.0),  # crop side range as a fraction of the short side
+        flip: bool = True,  # random horizontal flips when training
+        augment=None,  # a replacement for `RandomCropFlipResize(size, crop, scale, flip, train)`
+    ):
         self.augment = augment if augment is not None else RandomCropFlipResize(size, crop, scale, flip, train)
         self.mask_sampler = mask_sampler if mask_sampler is not None else BoxStrokeSampler()
-        if not callable(self.mask_sampler): raise TypeError(f"mask_sampler must be callable (rng, h, w, segmentation) -> (mask, family), got {type(mask_sampler).__name__}")
+        if not callable(self.mask_sampler):
+            raise TypeError(
+                f"mask_sampler must be callable (rng, h, w, segmentation) -> (mask, family), got {type(mask_sampler).__name__}"
+            )
         self.train, self.seed, self.epoch = train, int(seed), 0
 
-    def item_id(self, i: int) -> str: raise NotImplementedError
-    def load(self, i: int): raise NotImplementedError
-    def set_epoch(self, epoch: int): "Select the epoch whose crops and holes `__getitem__` returns."; self.epoch = int(epoch)
-    def rng(self, i: int) -> np.random.Generator: "The generator of item `i` in the current epoch."; return np.random.default_rng([self.seed, self.epoch, i])
+    def item_id(self, i: int) -> str:
+        raise NotImplementedError
+
+    def load(self, i: int):
+        raise NotImplementedError
+
+    def set_epoch(self, epoch: int):
+        "Select the epoch whose crops and holes `__getitem__` returns."
+        self.epoch = int(epoch)
+
+    def rng(self, i: int) -> np.random.Generator:
+        "The generator of item `i` in the current epoch."
+        return np.random.default_rng([self.seed, self.epoch, i])
 
     def __getitem__(self, i: int) -> dict:
         n = len(self)
-        if not -n <= i < n: raise IndexError(f"index {i} out of range for {type(self).__name__} of length {n}")
+        if not -n <= i < n:
+            raise IndexError(f"index {i} out of range for {type(self).__name__} of length {n}")
         i = int(i) % n
         rng, name = self.rng(i), self.item_id(i)
         image, seg = self.load(i)
@@ -160,135 +223,212 @@ class InpaintDataset(Dataset):
         h, w = image.shape[:2]
         mask, family = self.mask_sampler(rng, h, w, seg)
         mask = np.asarray(mask)
-        if mask.shape != (h, w): raise ValueError(f"mask sampler {self.mask_sampler!r} returned shape {mask.shape}, expected {(h, w)}")
+        if mask.shape != (h, w):
+            raise ValueError(f"mask sampler {self.mask_sampler!r} returned shape {mask.shape}, expected {(h, w)}")
         # uint8 → float in numpy: torch's multi-threaded elementwise ops cost more than they save on small tensors in workers
-        return dict(image=torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)).astype(np.float32) / np.float32(255)),
-                    mask=torch.from_numpy(mask.astype(np.float32))[None],
-                    segmentation=None if seg is None else torch.from_numpy(np.ascontiguousarray(seg).astype(np.int64)),
-                    family=str(family), id=name)
+        return dict(
+            image=torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)).astype(np.float32) / np.float32(255)),
+            mask=torch.from_numpy(mask.astype(np.float32))[None],
+            segmentation=None if seg is None else torch.from_numpy(np.ascontiguousarray(seg).astype(np.int64)),
+            family=str(family),
+            id=name,
+        )
 
-    def __repr__(self): return f"{type(self).__name__}(n={len(self)}, augment={self.augment!r}, mask_sampler={self.mask_sampler!r}, seed={self.seed})"
+    def __repr__(self):
+        return f"{type(self).__name__}(n={len(self)}, augment={self.augment!r}, mask_sampler={self.mask_sampler!r}, seed={self.seed})"
 
 # %% ../../nbs/02_data.ipynb #eedd9b67
 def bsds_segmentations(mat_path: Path) -> list[np.ndarray]:
-    if not mat_path.is_file(): raise FileNotFoundError(f"BSDS500 segmentation not found: {mat_path}")
-    try: gt = scipy.io.loadmat(mat_path)['groundTruth']
-    except Exception as e: raise ValueError(f"{mat_path} is not a readable BSDS500 groundTruth file: {e}") from None
-    return [np.asarray(gt[0, k]['Segmentation'][0, 0]) for k in range(gt.shape[1])]   # uint16; cast once, later
+    if not mat_path.is_file():
+        raise FileNotFoundError(f"BSDS500 segmentation not found: {mat_path}")
+    try:
+        gt = scipy.io.loadmat(mat_path)['groundTruth']
+    except Exception as e:
+        raise ValueError(f"{mat_path} is not a readable BSDS500 groundTruth file: {e}") from None
+    return [np.asarray(gt[0, k]['Segmentation'][0, 0]) for k in range(gt.shape[1])]  # uint16; cast once, later
+
 
 class BSDS500(InpaintDataset):
     "BSDS500 photos with one human segmentation each (region ids from 1)."
-    def __init__(self,
-                 split: str = 'train',   # 'train' (200) or 'val' (100)
-                 annotator: int | str = 'random',  # index k, 'random', 'finest' or 'coarsest'; None = no segmentation
-                 root: str | Path | None = None,   # the `bsds500` folder (default `data_root()/'bsds500'`)
-                 **kwargs,               # `InpaintDataset` options: size, mask_sampler, train, seed, crop, scale, flip
-                ):
-        if not (annotator is None or isinstance(annotator, (int, np.integer)) or annotator in ('random', 'finest', 'coarsest')):
+
+    def __init__(
+        self,
+        split: str = 'train',  # 'train' (200) or 'val' (100)
+        annotator: int | str = 'random',  # index k, 'random', 'finest' or 'coarsest'; None = no segmentation
+        root: str | Path | None = None,  # the `bsds500` folder (default `data_root()/'bsds500'`)
+        **kwargs,  # `InpaintDataset` options: size, mask_sampler, train, seed, crop, scale, flip
+    ):
+        if not (
+            annotator is None
+            or isinstance(annotator, (int, np.integer))
+            or annotator in ('random', 'finest', 'coarsest')
+        ):
             raise ValueError(f"annotator must be an index, 'random', 'finest', 'coarsest' or None, got {annotator!r}")
         self.paths = bsds500_paths(split, root)
-        if not self.paths: raise ValueError(f"No BSDS500 photos in split {split!r} under {root or data_root() / 'bsds500'}")
+        if not self.paths:
+            raise ValueError(f"No BSDS500 photos in split {split!r} under {root or data_root() / 'bsds500'}")
         self.split, self.annotator = split, annotator
         kwargs.setdefault('train', split == 'train')
         super().__init__(**kwargs)
 
-    def __len__(self): return len(self.paths)
-    def item_id(self, i): return self.paths[i].stem
+    def __len__(self):
+        return len(self.paths)
+
+    def item_id(self, i):
+        return self.paths[i].stem
+
     def load(self, i):
         p = self.paths[i]
         image = load_image(p)
-        if self.annotator is None: return image, None
+        if self.annotator is None:
+            return image, None
         segs = bsds_segmentations(p.parent.parent.parent / 'groundTruth' / self.split / f'{p.stem}.mat')
         a = self.annotator
-        if a == 'random': k = int(np.random.default_rng([self.seed, self.epoch, i, 1]).integers(len(segs)))
-        elif a == 'finest': k = int(np.argmax([s.max() for s in segs]))
-        elif a == 'coarsest': k = int(np.argmin([s.max() for s in segs]))
+        if a == 'random':
+            k = int(np.random.default_rng([self.seed, self.epoch, i, 1]).integers(len(segs)))
+        elif a == 'finest':
+            k = int(np.argmax([s.max() for s in segs]))
+        elif a == 'coarsest':
+            k = int(np.argmin([s.max() for s in segs]))
         else:
             k = int(a)
-            if not 0 <= k < len(segs): raise ValueError(f"{p.stem} has {len(segs)} annotators (0…{len(segs) - 1}); annotator={k} does not exist")
+            if not 0 <= k < len(segs):
+                raise ValueError(
+                    f"{p.stem} has {len(segs)} annotators (0…{len(segs) - 1}); annotator={k} does not exist"
+                )
         seg = segs[k]
-        if seg.shape != image.shape[:2]: raise ValueError(f"segmentation of {p.name} is {seg.shape[1]}×{seg.shape[0]}, photo is {image.shape[1]}×{image.shape[0]}")
+        if seg.shape != image.shape[:2]:
+            raise ValueError(
+                f"segmentation of {p.name} is {seg.shape[1]}×{seg.shape[0]}, photo is {image.shape[1]}×{image.shape[0]}"
+            )
         return image, seg
 
 # %% ../../nbs/02_data.ipynb #a20c79a5
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
 
+
 class ImageFolder(InpaintDataset):
     "Every image under a folder (sorted, recursive); no segmentation."
-    def __init__(self,
-                 folder: str | Path,     # folder to search
-                 files: list | None = None,  # use exactly these files instead of searching (e.g. one side of a split)
-                 extensions: tuple = IMAGE_EXTENSIONS,  # file suffixes that count as images (case-insensitive)
-                 recursive: bool = True, # search sub-folders too
-                 **kwargs,               # `InpaintDataset` options: size, mask_sampler, train, seed, crop, scale, flip
-                ):
+
+    def __init__(
+        self,
+        folder: str | Path,  # folder to search
+        files: list | None = None,  # use exactly these files instead of searching (e.g. one side of a split)
+        extensions: tuple = IMAGE_EXTENSIONS,  # file suffixes that count as images (case-insensitive)
+        recursive: bool = True,  # search sub-folders too
+        **kwargs,  # `InpaintDataset` options: size, mask_sampler, train, seed, crop, scale, flip
+    ):
         self.folder = Path(folder).expanduser()
         if files is None:
-            if not self.folder.is_dir(): raise FileNotFoundError(f"Image folder not found: {self.folder}")
+            if not self.folder.is_dir():
+                raise FileNotFoundError(f"Image folder not found: {self.folder}")
             it = self.folder.rglob('*') if recursive else self.folder.glob('*')
-            files = sorted(p for p in it if p.is_file() and p.suffix.lower() in extensions and not p.name.startswith('.'))
-            if not files: raise ValueError(f"No images ({', '.join(extensions)}) found in {self.folder}")
+            files = sorted(
+                p for p in it if p.is_file() and p.suffix.lower() in extensions and not p.name.startswith('.')
+            )
+            if not files:
+                raise ValueError(f"No images ({', '.join(extensions)}) found in {self.folder}")
         self.files = [Path(f) for f in files]
-        if not self.files: raise ValueError(f"ImageFolder got an empty file list for {self.folder}")
+        if not self.files:
+            raise ValueError(f"ImageFolder got an empty file list for {self.folder}")
         super().__init__(**kwargs)
 
-    def __len__(self): return len(self.files)
+    def __len__(self):
+        return len(self.files)
+
     def item_id(self, i):
         f = self.files[i]
-        try: return str(f.relative_to(self.folder).with_suffix(''))
-        except ValueError: return f.stem
-    def load(self, i): return load_image(self.files[i]), None
+        try:
+            return str(f.relative_to(self.folder).with_suffix(''))
+        except ValueError:
+            return f.stem
+
+    def load(self, i):
+        return load_image(self.files[i]), None
 
 # %% ../../nbs/02_data.ipynb #f785f665
 class CocoStuff10k(InpaintDataset):
     "COCO-Stuff 10K from a prepared tree: photos with 183-class label maps (0 = unlabeled)."
-    def __init__(self,
-                 root: str | Path | None = None,  # the prepared folder (with index.json); default `default_cocostuff_dir()/'prepared'`
-                 split: str = 'train',  # 'train', 'val' or 'test'
-                 cache: bool = True,    # read the resized cache made by `prepare --size` when present
-                 **kwargs,              # `InpaintDataset` options: size, mask_sampler, train, seed, crop, scale, flip
-                ):
+
+    def __init__(
+        self,
+        # the prepared folder (with index.json); default `default_cocostuff_dir()/'prepared'`
+        root: str | Path | None = None,
+        split: str = 'train',  # 'train', 'val' or 'test'
+        cache: bool = True,  # read the resized cache made by `prepare --size` when present
+        **kwargs,  # `InpaintDataset` options: size, mask_sampler, train, seed, crop, scale, flip
+    ):
         self.root = Path(root) if root is not None else default_cocostuff_dir() / 'prepared'
         index = load_cocostuff_index(self.root)
-        if split not in index['splits']: raise ValueError(f"Unknown split {split!r}: this prepared tree has {sorted(index['splits'])}")
+        if split not in index['splits']:
+            raise ValueError(f"Unknown split {split!r}: this prepared tree has {sorted(index['splits'])}")
         self.split, self.ids = split, list(index['splits'][split])
-        if not self.ids: raise ValueError(f"Split {split!r} of {self.root} is empty")
+        if not self.ids:
+            raise ValueError(f"Split {split!r} of {self.root} is empty")
         self.raw = (self.root / index['params']['raw']).resolve()
         size = index['params'].get('size')
         self.cache_size = size if (cache and size) else None
         kwargs.setdefault('train', split == 'train')
         super().__init__(**kwargs)
 
-    def __len__(self): return len(self.ids)
-    def item_id(self, i): return self.ids[i]
+    def __len__(self):
+        return len(self.ids)
+
+    def item_id(self, i):
+        return self.ids[i]
+
     def paths(self, i) -> tuple[Path, Path]:
         "Image and label file of item `i`."
         id_ = self.ids[i]
-        if self.cache_size: return self.root / f'images-{self.cache_size}' / f'{id_}.jpg', self.root / f'labels-{self.cache_size}' / f'{id_}.png'
+        if self.cache_size:
+            return (
+                self.root / f'images-{self.cache_size}' / f'{id_}.jpg',
+                self.root / f'labels-{self.cache_size}' / f'{id_}.png',
+            )
         return self.raw / 'images' / f'{id_}.jpg', self.root / 'labels' / f'{id_}.png'
+
     def load(self, i):
         ip, lp = self.paths(i)
         image = load_image(ip)
-        if not lp.is_file(): raise FileNotFoundError(f"Label map {lp} is missing: run `inpaint_nb_prepare` again")
+        if not lp.is_file():
+            raise FileNotFoundError(f"Label map {lp} is missing: run `inpaint_nb_prepare` again")
         seg = cv2.imread(str(lp), cv2.IMREAD_UNCHANGED)
-        if seg is None or seg.ndim != 2: raise ValueError(f"{lp} is not a readable single-channel label map")
-        if seg.shape != image.shape[:2]: raise ValueError(f"label map {lp} is {seg.shape[1]}×{seg.shape[0]} but image {ip} is {image.shape[1]}×{image.shape[0]}")
+        if seg is None or seg.ndim != 2:
+            raise ValueError(f"{lp} is not a readable single-channel label map")
+        if seg.shape != image.shape[:2]:
+            raise ValueError(
+                f"label map {lp} is {seg.shape[1]}×{seg.shape[0]} but image {ip} is {image.shape[1]}×{image.shape[0]}"
+            )
         return image, seg.astype(np.int64)
 
 # %% ../../nbs/02_data.ipynb #2740106b
 def _stack(ts: list[torch.Tensor]) -> torch.Tensor:
     # numpy's single-threaded copy: torch.stack's thread pool was 50× slower on a busy 2-core machine (profiled)
-    return torch.from_numpy(np.stack([t.numpy() for t in ts])) if all(t.device.type == 'cpu' for t in ts) else torch.stack(ts)
+    return (
+        torch.from_numpy(np.stack([t.numpy() for t in ts]))
+        if all(t.device.type == 'cpu' for t in ts)
+        else torch.stack(ts)
+    )
+
 
 def collate_dict(items: list[dict]) -> dict:
     "Stack dataset items into a batch dict (`segmentation` is None unless every item has one)."
-    if not items: raise ValueError("cannot collate an empty list of items")
+    if not items:
+        raise ValueError("cannot collate an empty list of items")
     shapes = {tuple(it['image'].shape) for it in items}
-    if len(shapes) > 1: raise ValueError(f"items have different sizes {sorted(shapes)}: give the dataset a `size` so every item is cropped to the same square (or use bs=1)")
+    if len(shapes) > 1:
+        raise ValueError(
+            f"items have different sizes {sorted(shapes)}: give the dataset a `size` so every item is cropped to the same square (or use bs=1)"
+        )
     segs = [it['segmentation'] for it in items]
-    return dict(image=_stack([it['image'] for it in items]), mask=_stack([it['mask'] for it in items]),
-                segmentation=None if any(s is None for s in segs) else _stack(segs),
-                family=[it['family'] for it in items], id=[it['id'] for it in items])
+    return dict(
+        image=_stack([it['image'] for it in items]),
+        mask=_stack([it['mask'] for it in items]),
+        segmentation=None if any(s is None for s in segs) else _stack(segs),
+        family=[it['family'] for it in items],
+        id=[it['id'] for it in items],
+    )
+
 
 def collate_tuple(items: list[dict]) -> tuple:
     "Batch as `(image, mask, image)` for fastai's `Learner` (inputs image and mask, target image)."
@@ -298,95 +438,144 @@ def collate_tuple(items: list[dict]) -> tuple:
 # %% ../../nbs/02_data.ipynb #9c4a102f
 class InpaintDataLoader(DataLoader):
     "fastai `DataLoader` for dict items: seeded shuffling, epoch-aware datasets, dict or tuple batches, `show_batch`."
-    def __init__(self, dataset, bs: int = 8, seed: int = 0, fixed_epoch: bool = False, batch_format: str = 'dict', **kwargs):
-        if batch_format not in ('dict', 'tuple'): raise ValueError(f"batch_format must be 'dict' or 'tuple', got {batch_format!r}")
+
+    def __init__(
+        self, dataset, bs: int = 8, seed: int = 0, fixed_epoch: bool = False, batch_format: str = 'dict', **kwargs
+    ):
+        if batch_format not in ('dict', 'tuple'):
+            raise ValueError(f"batch_format must be 'dict' or 'tuple', got {batch_format!r}")
         kwargs.setdefault('create_batch', collate_dict if batch_format == 'dict' else collate_tuple)
         super().__init__(dataset, bs=bs, **kwargs)
         self.seed, self.fixed_epoch, self.batch_format, self.epoch = seed, fixed_epoch, batch_format, 0
         self.rng = random.Random(seed)
+
     def before_iter(self):
         super().before_iter()
-        if hasattr(self.dataset, 'set_epoch'): self.dataset.set_epoch(0 if self.fixed_epoch else self.epoch)
+        if hasattr(self.dataset, 'set_epoch'):
+            self.dataset.set_epoch(0 if self.fixed_epoch else self.epoch)
+
     def after_iter(self):
-        super().after_iter(); self.epoch += 1
+        super().after_iter()
+        self.epoch += 1
+
     def new(self, dataset=None, cls=None, **kwargs):
         kw = dict(seed=self.seed, fixed_epoch=self.fixed_epoch, batch_format=self.batch_format) | kwargs
         if 'batch_format' in kwargs and 'create_batch' not in kwargs:
             kw['create_batch'] = collate_dict if kwargs['batch_format'] == 'dict' else collate_tuple
         return super().new(dataset, cls, **kw)
+
     def show_batch(self, b=None, max_n: int = 4, **kwargs):
         "Draw a batch (default: the first one) with `show_batch`."
-        if b is None: b = self.new(batch_format='dict').one_batch()
+        if b is None:
+            b = self.new(batch_format='dict').one_batch()
         return show_batch(b, max_n=max_n, **kwargs)
 
 # %% ../../nbs/02_data.ipynb #9ac6ab9c
-def is_bsds_layout(p: Path) -> bool: return (p / 'images' / 'train').is_dir() and (p / 'groundTruth').is_dir()
+def is_bsds_layout(p: Path) -> bool:
+    return (p / 'images' / 'train').is_dir() and (p / 'groundTruth').is_dir()
+
 
 def get_dls(
-    source='bsds500',        # 'bsds500', 'cocostuff', a folder (prepared COCO-Stuff, BSDS500 layout or any images), or (train_ds, valid_ds)
-    size: int = 256,         # side of the square training crops
-    bs: int = 8,             # batch size
-    num_workers: int = 0,    # worker processes per loader
-    seed: int = 0,           # seed of crops, flips, holes and shuffling
-    mask_sampler=None,       # mask sampler for both loaders (default `BoxStrokeSampler()`)
+    # 'bsds500', 'cocostuff', a folder (prepared COCO-Stuff, BSDS500 layout or any images), or (train_ds, valid_ds)
+    source='bsds500',
+    size: int = 256,  # side of the square training crops
+    bs: int = 8,  # batch size
+    num_workers: int = 0,  # worker processes per loader
+    seed: int = 0,  # seed of crops, flips, holes and shuffling
+    mask_sampler=None,  # mask sampler for both loaders (default `BoxStrokeSampler()`)
     valid_pct: float = 0.1,  # validation share for an image folder
-    split_seed: int = 0,     # seed of the image-folder split alone: every training seed validates on the same photos
+    split_seed: int = 0,  # seed of the image-folder split alone: every training seed validates on the same photos
     batch_format: str = 'dict',  # 'dict' batches, or 'tuple' = (image, mask, image) for a fastai Learner
-    device=None,             # move batches to this device (None: leave on CPU)
-    **kwargs,                # more dataset options: crop, scale, flip, annotator (BSDS500), cache (COCO-Stuff)
+    device=None,  # move batches to this device (None: leave on CPU)
+    **kwargs,  # more dataset options: crop, scale, flip, annotator (BSDS500), cache (COCO-Stuff)
 ) -> DataLoaders:
     "fastai `DataLoaders` (train shuffled with random crops; valid fixed) for any of the sources."
     common = dict(size=size, mask_sampler=mask_sampler, seed=seed, **kwargs)
     if isinstance(source, (tuple, list)):
-        if len(source) != 2: raise ValueError(f"source as a sequence must be (train_dataset, valid_dataset), got {len(source)} items")
+        if len(source) != 2:
+            raise ValueError(f"source as a sequence must be (train_dataset, valid_dataset), got {len(source)} items")
         train_ds, valid_ds = source
     else:
         src = str(source)
-        if src == 'bsds500': train_ds, valid_ds = BSDS500('train', **common), BSDS500('val', **common)
+        if src == 'bsds500':
+            train_ds, valid_ds = BSDS500('train', **common), BSDS500('val', **common)
         elif src == 'cocostuff' or (Path(src) / 'index.json').is_file():
             root = None if src == 'cocostuff' else Path(src)
             train_ds, valid_ds = CocoStuff10k(root, 'train', **common), CocoStuff10k(root, 'val', **common)
         elif Path(src).is_dir() and is_bsds_layout(Path(src)):
             train_ds, valid_ds = BSDS500('train', root=src, **common), BSDS500('val', root=src, **common)
         elif Path(src).is_dir():
-            if not 0 < valid_pct < 1: raise ValueError(f"valid_pct must lie in (0, 1), got {valid_pct}")
+            if not 0 < valid_pct < 1:
+                raise ValueError(f"valid_pct must lie in (0, 1), got {valid_pct}")
             files = ImageFolder(src).files
-            if len(files) < 2: raise ValueError(f"{src} has {len(files)} image(s); need at least 2 to split into train and valid")
+            if len(files) < 2:
+                raise ValueError(f"{src} has {len(files)} image(s); need at least 2 to split into train and valid")
             perm = np.random.default_rng(split_seed).permutation(len(files))
             n_valid = min(len(files) - 1, max(1, round(valid_pct * len(files))))
             train_ds = ImageFolder(src, files=[files[i] for i in sorted(perm[n_valid:])], **common)
             valid_ds = ImageFolder(src, files=[files[i] for i in sorted(perm[:n_valid])], train=False, **common)
-        else: raise FileNotFoundError(f"Unknown data source {source!r}: use 'bsds500', 'cocostuff', an existing folder, or (train_ds, valid_ds)")
-    if len(train_ds) < bs: raise ValueError(f"the training set has {len(train_ds)} items, fewer than one batch of {bs}")
-    train = InpaintDataLoader(train_ds, bs=bs, shuffle=True, drop_last=True, num_workers=num_workers, seed=seed, batch_format=batch_format)
-    valid = InpaintDataLoader(valid_ds, bs=bs, shuffle=False, drop_last=False, num_workers=num_workers, seed=seed,
-                              fixed_epoch=True, batch_format=batch_format)
+        else:
+            raise FileNotFoundError(
+                f"Unknown data source {source!r}: use 'bsds500', 'cocostuff', an existing folder, or (train_ds, valid_ds)"
+            )
+    if len(train_ds) < bs:
+        raise ValueError(f"the training set has {len(train_ds)} items, fewer than one batch of {bs}")
+    train = InpaintDataLoader(
+        train_ds, bs=bs, shuffle=True, drop_last=True, num_workers=num_workers, seed=seed, batch_format=batch_format
+    )
+    valid = InpaintDataLoader(
+        valid_ds,
+        bs=bs,
+        shuffle=False,
+        drop_last=False,
+        num_workers=num_workers,
+        seed=seed,
+        fixed_epoch=True,
+        batch_format=batch_format,
+    )
     return DataLoaders(train, valid, device=device)
 
 # %% ../../nbs/02_data.ipynb #50abf5bb
-_PALETTE = np.random.default_rng(1234).integers(40, 256, (1024, 3)).astype(np.uint8); _PALETTE[0] = 0
+_PALETTE = np.random.default_rng(1234).integers(40, 256, (1024, 3)).astype(np.uint8)
+_PALETTE[0] = 0
+
 
 def colorize_labels(
     seg,  # `H×W` integer label map (numpy or tensor)
 ) -> np.ndarray:
     "Label map → `uint8` `H×W×3` with a fixed colour per label id (0 is black)."
     s = seg.detach().cpu().numpy() if isinstance(seg, torch.Tensor) else np.asarray(seg)
-    if s.ndim != 2: raise ValueError(f"label map must be H×W, got shape {s.shape}")
-    if s.dtype.kind not in 'iub': raise ValueError(f"label map must hold integers, got dtype {s.dtype}")
+    if s.ndim != 2:
+        raise ValueError(f"label map must be H×W, got shape {s.shape}")
+    if s.dtype.kind not in 'iub':
+        raise ValueError(f"label map must hold integers, got dtype {s.dtype}")
     return _PALETTE[s.astype(np.int64) % len(_PALETTE)]
 
+
 def show_batch(
-    b: dict,           # a batch from `collate_dict`
-    max_n: int = 4,    # rows to draw
-    size: float = 2.2, # panel size in inches
+    b: dict,  # a batch from `collate_dict`
+    max_n: int = 4,  # rows to draw
+    size: float = 2.2,  # panel size in inches
     suptitle: str | None = None,  # title above the grid
 ):
     "Rows of image / mask / masked input / segmentation for the first `max_n` items of a dict batch; returns the figure."
-    if not isinstance(b, dict) or 'image' not in b or 'mask' not in b: raise TypeError("show_batch needs a dict batch with 'image' and 'mask' (use batch_format='dict')")
-    n = min(max_n, len(b['image'])); ims, titles = [], []
+    if not isinstance(b, dict) or 'image' not in b or 'mask' not in b:
+        raise TypeError("show_batch needs a dict batch with 'image' and 'mask' (use batch_format='dict')")
+    n = min(max_n, len(b['image']))
+    ims, titles = [], []
     for i in range(n):
         img, m = b['image'][i], b['mask'][i]
         seg = b['segmentation'][i] if b.get('segmentation') is not None else None
-        ims += [img, m[0] > 0.5, img * (1 - m), colorize_labels(seg) if seg is not None else np.full(tuple(img.shape[1:]) + (3,), 235, np.uint8)]
-        titles += [f"{b['id'][i]}", f"{b['family'][i]} ({m.mean():.0%})", 'masked input', 'segmentation' if seg is not None else 'no segmentation']
+        ims += [
+            img,
+            m[0] > 0.5,
+            img * (1 - m),
+            colorize_labels(seg) if seg is not None else np.full(tuple(img.shape[1:]) + (3,), 235, np.uint8),
+        ]
+        titles += [
+            f"{b['id'][i]}",
+            f"{b['family'][i]} ({m.mean():.0%})",
+            'masked input',
+            'segmentation' if seg is not None else 'no segmentation',
+        ]
     return show_images(ims, titles=titles, ncols=4, size=size, suptitle=suptitle)

@@ -23,29 +23,41 @@ __all__ = ['SHAPES', 'LAMA_PRESETS', 'FAMILIES', 'DEFAULT_MIXTURE', 'EVAL_KINDS'
 class MaskGenerationError(ValueError):
     "A generator cannot make its kind of mask for this input (e.g. a single-label map has no boundary to cross)."
 
+
 def as_rng(
     rng,  # a `numpy.random.Generator`, or an integer seed
 ) -> np.random.Generator:
     "The generator itself, or `np.random.default_rng(seed)` for an integer seed."
-    if isinstance(rng, np.random.Generator): return rng
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool): return np.random.default_rng(int(rng))
-    raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)) or an int seed, got {type(rng).__name__}")
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        f"rng must be a numpy.random.Generator (np.random.default_rng(seed)) or an int seed, got {type(rng).__name__}"
+    )
+
 
 def _check_hw(h, w, min_side: int = 8) -> tuple[int, int]:
     if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (h, w)):
         raise TypeError(f"h and w must be integers, got {type(h).__name__} and {type(w).__name__}")
-    if min(h, w) < min_side: raise ValueError(f"Mask size {h}×{w} is too small: both sides must be ≥ {min_side} px")
+    if min(h, w) < min_side:
+        raise ValueError(f"Mask size {h}×{w} is too small: both sides must be ≥ {min_side} px")
     return int(h), int(w)
+
 
 def check_ratio_range(
     ratio: tuple[float, float],  # (lo, hi) fractions of the image
     name: str = 'hole_ratio',  # name used in the error message
 ) -> tuple[float, float]:
     "Check `0 < lo ≤ hi < 1`; returns the pair as floats."
-    try: lo, hi = (float(v) for v in ratio)
-    except (TypeError, ValueError): raise ValueError(f"{name} must be a pair (lo, hi), got {ratio!r}") from None
-    if not (0 < lo <= hi < 1): raise ValueError(f"{name} must satisfy 0 < lo ≤ hi < 1 (fractions of the image), got ({lo}, {hi})")
+    try:
+        lo, hi = (float(v) for v in ratio)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (lo, hi), got {ratio!r}") from None
+    if not (0 < lo <= hi < 1):
+        raise ValueError(f"{name} must satisfy 0 < lo ≤ hi < 1 (fractions of the image), got ({lo}, {hi})")
     return lo, hi
+
 
 def check_segmentation(
     segmentation,  # integer label map `H×W` (numpy or torch), or bool
@@ -53,23 +65,32 @@ def check_segmentation(
     w: int | None = None,  # expected width (None: any)
 ) -> np.ndarray:
     "Validate a label map and return it as a contiguous `int32` `H×W` array."
-    if hasattr(segmentation, 'detach'): segmentation = segmentation.detach().cpu().numpy()   # torch tensor
-    if not isinstance(segmentation, np.ndarray): raise TypeError(f"segmentation must be a numpy array or tensor, got {type(segmentation).__name__}")
+    if hasattr(segmentation, 'detach'):
+        segmentation = segmentation.detach().cpu().numpy()  # torch tensor
+    if not isinstance(segmentation, np.ndarray):
+        raise TypeError(f"segmentation must be a numpy array or tensor, got {type(segmentation).__name__}")
     s = segmentation
-    if s.ndim != 2: raise ValueError(f"segmentation must be a 2-D H×W label map, got shape {s.shape}")
-    if s.size == 0: raise ValueError(f"segmentation is empty (shape {s.shape})")
+    if s.ndim != 2:
+        raise ValueError(f"segmentation must be a 2-D H×W label map, got shape {s.shape}")
+    if s.size == 0:
+        raise ValueError(f"segmentation is empty (shape {s.shape})")
     if s.dtype != bool and not np.issubdtype(s.dtype, np.integer):
-        raise TypeError(f"segmentation must hold integer labels, got dtype {s.dtype} "
-                        "(a float map is usually a soft/interpolated map; resize label maps with INTER_NEAREST and cast with .astype(np.int64))")
-    if h is not None and s.shape != (h, w): raise ValueError(f"segmentation has shape {s.shape} but the mask is {h}×{w}")
-    if s.dtype == np.int32 and s.flags.c_contiguous: return s
+        raise TypeError(
+            f"segmentation must hold integer labels, got dtype {s.dtype} "
+            "(a float map is usually a soft/interpolated map; resize label maps with INTER_NEAREST and cast with .astype(np.int64))"
+        )
+    if h is not None and s.shape != (h, w):
+        raise ValueError(f"segmentation has shape {s.shape} but the mask is {h}×{w}")
+    if s.dtype == np.int32 and s.flags.c_contiguous:
+        return s
     if s.dtype != bool and s.size and (s.max() > np.iinfo(np.int32).max or s.min() < np.iinfo(np.int32).min):
         raise ValueError("segmentation labels do not fit in int32")
     return np.ascontiguousarray(s, dtype=np.int32)
 
 # %% ../../nbs/03_masks.ipynb #1417e9af
 def _fade(t):
-    return t * t * t * (t * (t * 6 - 15) + 10)   # s(t) = 6t⁵ − 15t⁴ + 10t³
+    return t * t * t * (t * (t * 6 - 15) + 10)  # s(t) = 6t⁵ − 15t⁴ + 10t³
+
 
 def perlin_noise(
     rng,  # `numpy.random.Generator` or int seed
@@ -79,20 +100,23 @@ def perlin_noise(
 ) -> np.ndarray:
     "2-D gradient (Perlin) noise as `float32` `h×w`, zero on the lattice, |n| ≤ √2/2."
     rng = as_rng(rng)
-    if cell <= 0: raise ValueError(f"cell must be positive, got {cell}")
+    if cell <= 0:
+        raise ValueError(f"cell must be positive, got {cell}")
     gh, gw = int((h - 1) / cell) + 2, int((w - 1) / cell) + 2
     theta = rng.uniform(0, 2 * np.pi, (gh, gw))
-    gx, gy = np.cos(theta).astype(np.float32), np.sin(theta).astype(np.float32)   # unit gradients g_ij
+    gx, gy = np.cos(theta).astype(np.float32), np.sin(theta).astype(np.float32)  # unit gradients g_ij
     y, x = np.arange(h, dtype=np.float32) / cell, np.arange(w, dtype=np.float32) / cell
-    j, i = y.astype(np.int64), x.astype(np.int64)          # cell corner (row j, column i)
-    fy, fx = (y - j)[:, None], (x - i)[None, :]            # offsets inside the cell, broadcast
-    def corner(a, b):                                      # n_ab = g_{i+a, j+b} · (f_x − a, f_y − b)
-        r, c = j + b, i + a                                # row gather then column gather: ~4× faster than a 2-D fancy index
+    j, i = y.astype(np.int64), x.astype(np.int64)  # cell corner (row j, column i)
+    fy, fx = (y - j)[:, None], (x - i)[None, :]  # offsets inside the cell, broadcast
+
+    def corner(a, b):  # n_ab = g_{i+a, j+b} · (f_x − a, f_y − b)
+        r, c = j + b, i + a  # row gather then column gather: ~4× faster than a 2-D fancy index
         return gx[r][:, c] * (fx - a) + gy[r][:, c] * (fy - b)
+
     n00, n10, n01, n11 = corner(0, 0), corner(1, 0), corner(0, 1), corner(1, 1)
     sx, sy = _fade(fx), _fade(fy)
-    top = n00 + sx * (n10 - n00)                           # lerp along x (row j) …
-    bot = n01 + sx * (n11 - n01)                           # … and along x (row j+1)
+    top = n00 + sx * (n10 - n00)  # lerp along x (row j) …
+    bot = n01 + sx * (n11 - n01)  # … and along x (row j+1)
     return (top + sy * (bot - top)).astype(np.float32)
 
 # %% ../../nbs/03_masks.ipynb #5a926db8
@@ -107,13 +131,17 @@ def fractal_noise(
 ) -> np.ndarray:
     "Fractal (fBm) Perlin noise, `float32` `h×w`, normalised to [-1, 1]."
     rng = as_rng(rng)
-    if octaves < 1: raise ValueError(f"octaves must be ≥ 1, got {octaves}")
+    if octaves < 1:
+        raise ValueError(f"octaves must be ≥ 1, got {octaves}")
     out, total, amp, c = np.zeros((h, w), np.float32), 0.0, 1.0, float(cell)
     for k in range(octaves):
-        if k and c < 2: break
-        out += amp * perlin_noise(rng, h, w, c); total += amp
-        amp *= persistence; c /= lacunarity
-    return out / (total * np.sqrt(2) / 2)                  # the F(x, y) normalisation
+        if k and c < 2:
+            break
+        out += amp * perlin_noise(rng, h, w, c)
+        total += amp
+        amp *= persistence
+        c /= lacunarity
+    return out / (total * np.sqrt(2) / 2)  # the F(x, y) normalisation
 
 # %% ../../nbs/03_masks.ipynb #87e2f16b
 def signed_distance(
@@ -121,15 +149,19 @@ def signed_distance(
 ) -> np.ndarray:
     "Euclidean signed distance to the mask's edge: negative inside, positive outside (`float32`)."
     m = np.ascontiguousarray(mask, dtype=np.uint8)
-    if not m.any(): return np.full(m.shape, np.inf, np.float32)
-    if m.all(): return np.full(m.shape, -np.inf, np.float32)       # the image border is not an edge
-    out = cv2.distanceTransform(1 - m, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)   # d_X outside
-    inside = cv2.distanceTransform(m, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)     # d_{X^c} inside
+    if not m.any():
+        return np.full(m.shape, np.inf, np.float32)
+    if m.all():
+        return np.full(m.shape, -np.inf, np.float32)  # the image border is not an edge
+    out = cv2.distanceTransform(1 - m, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)  # d_X outside
+    inside = cv2.distanceTransform(m, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)  # d_{X^c} inside
     return out - inside
+
 
 def dilate(mask: np.ndarray, r: float) -> np.ndarray:
     "Dilation by a Euclidean disc of radius `r` (pixels)."
     return signed_distance(mask) <= r
+
 
 def erode(mask: np.ndarray, r: float) -> np.ndarray:
     "Erosion by a Euclidean disc of radius `r` (pixels)."
@@ -142,15 +174,17 @@ def connected_objects(
 ) -> tuple[np.ndarray, np.ndarray]:
     "Connected components of equal label (4-connectivity): (`int32` map with ids 1..n, 0 = ignored; areas, `areas[0]` = 0)."
     s = check_segmentation(segmentation)
-    bg = ignore_label if ignore_label is not None else int(s.min()) - 1     # a value that is absent → no background
+    bg = ignore_label if ignore_label is not None else int(s.min()) - 1  # a value that is absent → no background
     comp = _sk_label(s, background=bg, connectivity=1).astype(np.int32)
-    areas = np.bincount(comp.ravel()); areas[0] = 0
+    areas = np.bincount(comp.ravel())
+    areas[0] = 0
     return comp, areas
 
 # %% ../../nbs/03_masks.ipynb #fa490693
 def _uniform(rng, lo_hi):
     lo, hi = lo_hi
     return lo if lo == hi else float(rng.uniform(lo, hi))
+
 
 def object_aware_mask(
     rng,  # `numpy.random.Generator` or int seed
@@ -159,7 +193,8 @@ def object_aware_mask(
     n_objects: tuple[int, int] = (1, 2),  # how many objects to remove, uniform in this range
     close_radius: tuple[float, float] = (0.005, 0.02),  # closing radius, fraction of the short side
     dilate_radius: tuple[float, float] = (0.01, 0.04),  # mean growth beyond the object, fraction of the short side
-    edge_noise: tuple[float, float] = (0.4, 1.0),  # noise amplitude as a fraction of the growth radius (≤ 1 keeps the object covered)
+    # noise amplitude as a fraction of the growth radius (≤ 1 keeps the object covered)
+    edge_noise: tuple[float, float] = (0.4, 1.0),
     noise_cell: float = 0.12,  # feature size of the edge noise, fraction of the short side
     open_radius: float = 0.006,  # opening radius that cleans the noisy edge, fraction of the short side
     ignore_label: int | None = None,  # label never removed (e.g. 0 = unlabelled)
@@ -167,17 +202,22 @@ def object_aware_mask(
     "Remove whole objects of a segmentation: components → closing → noisy dilation → opening. `bool` `H×W`."
     rng = as_rng(rng)
     lo, hi = check_ratio_range(area_range, 'area_range')
-    if not 0 <= edge_noise[0] <= edge_noise[1] <= 1: raise ValueError(f"edge_noise must lie in [0, 1], got {edge_noise}")
+    if not 0 <= edge_noise[0] <= edge_noise[1] <= 1:
+        raise ValueError(f"edge_noise must lie in [0, 1], got {edge_noise}")
     seg = check_segmentation(segmentation)
-    h, w = seg.shape; side = min(h, w)
+    h, w = seg.shape
+    side = min(h, w)
     comp, areas = connected_objects(seg, ignore_label)
     cand = np.flatnonzero((areas >= max(lo * h * w, 1)) & (areas <= hi * h * w))
     if cand.size == 0:
-        raise MaskGenerationError(f"no object covers {lo:.0%}–{hi:.0%} of the image (largest {areas.max() / (h * w):.1%}, "
-                                  f"{comp.max()} objects); widen area_range or use another family")
+        raise MaskGenerationError(
+            f"no object covers {lo:.0%}–{hi:.0%} of the image (largest {areas.max() / (h * w):.1%}, "
+            f"{comp.max()} objects); widen area_range or use another family"
+        )
     k = min(int(rng.integers(n_objects[0], n_objects[1] + 1)), cand.size)
-    lut = np.zeros(areas.size, bool); lut[rng.choice(cand, size=k, replace=False)] = True
-    obj = lut[comp]                                               # the chosen objects
+    lut = np.zeros(areas.size, bool)
+    lut[rng.choice(cand, size=k, replace=False)] = True
+    obj = lut[comp]  # the chosen objects
     rc = max(1, round(_uniform(rng, close_radius) * side))
     r = _uniform(rng, dilate_radius) * side
     a = _uniform(rng, edge_noise) * r
@@ -185,20 +225,31 @@ def object_aware_mask(
     # all the work happens in the objects' bounding box, padded by how far the mask can grow
     rows, cols = np.flatnonzero(obj.any(1)), np.flatnonzero(obj.any(0))
     pad = int(math.ceil(rc + r + a + ro)) + 2
-    y0, y1, x0, x1 = max(rows[0] - pad, 0), min(rows[-1] + pad + 1, h), max(cols[0] - pad, 0), min(cols[-1] + pad + 1, w)
-    o = obj[y0:y1, x0:x1]; ch, cw = o.shape
+    y0, y1, x0, x1 = (
+        max(rows[0] - pad, 0),
+        min(rows[-1] + pad + 1, h),
+        max(cols[0] - pad, 0),
+        min(cols[-1] + pad + 1, w),
+    )
+    o = obj[y0:y1, x0:x1]
+    ch, cw = o.shape
     disc = lambda q: cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * q + 1, 2 * q + 1))
-    m = cv2.morphologyEx(o.astype(np.uint8), cv2.MORPH_CLOSE, disc(rc))               # closing
-    if a > 0:   # the noise is smooth, so compute it on a coarse grid (96 px per short side) and upsample
+    m = cv2.morphologyEx(o.astype(np.uint8), cv2.MORPH_CLOSE, disc(rc))  # closing
+    if a > 0:  # the noise is smooth, so compute it on a coarse grid (96 px per short side) and upsample
         q = min(1.0, 96 / side)
-        F = cv2.resize(fractal_noise(rng, max(2, round(ch * q)), max(2, round(cw * q)), cell=noise_cell * side * q, octaves=3),
-                       (cw, ch), interpolation=cv2.INTER_LINEAR)
-    else: F = 0
-    d = cv2.distanceTransform(1 - m, cv2.DIST_L2, cv2.DIST_MASK_5)   # φ outside the closed object (r + aF ≥ 0, so the inside is all kept)
-    m = (d <= r + a * F).astype(np.uint8)                          # {p : φ(p) ≤ r + a·F(p)}
+        F = cv2.resize(
+            fractal_noise(rng, max(2, round(ch * q)), max(2, round(cw * q)), cell=noise_cell * side * q, octaves=3),
+            (cw, ch),
+            interpolation=cv2.INTER_LINEAR,
+        )
+    else:
+        F = 0
+    # φ outside the closed object (r + aF ≥ 0, so the inside is all kept)
+    d = cv2.distanceTransform(1 - m, cv2.DIST_L2, cv2.DIST_MASK_5)
+    m = (d <= r + a * F).astype(np.uint8)  # {p : φ(p) ≤ r + a·F(p)}
     m = cv2.morphologyEx(m, cv2.MORPH_OPEN, disc(ro)).astype(bool)  # opening
     out = np.zeros((h, w), bool)
-    out[y0:y1, x0:x1] = m | o                                      # whole-object coverage, guaranteed
+    out[y0:y1, x0:x1] = m | o  # whole-object coverage, guaranteed
     return out
 
 # %% ../../nbs/03_masks.ipynb #5046cebf
@@ -208,29 +259,38 @@ def boundary_map(
     "Pixels with a 4-neighbour of a different label (both sides of every border), `bool` `H×W`."
     s = check_segmentation(segmentation)
     b = np.zeros(s.shape, bool)
-    dv = s[1:] != s[:-1]; b[1:] |= dv; b[:-1] |= dv               # vertical neighbours differ
-    dh = s[:, 1:] != s[:, :-1]; b[:, 1:] |= dh; b[:, :-1] |= dh   # horizontal neighbours differ
+    dv = s[1:] != s[:-1]
+    b[1:] |= dv
+    b[:-1] |= dv  # vertical neighbours differ
+    dh = s[:, 1:] != s[:, :-1]
+    b[:, 1:] |= dh
+    b[:, :-1] |= dh  # horizontal neighbours differ
     return b
 
 # %% ../../nbs/03_masks.ipynb #37405a2f
 SHAPES = ('circle', 'rectangle', 'irregular')
 
+
 def _draw_shape(rng, h, w, cx, cy, r, shape):
     m = np.zeros((h, w), np.uint8)
     if shape == 'circle':
         cv2.circle(m, (int(cx), int(cy)), max(1, int(round(r))), 1, -1)
-    elif shape == 'rectangle':                                     # rotated rectangle of area ≈ πr²
-        asp = math.exp(rng.uniform(-0.7, 0.7)); side = r * math.sqrt(math.pi)
+    elif shape == 'rectangle':  # rotated rectangle of area ≈ πr²
+        asp = math.exp(rng.uniform(-0.7, 0.7))
+        side = r * math.sqrt(math.pi)
         pts = cv2.boxPoints(((float(cx), float(cy)), (side * asp, side / asp), float(rng.uniform(0, 180))))
         cv2.fillPoly(m, [np.round(pts * 4).astype(np.int32)], 1, cv2.LINE_8, 2)
-    elif shape == 'irregular':                                     # star-shaped polygon, smoothed radii
+    elif shape == 'irregular':  # star-shaped polygon, smoothed radii
         n = int(rng.integers(8, 17))
         ang = np.sort(rng.uniform(0, 2 * np.pi, n))
-        rad = r * np.exp(rng.normal(0, 0.35, n)); rad = (rad + np.roll(rad, 1) + np.roll(rad, -1)) / 3
+        rad = r * np.exp(rng.normal(0, 0.35, n))
+        rad = (rad + np.roll(rad, 1) + np.roll(rad, -1)) / 3
         pts = np.stack([cx + rad * np.cos(ang), cy + rad * np.sin(ang)], 1)
         cv2.fillPoly(m, [np.round(pts * 4).astype(np.int32)], 1, cv2.LINE_8, 2)
-    else: raise ValueError(f"Unknown shape {shape!r}: use one of {SHAPES} or None (random)")
+    else:
+        raise ValueError(f"Unknown shape {shape!r}: use one of {SHAPES} or None (random)")
     return m.astype(bool)
+
 
 def boundary_crossing_mask(
     rng,  # `numpy.random.Generator` or int seed
@@ -242,18 +302,25 @@ def boundary_crossing_mask(
 ) -> np.ndarray:
     "A circle / rectangle / irregular hole centred on a random label boundary, covering ≥ `min_labels` labels."
     rng = as_rng(rng)
-    if shape is not None and shape not in SHAPES: raise ValueError(f"Unknown shape {shape!r}: use one of {SHAPES} or None (random)")
-    seg = check_segmentation(segmentation); h, w = seg.shape
+    if shape is not None and shape not in SHAPES:
+        raise ValueError(f"Unknown shape {shape!r}: use one of {SHAPES} or None (random)")
+    seg = check_segmentation(segmentation)
+    h, w = seg.shape
     idx = np.flatnonzero(boundary_map(seg))
-    if idx.size == 0: raise MaskGenerationError("segmentation has a single label: there is no boundary to cross")
+    if idx.size == 0:
+        raise MaskGenerationError("segmentation has a single label: there is no boundary to cross")
     best, best_n = None, -1
     for _ in range(max(1, max_tries)):
         cy, cx = divmod(int(idx[rng.integers(idx.size)]), w)
         m = _draw_shape(rng, h, w, cx, cy, _uniform(rng, radius) * min(h, w), shape or SHAPES[rng.integers(3)])
         n = np.unique(seg[m]).size
-        if n >= min_labels: return m
-        if n > best_n: best, best_n = m, n
-    warnings.warn(f"boundary_crossing_mask: no hole covered {min_labels} labels in {max_tries} tries; returning one covering {best_n}")
+        if n >= min_labels:
+            return m
+        if n > best_n:
+            best, best_n = m, n
+    warnings.warn(
+        f"boundary_crossing_mask: no hole covered {min_labels} labels in {max_tries} tries; returning one covering {best_n}"
+    )
     return best
 
 # %% ../../nbs/03_masks.ipynb #76b1664e
@@ -268,26 +335,37 @@ def scratch_path(
 ) -> np.ndarray:
     "Points (`float` N×2, x-y) of a smooth scratch entering from a random image edge."
     rng = as_rng(rng)
-    if not 0 <= momentum < 1: raise ValueError(f"momentum must be in [0, 1), got {momentum}")
+    if not 0 <= momentum < 1:
+        raise ValueError(f"momentum must be in [0, 1), got {momentum}")
     n = max(2, int(length / step))
-    side = int(rng.integers(4)); u = rng.uniform()
-    p0, inward = [(u * (w - 1), 0.0, np.pi / 2), (u * (w - 1), h - 1.0, -np.pi / 2),
-                  (0.0, u * (h - 1), 0.0), (w - 1.0, u * (h - 1), np.pi)][side][:2], \
-                 [np.pi / 2, -np.pi / 2, 0.0, np.pi][side]
+    side = int(rng.integers(4))
+    u = rng.uniform()
+    p0, inward = (
+        [
+            (u * (w - 1), 0.0, np.pi / 2),
+            (u * (w - 1), h - 1.0, -np.pi / 2),
+            (0.0, u * (h - 1), 0.0),
+            (w - 1.0, u * (h - 1), np.pi),
+        ][side][:2],
+        [np.pi / 2, -np.pi / 2, 0.0, np.pi][side],
+    )
     theta0 = inward + rng.uniform(-np.pi / 3, np.pi / 3)
-    omega = lfilter([1.0], [1.0, -momentum], bend * rng.standard_normal(n))   # ω_t = μ ω_{t−1} + σ ε_t
+    omega = lfilter([1.0], [1.0, -momentum], bend * rng.standard_normal(n))  # ω_t = μ ω_{t−1} + σ ε_t
     theta = theta0 + np.cumsum(omega)
-    pts = np.empty((n, 2)); pts[0] = p0
+    pts = np.empty((n, 2))
+    pts[0] = p0
     pts[1:] = p0 + np.cumsum(step * np.stack([np.cos(theta[1:]), np.sin(theta[1:])], 1), 0)
     inside = (pts[:, 0] > -step) & (pts[:, 0] < w + step) & (pts[:, 1] > -step) & (pts[:, 1] < h + step)
-    out = np.flatnonzero(~inside)                                  # stop where the scratch leaves the picture
-    return pts[:out[0] + 1] if out.size else pts
+    out = np.flatnonzero(~inside)  # stop where the scratch leaves the picture
+    return pts[: out[0] + 1] if out.size else pts
+
 
 def _width_profile(rng, n, wmax):
     t = np.linspace(0, 1, n)
-    taper = 0.35 + 0.65 * np.sqrt(np.sin(np.pi * t).clip(0))      # thin at both ends
-    wob = np.interp(t, np.linspace(0, 1, 9), rng.uniform(0.55, 1.0, 9))   # slow random variation
+    taper = 0.35 + 0.65 * np.sqrt(np.sin(np.pi * t).clip(0))  # thin at both ends
+    wob = np.interp(t, np.linspace(0, 1, 9), rng.uniform(0.55, 1.0, 9))  # slow random variation
     return np.maximum(1, np.round(wmax * taper * wob)).astype(np.int64)
+
 
 def draw_polyline(
     mask: np.ndarray,  # `uint8` canvas, drawn on in place
@@ -295,12 +373,13 @@ def draw_polyline(
     widths: np.ndarray,  # N−1 integer widths, one per segment (or a scalar)
 ) -> np.ndarray:
     "Draw a polyline whose width varies per segment: one `cv2.polylines` call per distinct width."
-    P = np.round(np.asarray(pts) * 4).astype(np.int32)             # 2 fractional bits: sub-pixel accuracy
-    segs_ = np.stack([P[:-1], P[1:]], 1)                           # (N−1, 2, 2) segments
+    P = np.round(np.asarray(pts) * 4).astype(np.int32)  # 2 fractional bits: sub-pixel accuracy
+    segs_ = np.stack([P[:-1], P[1:]], 1)  # (N−1, 2, 2) segments
     widths = np.broadcast_to(np.asarray(widths), (len(segs_),))
     for wv in np.unique(widths):
         cv2.polylines(mask, segs_[widths == wv], False, 1, int(wv), cv2.LINE_8, 2)
     return mask
+
 
 def scratch_mask(
     rng,  # `numpy.random.Generator` or int seed
@@ -313,12 +392,15 @@ def scratch_mask(
     bend: float = 0.004,  # steering noise per step, radians
 ) -> np.ndarray:
     "Scratches that enter from the image edge and run in smooth, momentum-driven curves of varying width."
-    rng = as_rng(rng); h, w = _check_hw(h, w)
-    m = np.zeros((h, w), np.uint8); side, big = min(h, w), max(h, w)
-    step = max(1.0, big / 128)                                     # resolution-independent shape
+    rng = as_rng(rng)
+    h, w = _check_hw(h, w)
+    m = np.zeros((h, w), np.uint8)
+    side, big = min(h, w), max(h, w)
+    step = max(1.0, big / 128)  # resolution-independent shape
     for _ in range(int(rng.integers(n_scratches[0], n_scratches[1] + 1))):
         pts = scratch_path(rng, h, w, _uniform(rng, length) * big, step=step, momentum=momentum, bend=bend)
-        if len(pts) < 2: continue
+        if len(pts) < 2:
+            continue
         draw_polyline(m, pts, _width_profile(rng, len(pts) - 1, max(1.0, _uniform(rng, width) * side)))
     return m.astype(bool)
 
@@ -331,8 +413,9 @@ def voronoi_labels(
 ) -> tuple[np.ndarray, np.ndarray]:
     "Voronoi cells of `n_seeds` random seeds: (`int32` cell map 0..K'−1, seed coordinates K'×2 x-y), K' ≤ K after duplicates."
     rng = as_rng(rng)
-    flat = np.unique(rng.integers(0, h * w, n_seeds))              # raster order = OpenCV's label order
-    img = np.ones((h, w), np.uint8); img.flat[flat] = 0
+    flat = np.unique(rng.integers(0, h * w, n_seeds))  # raster order = OpenCV's label order
+    img = np.ones((h, w), np.uint8)
+    img.flat[flat] = 0
     _, lab = cv2.distanceTransformWithLabels(img, cv2.DIST_L2, cv2.DIST_MASK_5, labelType=cv2.DIST_LABEL_PIXEL)
     ys, xs = np.divmod(flat, w)
     return lab - 1, np.stack([xs, ys], 1).astype(np.float64)
@@ -352,43 +435,59 @@ def water_damage_alpha(
     drip_length: tuple[float, float] = (0.05, 0.35),  # drip length, fraction of the image height
 ) -> np.ndarray:
     "Soft alpha (`float32` `h×w` in [0, 1]) of water stains: Voronoi blobs, Gaussian-soft edges, gravity drips."
-    rng = as_rng(rng); H, W = _check_hw(h, w)
-    q = min(1.0, 128 / min(H, W))                    # work with ≤ 128 px on the short side; the alpha is smooth, so upsampling is harmless
-    h, w = max(8, round(H * q)), max(8, round(W * q)); side = min(h, w)
+    rng = as_rng(rng)
+    H, W = _check_hw(h, w)
+    # work with ≤ 128 px on the short side; the alpha is smooth, so upsampling is harmless
+    q = min(1.0, 128 / min(H, W))
+    h, w = max(8, round(H * q)), max(8, round(W * q))
+    side = min(h, w)
     sigma = max(_uniform(rng, softness) * side, 0.5)
     cells, seeds = voronoi_labels(rng, h, w, n_seeds)
     hard = np.zeros((h, w), np.uint8)
     xx, yy = np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32)
-    F = 0   # outline noise: smooth, so computed on a 4× coarser grid and upsampled
-    if edge_noise > 0: F = edge_noise * cv2.resize(fractal_noise(rng, max(2, h // 4), max(2, w // 4), cell=0.25 * side / 4, octaves=3), (w, h), interpolation=cv2.INTER_LINEAR)
+    F = 0  # outline noise: smooth, so computed on a 4× coarser grid and upsampled
+    if edge_noise > 0:
+        F = edge_noise * cv2.resize(
+            fractal_noise(rng, max(2, h // 4), max(2, w // 4), cell=0.25 * side / 4, octaves=3),
+            (w, h),
+            interpolation=cv2.INTER_LINEAR,
+        )
     for _ in range(int(rng.integers(n_blobs[0], n_blobs[1] + 1))):
         c = np.array([rng.uniform(0.15, 0.85) * w, rng.uniform(0.1, 0.7) * h])
         R = _uniform(rng, radius) * side
         d = np.hypot(*(seeds - c).T) / R
-        keep = (d < 0.6) | (rng.uniform(size=d.size) < np.clip(1.6 - d, 0, 1))   # rim cells: kept with decaying probability
+        # rim cells: kept with decaying probability
+        keep = (d < 0.6) | (rng.uniform(size=d.size) < np.clip(1.6 - d, 0, 1))
         keep[np.argmin(d)] = True
-        blob = keep[cells] & (((xx[None] - c[0]) ** 2 + (yy[:, None] - c[1]) ** 2) < (1.8 * R) ** 2)   # no far-away stray cells
+        # no far-away stray cells
+        blob = keep[cells] & (((xx[None] - c[0]) ** 2 + (yy[:, None] - c[1]) ** 2) < (1.8 * R) ** 2)
         # round the polygon corners (blur) and make the outline wavy (threshold at ½ + noise)
         smooth = cv2.GaussianBlur(blob.astype(np.float32), (0, 0), sigmaX=max(rounding * side, 0.5))
         blob = smooth > 0.5 + F
-        if not blob.any(): blob = keep[cells]
+        if not blob.any():
+            blob = keep[cells]
         hard |= blob.astype(np.uint8)
         # gravity drips from the blob's lower edge
         cols = np.flatnonzero(blob.any(0))
         nd = int(rng.integers(n_drips[0], n_drips[1] + 1))
-        if cols.size == 0 or nd == 0: continue
-        low = h - 1 - np.argmax(blob[::-1], axis=0)               # lowest blob pixel of each column
-        wd0 = max(0.02 * side, 3 * sigma)                        # wide enough to survive the blur at α > ½
+        if cols.size == 0 or nd == 0:
+            continue
+        low = h - 1 - np.argmax(blob[::-1], axis=0)  # lowest blob pixel of each column
+        wd0 = max(0.02 * side, 3 * sigma)  # wide enough to survive the blur at α > ½
         for x in rng.choice(cols, size=min(nd, cols.size), replace=False):
-            L = _uniform(rng, drip_length) * h; n = max(3, int(L / 3))
+            L = _uniform(rng, drip_length) * h
+            n = max(3, int(L / 3))
             ys = low[x] + np.linspace(0, L, n)
-            xs = x + np.cumsum(rng.normal(0, 0.3, n))                 # a little sideways wander
+            xs = x + np.cumsum(rng.normal(0, 0.3, n))  # a little sideways wander
             wid = np.maximum(1, np.round(wd0 * rng.uniform(0.7, 1) * np.linspace(1, 0.6, n - 1))).astype(np.int64)
             draw_polyline(hard, np.stack([xs, ys], 1), wid)
             cv2.circle(hard, (int(round(xs[-1])), int(round(ys[-1]))), max(1, int(round(wid[-1] * 0.9))), 1, -1)
-    alpha = cv2.GaussianBlur(hard.astype(np.float32), (0, 0), sigmaX=sigma, borderType=cv2.BORDER_REFLECT)   # α = G_σ * 1_blob
-    if (h, w) != (H, W): alpha = cv2.resize(alpha, (W, H), interpolation=cv2.INTER_LINEAR)
+    # α = G_σ * 1_blob
+    alpha = cv2.GaussianBlur(hard.astype(np.float32), (0, 0), sigmaX=sigma, borderType=cv2.BORDER_REFLECT)
+    if (h, w) != (H, W):
+        alpha = cv2.resize(alpha, (W, H), interpolation=cv2.INTER_LINEAR)
     return np.clip(alpha, 0, 1)
+
 
 def water_damage_mask(
     rng,  # `numpy.random.Generator` or int seed
@@ -398,13 +497,15 @@ def water_damage_mask(
     **kwargs,  # passed to `water_damage_alpha`
 ) -> np.ndarray:
     "Hard water-damage hole: `water_damage_alpha(...) > threshold`."
-    if not 0 < threshold < 1: raise ValueError(f"threshold must be in (0, 1), got {threshold}")
+    if not 0 < threshold < 1:
+        raise ValueError(f"threshold must be in (0, 1), got {threshold}")
     return water_damage_alpha(rng, h, w, **kwargs) > threshold
 
 # %% ../../nbs/03_masks.ipynb #249fcd6f
 @dataclass(frozen=True)
 class StrokeConfig:
     "LaMa's irregular-stroke parameters (`irregular_kwargs`), in pixels at the preset's size."
+
     min_times: int  # fewest strokes
     max_times: int  # most strokes
     max_width: int  # brush width is min_width + U{0..max_width−1}
@@ -413,24 +514,29 @@ class StrokeConfig:
     min_width: int = 5  # LaMa's constant brush-width offset (scaled with the canvas like the rest)
     min_len: int = 10  # LaMa's constant segment-length offset
 
+
 @dataclass(frozen=True)
 class BoxConfig:
     "LaMa's random-rectangle parameters (`box_kwargs`), in pixels at the preset's size."
+
     min_times: int  # fewest boxes
     max_times: int  # most boxes
     bbox_min_size: int  # smallest box side
     bbox_max_size: int  # box sides are < this
     margin: int = 10  # distance kept from the image border
 
+
 @dataclass(frozen=True)
 class LamaMaskConfig:
     "A LaMa mask preset: strokes or boxes (one or the other per mask), at a reference size."
+
     strokes: StrokeConfig | None  # None: no strokes
     boxes: BoxConfig | None  # None: no boxes
     stroke_proba: float = 1.0  # relative probability of a stroke mask (`irregular_proba`)
     box_proba: float = 0.0  # relative probability of a box mask (`box_proba`)
     size: int = 256  # short side the pixel values refer to
     max_area: float = 0.5  # masks covering more are rejected (`max_tamper_area`)
+
 
 LAMA_PRESETS: dict[tuple[str, int], LamaMaskConfig] = {
     ('thin', 256): LamaMaskConfig(StrokeConfig(4, 50, 10, 40), None, 1, 0, 256),
@@ -444,6 +550,7 @@ LAMA_PRESETS: dict[tuple[str, int], LamaMaskConfig] = {
     ('box', 512): LamaMaskConfig(None, BoxConfig(1, 4, 30, 300, 10), 0, 1, 512),
 }
 
+
 def lama_preset(
     kind: str,  # 'thin', 'medium', 'thick', 'box' or 'train'
     size: int | None = 256,  # 256 or 512 (for 'train': 256); None picks by `h, w`
@@ -452,10 +559,14 @@ def lama_preset(
 ) -> LamaMaskConfig:
     "Look up a LaMa preset; with `size=None`, the 512 preset for canvases whose short side is ≥ 384, else 256."
     kinds = sorted({k for k, _ in LAMA_PRESETS})
-    if kind not in kinds: raise ValueError(f"Unknown LaMa mask kind {kind!r}: use one of {kinds}")
-    if size is None: size = 512 if (kind, 512) in LAMA_PRESETS and min(h, w) >= 384 else 256
+    if kind not in kinds:
+        raise ValueError(f"Unknown LaMa mask kind {kind!r}: use one of {kinds}")
+    if size is None:
+        size = 512 if (kind, 512) in LAMA_PRESETS and min(h, w) >= 384 else 256
     if (kind, size) not in LAMA_PRESETS:
-        raise ValueError(f"No LaMa preset for ({kind!r}, {size}): available sizes {sorted(s for k, s in LAMA_PRESETS if k == kind)}")
+        raise ValueError(
+            f"No LaMa preset for ({kind!r}, {size}): available sizes {sorted(s for k, s in LAMA_PRESETS if k == kind)}"
+        )
     return LAMA_PRESETS[(kind, size)]
 
 # %% ../../nbs/03_masks.ipynb #469d203b
@@ -466,27 +577,32 @@ def lama_stroke_mask(
     cfg: StrokeConfig,  # stroke parameters in pixels of *this* canvas
 ) -> np.ndarray:
     "LaMa's random irregular strokes (polylines of 1–5 segments with a thick brush), `bool` `h×w`."
-    rng = as_rng(rng); h, w = _check_hw(h, w)
+    rng = as_rng(rng)
+    h, w = _check_hw(h, w)
     if not (0 <= cfg.min_times <= cfg.max_times) or min(cfg.max_width, cfg.max_len, cfg.max_angle) < 1:
         raise ValueError(f"Invalid stroke config {cfg}")
     m = np.zeros((h, w), np.uint8)
     T = int(rng.integers(cfg.min_times, cfg.max_times + 1))
-    if T == 0: return m.astype(bool)
-    nseg = 1 + rng.integers(0, 5, T)                               # 1–5 segments per stroke
-    ang = 0.01 + rng.integers(0, cfg.max_angle, (T, 5))            # integer radians (+0.01)
+    if T == 0:
+        return m.astype(bool)
+    nseg = 1 + rng.integers(0, 5, T)  # 1–5 segments per stroke
+    ang = 0.01 + rng.integers(0, cfg.max_angle, (T, 5))  # integer radians (+0.01)
     ang = np.where((np.arange(T) % 2 == 0)[:, None], 2 * np.pi - ang, ang)
     ln = cfg.min_len + rng.integers(0, cfg.max_len, (T, 5))
     bw = cfg.min_width + rng.integers(0, cfg.max_width, (T, 5))
-    x = rng.integers(0, w, T); y = rng.integers(0, h, T)
+    x = rng.integers(0, w, T)
+    y = rng.integers(0, h, T)
     lines = []
-    for j in range(5):                                             # vectorised over strokes; 5 sequential segments
+    for j in range(5):  # vectorised over strokes; 5 sequential segments
         ex = np.clip((x + ln[:, j] * np.sin(ang[:, j])).astype(np.int32), 0, w)
         ey = np.clip((y + ln[:, j] * np.cos(ang[:, j])).astype(np.int32), 0, h)
         act = np.flatnonzero(j < nseg)
         lines += zip(x[act].tolist(), y[act].tolist(), ex[act].tolist(), ey[act].tolist(), bw[act, j].tolist())
         x, y = ex, ey
-    for x0, y0, x1, y1, t in lines: cv2.line(m, (x0, y0), (x1, y1), 1, t)
+    for x0, y0, x1, y1, t in lines:
+        cv2.line(m, (x0, y0), (x1, y1), 1, t)
     return m.astype(bool)
+
 
 def lama_box_mask(
     rng,  # `numpy.random.Generator` or int seed
@@ -495,25 +611,41 @@ def lama_box_mask(
     cfg: BoxConfig,  # box parameters in pixels of *this* canvas
 ) -> np.ndarray:
     "LaMa's random axis-aligned rectangles, `bool` `h×w`."
-    rng = as_rng(rng); h, w = _check_hw(h, w)
-    margin = cfg.margin if min(h, w) - 2 * cfg.margin > cfg.bbox_min_size else 0     # tiny canvas: drop the margin
+    rng = as_rng(rng)
+    h, w = _check_hw(h, w)
+    margin = cfg.margin if min(h, w) - 2 * cfg.margin > cfg.bbox_min_size else 0  # tiny canvas: drop the margin
     hi = min(cfg.bbox_max_size, h - 2 * margin, w - 2 * margin)
     lo = min(cfg.bbox_min_size, hi - 1)
-    if lo < 1: raise ValueError(f"Canvas {h}×{w} is too small for boxes of {cfg.bbox_min_size} px")
+    if lo < 1:
+        raise ValueError(f"Canvas {h}×{w} is too small for boxes of {cfg.bbox_min_size} px")
     m = np.zeros((h, w), bool)
     T = int(rng.integers(cfg.min_times, cfg.max_times + 1))
-    bw, bh = rng.integers(lo, hi, T), rng.integers(lo, hi, T)     # sides in [lo, hi)
-    x0 = rng.integers(margin, w - margin - bw + 1); y0 = rng.integers(margin, h - margin - bh + 1)
-    for a, b, c, d in zip(y0.tolist(), bh.tolist(), x0.tolist(), bw.tolist()): m[a:a + b, c:c + d] = True
+    bw, bh = rng.integers(lo, hi, T), rng.integers(lo, hi, T)  # sides in [lo, hi)
+    x0 = rng.integers(margin, w - margin - bw + 1)
+    y0 = rng.integers(margin, h - margin - bh + 1)
+    for a, b, c, d in zip(y0.tolist(), bh.tolist(), x0.tolist(), bw.tolist()):
+        m[a : a + b, c : c + d] = True
     return m
 
+
 def _scale_cfg(cfg, s):
-    if cfg is None or s == 1: return cfg
+    if cfg is None or s == 1:
+        return cfg
     if isinstance(cfg, StrokeConfig):
-        return replace(cfg, max_width=max(1, round(cfg.max_width * s)), max_len=max(1, round(cfg.max_len * s)),
-                       min_width=max(1, round(cfg.min_width * s)), min_len=max(1, round(cfg.min_len * s)))
-    return replace(cfg, bbox_min_size=max(1, round(cfg.bbox_min_size * s)), bbox_max_size=max(2, round(cfg.bbox_max_size * s)),
-                   margin=round(cfg.margin * s))
+        return replace(
+            cfg,
+            max_width=max(1, round(cfg.max_width * s)),
+            max_len=max(1, round(cfg.max_len * s)),
+            min_width=max(1, round(cfg.min_width * s)),
+            min_len=max(1, round(cfg.min_len * s)),
+        )
+    return replace(
+        cfg,
+        bbox_min_size=max(1, round(cfg.bbox_min_size * s)),
+        bbox_max_size=max(2, round(cfg.bbox_max_size * s)),
+        margin=round(cfg.margin * s),
+    )
+
 
 def lama_mask(
     rng,  # `numpy.random.Generator` or int seed
@@ -524,7 +656,8 @@ def lama_mask(
     max_tries: int = 50,  # resampling attempts for masks that are empty or cover > max_area
 ) -> np.ndarray:
     "A LaMa-style mask (strokes or boxes, per the preset's probabilities), rejecting empty and > `max_area` masks."
-    rng = as_rng(rng); h, w = _check_hw(h, w)
+    rng = as_rng(rng)
+    h, w = _check_hw(h, w)
     cfg = kind if isinstance(kind, LamaMaskConfig) else lama_preset(kind, size, h, w)
     s = min(h, w) / cfg.size
     st, bx = _scale_cfg(cfg.strokes, s), _scale_cfg(cfg.boxes, s)
@@ -534,8 +667,10 @@ def lama_mask(
         use_box = bx is not None and (st is None or rng.uniform() < p_box)
         m = lama_box_mask(rng, h, w, bx) if use_box else lama_stroke_mask(rng, h, w, st)
         r = m.mean()
-        if 0 < r <= cfg.max_area: return m
-        if r > 0 and (best is None or r < best.mean()): best = m
+        if 0 < r <= cfg.max_area:
+            return m
+        if r > 0 and (best is None or r < best.mean()):
+            best = m
     warnings.warn(f"lama_mask: no mask with 0 < area ≤ {cfg.max_area} in {max_tries} tries; returning the smallest")
     return best if best is not None else m
 
@@ -553,10 +688,14 @@ FAMILIES: dict[str, tuple] = {
     'water_damage': (water_damage_mask, False, {}),
 }
 
+
 def _family_params(name) -> set:
     fn, needs, fixed = FAMILIES[name]
-    ps = set(inspect.signature(fn).parameters) | (set(inspect.signature(water_damage_alpha).parameters) if fn is water_damage_mask else set())
+    ps = set(inspect.signature(fn).parameters) | (
+        set(inspect.signature(water_damage_alpha).parameters) if fn is water_damage_mask else set()
+    )
     return ps - {'rng', 'h', 'w', 'segmentation', 'kwargs'} - set(fixed)
+
 
 def sample_family(
     name: str,  # a key of `FAMILIES`
@@ -567,11 +706,15 @@ def sample_family(
     **kwargs,  # options of that family's generator, e.g. `width=(0.01, 0.05)` for 'scratch'
 ) -> np.ndarray:
     "One mask of a named family; raises `MaskGenerationError` if the family needs a segmentation and has none."
-    if name not in FAMILIES: raise ValueError(f"Unknown mask family {name!r}; known: {sorted(FAMILIES)}")
+    if name not in FAMILIES:
+        raise ValueError(f"Unknown mask family {name!r}; known: {sorted(FAMILIES)}")
     fn, needs, fixed = FAMILIES[name]
-    if not needs: return fn(rng, h, w, **fixed, **kwargs)
-    if segmentation is None: raise MaskGenerationError(f"mask family {name!r} needs a segmentation")
+    if not needs:
+        return fn(rng, h, w, **fixed, **kwargs)
+    if segmentation is None:
+        raise MaskGenerationError(f"mask family {name!r} needs a segmentation")
     return fn(rng, check_segmentation(segmentation, h, w), **fixed, **kwargs)
+
 
 def ratio_box_mask(
     rng,  # `numpy.random.Generator` or int seed
@@ -581,38 +724,54 @@ def ratio_box_mask(
 ) -> np.ndarray:
     "One random axis-aligned box whose area is as close as possible to `ratio·h·w`."
     rng = as_rng(rng)
-    if not 0 < ratio < 1: raise ValueError(f"ratio must be in (0, 1), got {ratio}")
+    if not 0 < ratio < 1:
+        raise ValueError(f"ratio must be in (0, 1), got {ratio}")
     asp = math.exp(rng.uniform(-0.5, 0.5))
-    bh = int(np.clip(round(math.sqrt(ratio * h * w / asp)), 1, h)); bw = int(np.clip(round(ratio * h * w / bh), 1, w))
+    bh = int(np.clip(round(math.sqrt(ratio * h * w / asp)), 1, h))
+    bw = int(np.clip(round(ratio * h * w / bh), 1, w))
     y, x = int(rng.integers(0, h - bh + 1)), int(rng.integers(0, w - bw + 1))
-    m = np.zeros((h, w), bool); m[y:y + bh, x:x + bw] = True
+    m = np.zeros((h, w), bool)
+    m[y : y + bh, x : x + bw] = True
     return m
+
 
 class MaskMixture:
     "The standard mask sampler: a weighted mixture of families with a hole-ratio range."
-    def __init__(self,
-                 families: dict[str, float],  # family name (a key of `FAMILIES`) → weight ≥ 0
-                 hole_ratio: tuple[float, float] = (0.01, 0.5),  # accepted hole ratio range, 0 < lo ≤ hi < 1
-                 tries_per_family: int = 10,  # draws of one family before moving on to another
-                 family_kwargs: dict[str, dict] | None = None,  # per-family generator options, e.g. {'scratch': {'width': (0.01, 0.05)}}
-                ):
-        if not isinstance(families, dict) or not families: raise ValueError("families must be a non-empty dict name → weight")
+
+    def __init__(
+        self,
+        families: dict[str, float],  # family name (a key of `FAMILIES`) → weight ≥ 0
+        hole_ratio: tuple[float, float] = (0.01, 0.5),  # accepted hole ratio range, 0 < lo ≤ hi < 1
+        tries_per_family: int = 10,  # draws of one family before moving on to another
+        # per-family generator options, e.g. {'scratch': {'width': (0.01, 0.05)}}
+        family_kwargs: dict[str, dict] | None = None,
+    ):
+        if not isinstance(families, dict) or not families:
+            raise ValueError("families must be a non-empty dict name → weight")
         unknown = sorted(set(families) - set(FAMILIES))
-        if unknown: raise ValueError(f"Unknown mask families {unknown}; known: {sorted(FAMILIES)}")
+        if unknown:
+            raise ValueError(f"Unknown mask families {unknown}; known: {sorted(FAMILIES)}")
         ws = {k: float(v) for k, v in families.items()}
-        if any(not np.isfinite(v) or v < 0 for v in ws.values()): raise ValueError(f"Family weights must be finite and ≥ 0, got {families}")
-        if sum(ws.values()) <= 0: raise ValueError("At least one family weight must be positive")
+        if any(not np.isfinite(v) or v < 0 for v in ws.values()):
+            raise ValueError(f"Family weights must be finite and ≥ 0, got {families}")
+        if sum(ws.values()) <= 0:
+            raise ValueError("At least one family weight must be positive")
         self.families = {k: v for k, v in ws.items() if v > 0}
         self.hole_ratio = check_ratio_range(hole_ratio)
-        if tries_per_family < 1: raise ValueError("tries_per_family must be ≥ 1")
+        if tries_per_family < 1:
+            raise ValueError("tries_per_family must be ≥ 1")
         self.tries_per_family = int(tries_per_family)
         self.family_kwargs = {k: dict(v) for k, v in (family_kwargs or {}).items()}
         for k, kw in self.family_kwargs.items():
-            if k not in self.families: raise ValueError(f"family_kwargs given for {k!r}, which is not in this mixture")
+            if k not in self.families:
+                raise ValueError(f"family_kwargs given for {k!r}, which is not in this mixture")
             bad = sorted(set(kw) - _family_params(k))
-            if bad: raise ValueError(f"Unknown options {bad} for mask family {k!r}; it accepts {sorted(_family_params(k))}")
+            if bad:
+                raise ValueError(f"Unknown options {bad} for mask family {k!r}; it accepts {sorted(_family_params(k))}")
         if all(FAMILIES[k][1] for k in self.families):
-            warnings.warn("Every family in this mixture needs a segmentation; without one the sampler returns fallback boxes")
+            warnings.warn(
+                "Every family in this mixture needs a segmentation; without one the sampler returns fallback boxes"
+            )
 
     def probabilities(self, has_segmentation: bool = True) -> dict[str, float]:
         "Normalised family probabilities for inputs with / without a segmentation."
@@ -620,14 +779,16 @@ class MaskMixture:
         tot = sum(ws.values())
         return {k: v / tot for k, v in ws.items()} if tot > 0 else {}
 
-    def __call__(self,
-                 rng,  # `numpy.random.Generator` or int seed
-                 h: int,  # height
-                 w: int,  # width
-                 segmentation=None,  # integer label map `h×w`, or None
-                ) -> tuple[np.ndarray, str]:
+    def __call__(
+        self,
+        rng,  # `numpy.random.Generator` or int seed
+        h: int,  # height
+        w: int,  # width
+        segmentation=None,  # integer label map `h×w`, or None
+    ) -> tuple[np.ndarray, str]:
         "Draw one hole: (`bool` `h×w` mask with a ratio in `hole_ratio`, family name)."
-        rng = as_rng(rng); h, w = _check_hw(h, w)
+        rng = as_rng(rng)
+        h, w = _check_hw(h, w)
         seg = None if segmentation is None else check_segmentation(segmentation, h, w)
         lo, hi = self.hole_ratio
         probs = self.probabilities(seg is not None)
@@ -638,12 +799,16 @@ class MaskMixture:
             for _ in range(self.tries_per_family):
                 try:
                     with warnings.catch_warnings():
-                        warnings.simplefilter('ignore')        # a family's own fallbacks are handled here
+                        warnings.simplefilter('ignore')  # a family's own fallbacks are handled here
                         m = sample_family(names[k], rng, h, w, seg, **kw)
-                except MaskGenerationError: break
-                if lo <= m.mean() <= hi: return m, names[k]
-            p[k] = 0                                           # this family cannot serve this call
-        warnings.warn(f"MaskMixture: no family produced a hole ratio in [{lo}, {hi}] for a {h}×{w} canvas; using a random box")
+                except MaskGenerationError:
+                    break
+                if lo <= m.mean() <= hi:
+                    return m, names[k]
+            p[k] = 0  # this family cannot serve this call
+        warnings.warn(
+            f"MaskMixture: no family produced a hole ratio in [{lo}, {hi}] for a {h}×{w} canvas; using a random box"
+        )
         return ratio_box_mask(rng, h, w, float(rng.uniform(lo, hi))), 'fallback_box'
 
     def __repr__(self):
@@ -651,8 +816,17 @@ class MaskMixture:
         return f"MaskMixture({ps}; hole_ratio={self.hole_ratio})"
 
 # %% ../../nbs/03_masks.ipynb #bc684119
-DEFAULT_MIXTURE = {'lama_thin': 0.10, 'lama_medium': 0.15, 'lama_thick': 0.15, 'lama_box': 0.10,
-                   'object_aware': 0.15, 'boundary_crossing': 0.15, 'scratch': 0.10, 'water_damage': 0.10}
+DEFAULT_MIXTURE = {
+    'lama_thin': 0.10,
+    'lama_medium': 0.15,
+    'lama_thick': 0.15,
+    'lama_box': 0.10,
+    'object_aware': 0.15,
+    'boundary_crossing': 0.15,
+    'scratch': 0.10,
+    'water_damage': 0.10,
+}
+
 
 def default_mask_sampler(
     hole_ratio: tuple[float, float] = (0.01, 0.5),  # accepted hole ratio range
@@ -663,24 +837,33 @@ def default_mask_sampler(
 # %% ../../nbs/03_masks.ipynb #ec81acd7
 class LamaSampler:
     "A mask sampler that always uses one LaMa preset (for benchmarks)."
-    def __init__(self,
-                 kind: str,  # 'thin', 'medium', 'thick' or 'box'
-                 size: int = 256,  # preset size, 256 or 512
-                ):
+
+    def __init__(
+        self,
+        kind: str,  # 'thin', 'medium', 'thick' or 'box'
+        size: int = 256,  # preset size, 256 or 512
+    ):
         self.cfg, self.kind, self.size = lama_preset(kind, size), kind, size
+
     def __call__(self, rng, h: int, w: int, segmentation=None) -> tuple[np.ndarray, str]:
         return lama_mask(rng, h, w, self.cfg), f'lama_{self.kind}'
-    def __repr__(self): return f"LamaSampler({self.kind!r}, {self.size})"
 
-EVAL_KINDS = ('thin', 'medium', 'thick', 'box')   # the benchmark's LaMa presets (chapter 14b evaluates on them)
+    def __repr__(self):
+        return f"LamaSampler({self.kind!r}, {self.size})"
+
+
+EVAL_KINDS = ('thin', 'medium', 'thick', 'box')  # the benchmark's LaMa presets (chapter 14b evaluates on them)
+
 
 def eval_mask_sampler(
     kind: str,  # 'thin', 'medium', 'thick' or 'box'
     size: int = 256,  # 256 or 512
 ) -> LamaSampler:
     "The evaluation sampler for a LaMa preset at 256 or 512."
-    if kind not in EVAL_KINDS: raise ValueError(f"Unknown evaluation mask kind {kind!r}: use 'thin', 'medium', 'thick' or 'box'")
+    if kind not in EVAL_KINDS:
+        raise ValueError(f"Unknown evaluation mask kind {kind!r}: use 'thin', 'medium', 'thick' or 'box'")
     return LamaSampler(kind, size)
+
 
 def eval_masks(
     kind: str,  # 'thin', 'medium', 'thick' or 'box'
@@ -691,5 +874,10 @@ def eval_masks(
     w: int | None = None,  # canvas width (default: size)
 ) -> np.ndarray:
     "A fixed, seeded set of evaluation masks, `bool` `n×h×w`."
-    s = eval_mask_sampler(kind, size); h, w = h or size, w or size
-    return np.stack([s(np.random.default_rng([seed, i]), h, w)[0] for i in range(n)]) if n > 0 else np.zeros((0, h, w), bool)
+    s = eval_mask_sampler(kind, size)
+    h, w = h or size, w or size
+    return (
+        np.stack([s(np.random.default_rng([seed, i]), h, w)[0] for i in range(n)])
+        if n > 0
+        else np.zeros((0, h, w), bool)
+    )

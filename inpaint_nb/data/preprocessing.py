@@ -20,18 +20,22 @@ __all__ = ['STALE_TMP_SECONDS', 'data_root', 'bsds500_paths', 'hash_split', 'cen
 # %% ../../nbs/01_core.ipynb #67190c72
 def data_root(
     env_var: str = 'INPAINT_NB_DATA',  # environment variable that overrides the search
-    start: str | Path | None = None,   # folder to start the upward search from (default: cwd)
+    start: str | Path | None = None,  # folder to start the upward search from (default: cwd)
 ) -> Path:
     "The folder holding the datasets: `$INPAINT_NB_DATA`, else the first `shared/data` found upward from `start`."
     if os.environ.get(env_var):
         p = Path(os.environ[env_var]).expanduser()
-        if not p.is_dir(): raise FileNotFoundError(f"${env_var} points to {p}, which is not a folder")
+        if not p.is_dir():
+            raise FileNotFoundError(f"${env_var} points to {p}, which is not a folder")
         return p
     here = Path(start or Path.cwd()).resolve()
     for d in [here, *here.parents]:
-        if (d/'shared'/'data').is_dir(): return (d/'shared'/'data').resolve()
-    raise FileNotFoundError(f"No data folder found: set ${env_var} to the folder that holds e.g. `bsds500/`, "
-                            f"or work inside a checkout that has a `shared/data` folder beside or above it (searched from {here}).")
+        if (d / 'shared' / 'data').is_dir():
+            return (d / 'shared' / 'data').resolve()
+    raise FileNotFoundError(
+        f"No data folder found: set ${env_var} to the folder that holds e.g. `bsds500/`, "
+        f"or work inside a checkout that has a `shared/data` folder beside or above it (searched from {here})."
+    )
 
 # %% ../../nbs/01_core.ipynb #21324a49
 def bsds500_paths(
@@ -39,10 +43,12 @@ def bsds500_paths(
     root: str | Path | None = None,  # the `bsds500` folder (default: `data_root()/'bsds500'`)
 ) -> list[Path]:
     "Sorted list of BSDS500 photo paths of one split."
-    if split not in ('train', 'val'): raise ValueError(f"Unknown BSDS500 split {split!r}: use 'train' or 'val' (the test split is not shipped)")
-    root = Path(root) if root is not None else data_root()/'bsds500'
-    d = root/'images'/split
-    if not d.is_dir(): raise FileNotFoundError(f"BSDS500 images not found at {d}")
+    if split not in ('train', 'val'):
+        raise ValueError(f"Unknown BSDS500 split {split!r}: use 'train' or 'val' (the test split is not shipped)")
+    root = Path(root) if root is not None else data_root() / 'bsds500'
+    d = root / 'images' / split
+    if not d.is_dir():
+        raise FileNotFoundError(f"BSDS500 images not found at {d}")
     return sorted(d.glob('*.jpg'), key=lambda p: p.stem)
 
 # %% ../../nbs/01_core.ipynb #2b4bb0f1
@@ -57,7 +63,7 @@ def hash_split(
     edges = np.cumsum(list(fractions.values()))
     out = {k: [] for k in fractions}
     for i in ids:
-        u = int(hashlib.sha1(f"{salt}:{i}".encode()).hexdigest()[:12], 16) / 16 ** 12   # uniform in [0, 1)
+        u = int(hashlib.sha1(f"{salt}:{i}".encode()).hexdigest()[:12], 16) / 16**12  # uniform in [0, 1)
         out[list(fractions)[int(np.searchsorted(edges, u, side='right'))]].append(str(i))
     return out
 
@@ -68,19 +74,28 @@ def center_crop_resize(
     interpolation: int | None = None,  # an OpenCV flag; None = area filter when shrinking, bicubic when enlarging
 ) -> np.ndarray:
     "Resize so the short side is `size` (area filter when shrinking), then centre-crop to `size×size`."
-    h, w = img.shape[:2]; s = size / min(h, w)
+    h, w = img.shape[:2]
+    s = size / min(h, w)
     nh, nw = max(size, round(h * s)), max(size, round(w * s))
-    r = cv2.resize(img, (nw, nh), interpolation=interpolation if interpolation is not None else cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
+    r = cv2.resize(
+        img,
+        (nw, nh),
+        interpolation=interpolation if interpolation is not None else cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC,
+    )
     y, x = (nh - size) // 2, (nw - size) // 2
-    return np.ascontiguousarray(r[y:y + size, x:x + size])
+    return np.ascontiguousarray(r[y : y + size, x : x + size])
 
 # %% ../../nbs/01_core.ipynb #06e6d30b
 def _check_path(path) -> Path:
     p = Path(path).expanduser()
-    if not p.exists(): raise FileNotFoundError(f"No such file: {p}")
-    if p.is_dir(): raise ValueError(f"{p} is a folder, not an image file")
-    if p.stat().st_size == 0: raise ValueError(f"{p} is empty (0 bytes), not an image")
+    if not p.exists():
+        raise FileNotFoundError(f"No such file: {p}")
+    if p.is_dir():
+        raise ValueError(f"{p} is a folder, not an image file")
+    if p.stat().st_size == 0:
+        raise ValueError(f"{p} is empty (0 bytes), not an image")
     return p
+
 
 def _pil_to_rgb(
     im: Image.Image,  # a decoded PIL image of any mode
@@ -90,11 +105,13 @@ def _pil_to_rgb(
     if im.mode in ('RGBA', 'LA', 'PA', 'RGBa', 'La') or (im.mode == 'P' and 'transparency' in im.info):
         im = im.convert('RGBA')
         im = Image.alpha_composite(Image.new('RGBA', im.size, tuple(background) + (255,)), im)
-    if im.mode in ('I;16', 'I;16B', 'I;16L', 'I'):   # 16/32-bit grayscale: rescale by the format's range, don't clip
-        a = np.asarray(im, dtype=np.float64)         # (a 16-bit file whose values happen to be ≤ 255 is dark, not 8-bit)
-        top = 65535.0 if im.mode != 'I' or a.max() <= 65535 else float(2**31 - 1)   # Pillow reads 16-bit PNGs as I;16 (older versions: I)
+    if im.mode in ('I;16', 'I;16B', 'I;16L', 'I'):  # 16/32-bit grayscale: rescale by the format's range, don't clip
+        a = np.asarray(im, dtype=np.float64)  # (a 16-bit file whose values happen to be ≤ 255 is dark, not 8-bit)
+        # Pillow reads 16-bit PNGs as I;16 (older versions: I)
+        top = 65535.0 if im.mode != 'I' or a.max() <= 65535 else float(2**31 - 1)
         im = Image.fromarray(np.clip(a / top * 255.0 + 0.5, 0, 255).astype(np.uint8))
-    return np.array(im.convert('RGB'), dtype=np.uint8)   # a writable copy
+    return np.array(im.convert('RGB'), dtype=np.uint8)  # a writable copy
+
 
 def load_image(
     path: str | Path,  # image file (anything Pillow reads: JPEG, PNG, BMP, TIFF, WebP, …)
@@ -104,62 +121,94 @@ def load_image(
     p = _check_path(path)
     try:
         with Image.open(p) as im:
-            im.load()   # full decode now: a truncated file raises here instead of later
+            im.load()  # full decode now: a truncated file raises here instead of later
             arr = _pil_to_rgb(im, background)
     # ImportError: importing ultralytics patches Image.open to try an optional HEIF decoder on unknown files
-    except (UnidentifiedImageError, ImportError): raise ValueError(f"{p} is not an image file Pillow can read") from None
-    except PermissionError: raise PermissionError(f"{p} cannot be read: permission denied") from None
-    except OSError as e: raise ValueError(f"{p} could not be decoded (truncated or corrupt image?): {e}") from None
+    except (UnidentifiedImageError, ImportError):
+        raise ValueError(f"{p} is not an image file Pillow can read") from None
+    except PermissionError:
+        raise PermissionError(f"{p} cannot be read: permission denied") from None
+    except OSError as e:
+        raise ValueError(f"{p} could not be decoded (truncated or corrupt image?): {e}") from None
     return np.ascontiguousarray(arr)
 
 # %% ../../nbs/01_core.ipynb #edbe4c60
 def _array_to_uint8(a: np.ndarray) -> np.ndarray:
     "Every channel of array `a` on the 0–255 scale, by its dtype: `uint8` as is, `uint16` ÷ 65535, floats in [0, 1], other integers in [0, 255]."
-    if a.dtype == np.uint8: return a
-    if a.dtype == bool: raise ValueError("Image array is boolean: did you pass the mask as the image?")
-    if a.dtype.kind == 'u' and a.dtype.itemsize == 2:   # 16-bit data, read like a 16-bit file: 0–65535, whatever the values
+    if a.dtype == np.uint8:
+        return a
+    if a.dtype == bool:
+        raise ValueError("Image array is boolean: did you pass the mask as the image?")
+    # 16-bit data, read like a 16-bit file: 0–65535, whatever the values
+    if a.dtype.kind == 'u' and a.dtype.itemsize == 2:
         return (a.astype(np.float64) / 65535 * 255 + 0.5).astype(np.uint8)
     if a.dtype.kind == 'f':
-        if not np.isfinite(a).all(): raise ValueError("Image array contains NaN or infinity")
-        if a.min() < -0.5 / 255 or a.max() > 1 + 0.5 / 255:    # (within half a grey level of [0, 1]: rounding noise, clipped)
-            raise ValueError(f"Float image values must lie in [0, 1], got [{a.min():.3g}, {a.max():.3g}]"
-                             + ("; for 0–255 data divide by 255 or pass uint8" if a.max() > 1.5 else ''))
-        return (np.clip(a.astype(np.float32), 0, 1) * np.float32(255) + np.float32(0.5)).astype(np.uint8)   # float32 whatever the input's precision
+        if not np.isfinite(a).all():
+            raise ValueError("Image array contains NaN or infinity")
+        # (within half a grey level of [0, 1]: rounding noise, clipped)
+        if a.min() < -0.5 / 255 or a.max() > 1 + 0.5 / 255:
+            raise ValueError(
+                f"Float image values must lie in [0, 1], got [{a.min():.3g}, {a.max():.3g}]"
+                + ("; for 0–255 data divide by 255 or pass uint8" if a.max() > 1.5 else '')
+            )
+        # float32 whatever the input's precision
+        return (np.clip(a.astype(np.float32), 0, 1) * np.float32(255) + np.float32(0.5)).astype(np.uint8)
     if a.dtype.kind in 'ui':
-        if a.min() < 0 or a.max() > 255: raise ValueError(f"Integer image values must lie in [0, 255], got [{a.min()}, {a.max()}]"
-                                                          + ("; 16-bit data should be uint16 (read as 0–65535)" if a.max() <= 65535 else ''))
+        if a.min() < 0 or a.max() > 255:
+            raise ValueError(
+                f"Integer image values must lie in [0, 255], got [{a.min()}, {a.max()}]"
+                + ("; 16-bit data should be uint16 (read as 0–65535)" if a.max() <= 65535 else '')
+            )
         return a.astype(np.uint8)
     raise ValueError(f"Unsupported image dtype {a.dtype}")
 
+
 def as_uint8_rgb(
-    image,  # path, PIL image, numpy `H×W×3` (or `H×W`, `H×W×1`, `H×W×4` with alpha), or a tensor `3×H×W` (`1×`, `4×`, or `1×3×H×W`)
+    # path, PIL image, numpy `H×W×3` (or `H×W`, `H×W×1`, `H×W×4` with alpha), or a tensor `3×H×W` (`1×`, `4×`, or `1×3×H×W`)
+    image,
 ) -> np.ndarray:
     "Coerce any supported image representation to `uint8` `H×W×3` RGB, with clear errors; alpha is composited onto white as in a file."
-    if isinstance(image, (str, Path)): return load_image(image)
-    if isinstance(image, Image.Image): return _pil_to_rgb(image)   # the same rules as a file: alpha, 16-bit
+    if isinstance(image, (str, Path)):
+        return load_image(image)
+    if isinstance(image, Image.Image):
+        return _pil_to_rgb(image)  # the same rules as a file: alpha, 16-bit
     if isinstance(image, torch.Tensor):
         t = image.detach().cpu()
-        if t.ndim == 4 and t.shape[0] == 1: t = t[0]
+        if t.ndim == 4 and t.shape[0] == 1:
+            t = t[0]
         if t.ndim != 3 or t.shape[0] not in (1, 3, 4):
-            raise ValueError(f"Image tensor must be 3×H×W (or 1×H×W, 4×H×W with alpha, 1×3×H×W), got shape {tuple(image.shape)}")
-        image = (t.float() if t.is_floating_point() else t).permute(1, 2, 0).numpy()   # checked below exactly like an array
-    if not isinstance(image, np.ndarray): raise TypeError(f"Unsupported image type {type(image).__name__}: use a path, PIL image, numpy array or tensor")
+            raise ValueError(
+                f"Image tensor must be 3×H×W (or 1×H×W, 4×H×W with alpha, 1×3×H×W), got shape {tuple(image.shape)}"
+            )
+        # checked below exactly like an array
+        image = (t.float() if t.is_floating_point() else t).permute(1, 2, 0).numpy()
+    if not isinstance(image, np.ndarray):
+        raise TypeError(f"Unsupported image type {type(image).__name__}: use a path, PIL image, numpy array or tensor")
     a = image
-    if a.ndim == 2: a = a[..., None]
-    if a.ndim != 3 or a.shape[2] not in (1, 3, 4): raise ValueError(f"Image array must be H×W, H×W×3 or H×W×4, got shape {image.shape}")
-    if a.shape[0] < 1 or a.shape[1] < 1: raise ValueError(f"Image has an empty side: shape {image.shape}")
+    if a.ndim == 2:
+        a = a[..., None]
+    if a.ndim != 3 or a.shape[2] not in (1, 3, 4):
+        raise ValueError(f"Image array must be H×W, H×W×3 or H×W×4, got shape {image.shape}")
+    if a.shape[0] < 1 or a.shape[1] < 1:
+        raise ValueError(f"Image has an empty side: shape {image.shape}")
     a = _array_to_uint8(a)
-    if a.shape[2] == 4: return _pil_to_rgb(Image.fromarray(np.ascontiguousarray(a), 'RGBA'))   # alpha: as a file's, onto white
-    if a.shape[2] == 1: a = np.repeat(a, 3, axis=2)
+    # alpha: as a file's, onto white
+    if a.shape[2] == 4:
+        return _pil_to_rgb(Image.fromarray(np.ascontiguousarray(a), 'RGBA'))
+    if a.shape[2] == 1:
+        a = np.repeat(a, 3, axis=2)
     return np.ascontiguousarray(a)
+
 
 def to_tensor(
     image,  # anything `as_uint8_rgb` accepts
 ) -> torch.Tensor:
     "Image → float tensor `3×H×W` in [0, 1]."
     a = as_uint8_rgb(image)
-    if not a.flags.writeable: a = a.copy()   # torch.from_numpy warns on (and may write to) read-only arrays
-    return torch.from_numpy(a).permute(2, 0, 1).float().div_(255).contiguous()   # planar layout, strides (HW, W, 1)
+    if not a.flags.writeable:
+        a = a.copy()  # torch.from_numpy warns on (and may write to) read-only arrays
+    return torch.from_numpy(a).permute(2, 0, 1).float().div_(255).contiguous()  # planar layout, strides (HW, W, 1)
+
 
 def to_uint8(
     t: torch.Tensor,  # `3×H×W` (or `1×3×H×W`) float tensor in [0, 1]
@@ -170,73 +219,122 @@ def to_uint8(
 # %% ../../nbs/01_core.ipynb #a33f023c
 def _mask_values(im: Image.Image) -> np.ndarray:
     "The values of a PIL mask image: grey (8/16-bit, float) as stored, anything else as RGB (palette resolved, alpha dropped)."
-    return np.asarray(im) if im.mode in ('1', 'L', 'I', 'I;16', 'I;16L', 'I;16B', 'F') else np.asarray(im.convert('RGB'))
+    return (
+        np.asarray(im) if im.mode in ('1', 'L', 'I', 'I;16', 'I;16L', 'I;16B', 'F') else np.asarray(im.convert('RGB'))
+    )
+
 
 def to_mask(
-    mask,  # bool / 0-1 / 0-255 / 16-bit / float array `H×W` (or `H×W×C`, or `1×H×W`, `1×1×H×W` tensor), a PIL image or a path
+    # bool / 0-1 / 0-255 / 16-bit / float array `H×W` (or `H×W×C`, or `1×H×W`, `1×1×H×W` tensor), a PIL image or a path
+    mask,
     invert: bool = False,  # set for masks where 1 / white marks the *known* pixels
     threshold: float = 0.5,  # fraction of the maximum above which a pixel is a hole
 ) -> np.ndarray:
     "Normalise any mask convention to `bool` `H×W`, True = hole."
-    if not 0 <= threshold < 1: raise ValueError(f"threshold must lie in [0, 1), got {threshold}")
+    if not 0 <= threshold < 1:
+        raise ValueError(f"threshold must lie in [0, 1), got {threshold}")
     if isinstance(mask, (str, Path)):
         p = _check_path(mask)
         try:
-            with Image.open(p) as im: im.load(); mask = _mask_values(im)
-        except (UnidentifiedImageError, ImportError): raise ValueError(f"{p} is not an image file, so it cannot be a mask") from None
-        except PermissionError: raise PermissionError(f"Mask file {p} cannot be read: permission denied") from None
-        except OSError as e: raise ValueError(f"Mask file {p} could not be decoded: {e}") from None
-    if isinstance(mask, Image.Image): mask = _mask_values(mask)
+            with Image.open(p) as im:
+                im.load()
+                mask = _mask_values(im)
+        except (UnidentifiedImageError, ImportError):
+            raise ValueError(f"{p} is not an image file, so it cannot be a mask") from None
+        except PermissionError:
+            raise PermissionError(f"Mask file {p} cannot be read: permission denied") from None
+        except OSError as e:
+            raise ValueError(f"Mask file {p} could not be decoded: {e}") from None
+    if isinstance(mask, Image.Image):
+        mask = _mask_values(mask)
     if isinstance(mask, torch.Tensor):
         mask = mask.detach().cpu()
-        mask = (mask.float() if mask.is_floating_point() else mask).numpy()   # (numpy has no bfloat16)
-    if not isinstance(mask, np.ndarray): raise TypeError(f"Unsupported mask type {type(mask).__name__}")
+        mask = (mask.float() if mask.is_floating_point() else mask).numpy()  # (numpy has no bfloat16)
+    if not isinstance(mask, np.ndarray):
+        raise TypeError(f"Unsupported mask type {type(mask).__name__}")
     m = mask
-    while m.ndim > 2 and m.shape[0] == 1: m = m[0]
-    if m.ndim == 3 and m.shape[2] in (1, 3, 4): m = m[..., :3].max(axis=2)   # colour: the brightest channel; alpha is ignored, as in a file
-    if m.ndim != 2: raise ValueError(f"Mask must be H×W (or H×W×C), got shape {mask.shape}")
-    if m.dtype == bool: out = m.copy()
+    while m.ndim > 2 and m.shape[0] == 1:
+        m = m[0]
+    # colour: the brightest channel; alpha is ignored, as in a file
+    if m.ndim == 3 and m.shape[2] in (1, 3, 4):
+        m = m[..., :3].max(axis=2)
+    if m.ndim != 2:
+        raise ValueError(f"Mask must be H×W (or H×W×C), got shape {mask.shape}")
+    if m.dtype == bool:
+        out = m.copy()
     elif m.dtype.kind in 'uif':
-        if not np.isfinite(m).all(): raise ValueError("Mask contains NaN or infinity")
-        if m.min() < 0: raise ValueError(f"Mask values must be non-negative, got minimum {m.min()}")
+        if not np.isfinite(m).all():
+            raise ValueError("Mask contains NaN or infinity")
+        if m.min() < 0:
+            raise ValueError(f"Mask values must be non-negative, got minimum {m.min()}")
         mx = m.max()
-        if mx <= 1: top = 1.0
-        elif mx <= 255: top = 255.0
-        elif mx <= 65535 and m.dtype.kind in 'ui': top = 65535.0   # a 16-bit mask
-        else: raise ValueError(f"Mask values must lie in [0, 1], [0, 255] or (integers) [0, 65535], got maximum {mx}")
+        if mx <= 1:
+            top = 1.0
+        elif mx <= 255:
+            top = 255.0
+        elif mx <= 65535 and m.dtype.kind in 'ui':
+            top = 65535.0  # a 16-bit mask
+        else:
+            raise ValueError(f"Mask values must lie in [0, 1], [0, 255] or (integers) [0, 65535], got maximum {mx}")
         frac = m.astype(np.float32) / np.float32(top)
-        if mx > 0 and not (frac > threshold).any():     # e.g. {0, 2}, {0, 10}, {0, 1, 2, 3}: thresholding would find no hole
-            vals = np.unique(m); shown = ', '.join(f'{v:g}' for v in vals[:8]) + (', …' if len(vals) > 8 else '')
-            raise ValueError(f"Mask values are {{{shown}}}: on the 0–{top:g} scale none is above the threshold {threshold:g}, so that is no "
-                             f"hole at all: this looks like a label map (or a faint soft mask), not a hole mask. "
-                             f"Pass a hole mask: 0/1, 0/255 or True/False (e.g. labels > 0, or labels == k)")
+        # e.g. {0, 2}, {0, 10}, {0, 1, 2, 3}: thresholding would find no hole
+        if mx > 0 and not (frac > threshold).any():
+            vals = np.unique(m)
+            shown = ', '.join(f'{v:g}' for v in vals[:8]) + (', …' if len(vals) > 8 else '')
+            raise ValueError(
+                f"Mask values are {{{shown}}}: on the 0–{top:g} scale none is above the threshold {threshold:g}, so that is no "
+                f"hole at all: this looks like a label map (or a faint soft mask), not a hole mask. "
+                f"Pass a hole mask: 0/1, 0/255 or True/False (e.g. labels > 0, or labels == k)"
+            )
         grey = ((frac > 0.05) & (frac < 0.95)).mean()
-        if grey > 0.01: warnings.warn(f"Mask is not binary ({grey:.1%} of pixels are neither 0 nor max); thresholding at {threshold}")
+        if grey > 0.01:
+            warnings.warn(
+                f"Mask is not binary ({grey:.1%} of pixels are neither 0 nor max); thresholding at {threshold}"
+            )
         out = frac > threshold
-    else: raise ValueError(f"Unsupported mask dtype {m.dtype}")
+    else:
+        raise ValueError(f"Unsupported mask dtype {m.dtype}")
     return ~out if invert else out
 
 # %% ../../nbs/01_core.ipynb #e3dc01cc
 def validate_pair(
     image,  # anything `as_uint8_rgb` accepts
-    mask,   # anything `to_mask` accepts
+    mask,  # anything `to_mask` accepts
     allow_empty: bool = False,  # accept a mask with no hole (the caller then returns the input unchanged)
-    allow_full: bool = False,   # accept a mask that hides every pixel
+    allow_full: bool = False,  # accept a mask that hides every pixel
     min_side: int = 8,  # smallest accepted image side in pixels
 ) -> tuple[np.ndarray, np.ndarray]:
     "Coerce and check an image–mask pair; returns (`uint8` `H×W×3`, `bool` `H×W`) or raises `ValueError`."
     img, m = as_uint8_rgb(image), to_mask(mask)
-    if img.shape[:2] != m.shape: raise ValueError(f"Image and mask sizes differ: image is {img.shape[1]}×{img.shape[0]} (W×H), mask is {m.shape[1]}×{m.shape[0]}")
-    if min(img.shape[:2]) < min_side: raise ValueError(f"Image is too small ({img.shape[1]}×{img.shape[0]}); the smallest side must be ≥ {min_side} px")
-    if not allow_empty and not m.any(): raise ValueError("Mask is empty: no pixel is marked as a hole (True/white = hole; use invert for the other convention)")
-    if not allow_full and m.all(): raise ValueError("Mask is full: every pixel is a hole, so there is no context to inpaint from")
+    if img.shape[:2] != m.shape:
+        raise ValueError(
+            f"Image and mask sizes differ: image is {img.shape[1]}×{img.shape[0]} (W×H), mask is {m.shape[1]}×{m.shape[0]}"
+        )
+    if min(img.shape[:2]) < min_side:
+        raise ValueError(
+            f"Image is too small ({img.shape[1]}×{img.shape[0]}); the smallest side must be ≥ {min_side} px"
+        )
+    if not allow_empty and not m.any():
+        raise ValueError(
+            "Mask is empty: no pixel is marked as a hole (True/white = hole; use invert for the other convention)"
+        )
+    if not allow_full and m.all():
+        raise ValueError("Mask is full: every pixel is a hole, so there is no context to inpaint from")
     return img, m
 
 # %% ../../nbs/01_core.ipynb #de939ba9
 @dataclass(frozen=True)
 class LetterboxInfo:
     "How an image was letterboxed: original size, scale and padding (in output pixels)."
-    orig_h: int; orig_w: int; scale: float; top: int; left: int; new_h: int; new_w: int; size: int
+
+    orig_h: int
+    orig_w: int
+    scale: float
+    top: int
+    left: int
+    new_h: int
+    new_w: int
+    size: int
 
     def boxes_to_original(self, boxes: np.ndarray) -> np.ndarray:
         "Map `N×4` `(x1, y1, x2, y2)` boxes from letterboxed to original pixel coordinates."
@@ -245,6 +343,7 @@ class LetterboxInfo:
         b[:, [1, 3]] = ((b[:, [1, 3]] - self.top) / self.scale).clip(0, self.orig_h)
         return b
 
+
 def letterbox(
     image: np.ndarray,  # `H×W×C` or `H×W` array
     size: int,  # side of the square output
@@ -252,19 +351,24 @@ def letterbox(
     interpolation: int | None = None,  # OpenCV flag; default area for shrinking, linear for enlarging
 ) -> tuple[np.ndarray, LetterboxInfo]:
     "Resize keeping the aspect ratio so the long side is `size`, pad to `size×size`."
-    if image.ndim not in (2, 3): raise ValueError(f"letterbox expects H×W or H×W×C, got shape {image.shape}")
+    if image.ndim not in (2, 3):
+        raise ValueError(f"letterbox expects H×W or H×W×C, got shape {image.shape}")
     h, w = image.shape[:2]
     s = min(size / h, size / w)
     nh, nw = max(1, round(h * s)), max(1, round(w * s))
-    if interpolation is None: interpolation = cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR
+    if interpolation is None:
+        interpolation = cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR
     src = image.astype(np.uint8) if image.dtype == bool else image
     r = cv2.resize(src, (nw, nh), interpolation=interpolation) if (nh, nw) != (h, w) else src.copy()
-    if r.ndim == 2 and image.ndim == 3: r = r[..., None]
+    if r.ndim == 2 and image.ndim == 3:
+        r = r[..., None]
     top, left = (size - nh) // 2, (size - nw) // 2
     out = np.full((size, size) + image.shape[2:], pad_value, dtype=r.dtype)
-    out[top:top + nh, left:left + nw] = r
-    if image.dtype == bool: out = out.astype(bool)
+    out[top : top + nh, left : left + nw] = r
+    if image.dtype == bool:
+        out = out.astype(bool)
     return out, LetterboxInfo(h, w, s, top, left, nh, nw, size)
+
 
 def unletterbox(
     out: np.ndarray,  # a `size×size(×C)` array in letterboxed coordinates
@@ -272,11 +376,13 @@ def unletterbox(
     interpolation: int = cv2.INTER_LINEAR,  # OpenCV flag for the resize back
 ) -> np.ndarray:
     "Crop the padding away and resize back to the original size."
-    crop = out[info.top:info.top + info.new_h, info.left:info.left + info.new_w]
+    crop = out[info.top : info.top + info.new_h, info.left : info.left + info.new_w]
     src = crop.astype(np.uint8) if crop.dtype == bool else crop
-    if interpolation == cv2.INTER_LINEAR and crop.dtype == bool: interpolation = cv2.INTER_NEAREST
+    if interpolation == cv2.INTER_LINEAR and crop.dtype == bool:
+        interpolation = cv2.INTER_NEAREST
     r = cv2.resize(src, (info.orig_w, info.orig_h), interpolation=interpolation)
-    if r.ndim == 2 and crop.ndim == 3: r = r[..., None]
+    if r.ndim == 2 and crop.ndim == 3:
+        r = r[..., None]
     return r.astype(bool) if crop.dtype == bool else r
 
 # %% ../../nbs/01_core.ipynb #6063481e
@@ -286,45 +392,55 @@ def pad_to_multiple(
     mode: str = 'reflect',  # `F.pad` mode; reflect avoids a hard border the network would see as an edge
 ) -> tuple[torch.Tensor, tuple[int, int]]:
     "Pad bottom/right so H and W are multiples of `multiple`; returns the padded tensor and the original (H, W)."
-    if x.ndim != 4: raise ValueError(f"pad_to_multiple expects B×C×H×W, got shape {tuple(x.shape)}")
+    if x.ndim != 4:
+        raise ValueError(f"pad_to_multiple expects B×C×H×W, got shape {tuple(x.shape)}")
     h, w = x.shape[-2:]
     ph, pw = (-h) % multiple, (-w) % multiple
-    if ph == 0 and pw == 0: return x, (h, w)
-    if mode == 'reflect' and (ph >= h or pw >= w): mode = 'replicate'   # reflect needs pad < size
+    if ph == 0 and pw == 0:
+        return x, (h, w)
+    if mode == 'reflect' and (ph >= h or pw >= w):
+        mode = 'replicate'  # reflect needs pad < size
     return F.pad(x, (0, pw, 0, ph), mode=mode), (h, w)
+
 
 def crop_to(
     x: torch.Tensor,  # `B×C×H'×W'` tensor
     hw: tuple[int, int],  # original (H, W) returned by `pad_to_multiple`
 ) -> torch.Tensor:
     "Undo `pad_to_multiple`."
-    return x[..., :hw[0], :hw[1]]
+    return x[..., : hw[0], : hw[1]]
 
 # %% ../../nbs/01_core.ipynb #04fd7c8b
 def composite(
-    image: torch.Tensor,       # `B×3×H×W` original image in [0, 1]
+    image: torch.Tensor,  # `B×3×H×W` original image in [0, 1]
     prediction: torch.Tensor,  # `B×3×H×W` network output in [0, 1]
-    mask: torch.Tensor,        # `B×1×H×W`, 1 = hole
+    mask: torch.Tensor,  # `B×1×H×W`, 1 = hole
 ) -> torch.Tensor:
     "Keep known pixels from `image`, take hole pixels from `prediction`: x·(1−m) + y·m."
-    if image.shape != prediction.shape: raise ValueError(f"image {tuple(image.shape)} and prediction {tuple(prediction.shape)} differ in shape")
+    if image.shape != prediction.shape:
+        raise ValueError(f"image {tuple(image.shape)} and prediction {tuple(prediction.shape)} differ in shape")
     m = mask.to(image.dtype)
-    return torch.where(m > 0.5, prediction, image)   # where(), not arithmetic, so known pixels are exact
+    return torch.where(m > 0.5, prediction, image)  # where(), not arithmetic, so known pixels are exact
 
 # %% ../../nbs/01_core.ipynb #95c97230
 def _new_file_mode() -> int:
     "The permission bits `open()` gives a new file: 0o666 minus the process umask."
-    try:                                   # Linux: read the umask without changing it (os.umask would, for all threads)
+    try:  # Linux: read the umask without changing it (os.umask would, for all threads)
         with open('/proc/self/status') as f:
             for line in f:
-                if line.startswith('Umask:'): return 0o666 & ~int(line.split()[1], 8)
-    except (OSError, ValueError): pass
-    um = os.umask(0o022); os.umask(um)
+                if line.startswith('Umask:'):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    um = os.umask(0o022)
+    os.umask(um)
     return 0o666 & ~um
 
-_TMP_NAME = re.compile(r'\..+\.[a-z0-9_]{8}\.tmp')   # what `atomic_write`'s mkstemp names look like: .NAME.XXXXXXXX.tmp
-STALE_TMP_SECONDS = 3600   # a temporary file untouched this long belongs to a writer that was killed
+
+_TMP_NAME = re.compile(r'\..+\.[a-z0-9_]{8}\.tmp')  # what `atomic_write`'s mkstemp names look like: .NAME.XXXXXXXX.tmp
+STALE_TMP_SECONDS = 3600  # a temporary file untouched this long belongs to a writer that was killed
 _swept: set = set()
+
 
 def sweep_stale_tmp(
     folder: str | Path,  # a folder `atomic_write` writes into
@@ -332,134 +448,198 @@ def sweep_stale_tmp(
 ) -> list[Path]:
     "Delete temporary files an interrupted `atomic_write` left in `folder`: only its own name pattern, only old ones; returns them."
     gone, now = [], time.time()
-    try: entries = list(os.scandir(folder))
-    except OSError: return gone
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return gone
     for e in entries:
-        if not _TMP_NAME.fullmatch(e.name): continue
+        if not _TMP_NAME.fullmatch(e.name):
+            continue
         try:
             st = e.stat(follow_symlinks=False)
             if stat.S_ISREG(st.st_mode) and st.st_uid == os.getuid() and now - st.st_mtime > max_age:
-                os.remove(e.path); gone.append(Path(e.path))
-        except OSError: pass                  # gone meanwhile, or not ours to delete
+                os.remove(e.path)
+                gone.append(Path(e.path))
+        except OSError:
+            pass  # gone meanwhile, or not ours to delete
     return gone
+
 
 def atomic_write(
     path: str | Path,  # destination file
     write_fn,  # write_fn(f) writes the content to the open temporary file `f`
     mode: str = 'wb',  # 'wb' for bytes, 'w' for text (opened with newline='' so writers such as csv control line ends)
-    make_parent: bool = False,  # create missing folders (checkpoints, prepared datasets); False: a missing folder is an error (user outputs)
+    # create missing folders (checkpoints, prepared datasets); False: a missing folder is an error (user outputs)
+    make_parent: bool = False,
 ) -> Path:
     "Write `path` via a temporary file in the same folder, fsync and `os.replace`: the old file or the new one, never a partial one."
     path = Path(path).expanduser()
-    if make_parent and not path.parent.exists(): path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.parent.is_dir(): raise FileNotFoundError(f"Output folder does not exist: {path.parent}" + (' (it is a file)' if path.parent.exists() else ''))
+    if make_parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        raise FileNotFoundError(
+            f"Output folder does not exist: {path.parent}" + (' (it is a file)' if path.parent.exists() else '')
+        )
     folder = str(path.parent.resolve())
-    if folder not in _swept: _swept.add(folder); sweep_stale_tmp(folder)   # once per folder and process: cheap in big folders
+    # once per folder and process: cheap in big folders
+    if folder not in _swept:
+        _swept.add(folder)
+        sweep_stale_tmp(folder)
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
     try:
         with os.fdopen(fd, mode, **({} if 'b' in mode else {'newline': '', 'encoding': 'utf-8'})) as f:
-            write_fn(f); f.flush(); os.fsync(f.fileno())          # on disk before the rename makes it visible
-        os.chmod(tmp, stat.S_IMODE(path.stat().st_mode) if path.is_file() else _new_file_mode())   # not mkstemp's 0600
+            write_fn(f)
+            f.flush()
+            os.fsync(f.fileno())  # on disk before the rename makes it visible
+        os.chmod(tmp, stat.S_IMODE(path.stat().st_mode) if path.is_file() else _new_file_mode())  # not mkstemp's 0600
         os.replace(tmp, path)
     except BaseException as ex:
-        if os.path.exists(tmp): os.remove(tmp)
+        if os.path.exists(tmp):
+            os.remove(tmp)
         if isinstance(ex, OSError) and ex.errno == errno.ENOSPC:
-            raise OSError(errno.ENOSPC, f"No space left on the device while writing {path}; the previous version of the file (if any) is intact") from ex
+            raise OSError(
+                errno.ENOSPC,
+                f"No space left on the device while writing {path}; the previous version of the file (if any) is intact",
+            ) from ex
         raise
     return path
 
 # %% ../../nbs/01_core.ipynb #98a461b2
 def dataclass_from_dict(
-    cls,      # a dataclass type, e.g. `BuilderConfig`
+    cls,  # a dataclass type, e.g. `BuilderConfig`
     d: dict,  # its fields by name (a YAML section); an instance of `cls` is returned as it is
 ):
     "Build the dataclass `cls` from a dict; unknown keys are a `ValueError` that names them and the known ones."
-    if isinstance(d, cls): return d
-    if not isinstance(d, dict): raise TypeError(f"{cls.__name__} expects a dict of its fields, got {type(d).__name__}")
+    if isinstance(d, cls):
+        return d
+    if not isinstance(d, dict):
+        raise TypeError(f"{cls.__name__} expects a dict of its fields, got {type(d).__name__}")
     known = sorted(f.name for f in fields(cls))
     bad = sorted(set(d) - set(known))
-    if bad: raise ValueError(f"Unknown {cls.__name__} keys {bad}; known: {known}")
+    if bad:
+        raise ValueError(f"Unknown {cls.__name__} keys {bad}; known: {known}")
     return cls(**d)
-
 
 # %% ../../nbs/01_core.ipynb #bc23a945
 def state_dict_mismatch(
     module: torch.nn.Module,  # the model the weights are meant for
-    sd: dict,                 # a state dict: name → tensor
+    sd: dict,  # a state dict: name → tensor
 ) -> str:
     "What keeps `sd` from loading into `module` exactly (missing/unexpected names, shape differences), or '' if it fits."
     own = module.state_dict()
     missing, extra = sorted(set(own) - set(sd)), sorted(set(sd) - set(own))
-    shapes = [f'{k}: {tuple(sd[k].shape)} vs {tuple(own[k].shape)}' for k in own if k in sd and tuple(sd[k].shape) != tuple(own[k].shape)]
-    parts = [f'{what} {items[:5]}' + (f' (+{len(items) - 5} more)' if len(items) > 5 else '')
-             for what, items in (('missing', missing), ('unexpected', extra), ('shape mismatches', shapes)) if items]
+    shapes = [
+        f'{k}: {tuple(sd[k].shape)} vs {tuple(own[k].shape)}'
+        for k in own
+        if k in sd and tuple(sd[k].shape) != tuple(own[k].shape)
+    ]
+    parts = [
+        f'{what} {items[:5]}' + (f' (+{len(items) - 5} more)' if len(items) > 5 else '')
+        for what, items in (('missing', missing), ('unexpected', extra), ('shape mismatches', shapes))
+        if items
+    ]
     return ', '.join(parts)
+
 
 def load_state_dict_checked(
     module: torch.nn.Module,  # the model to load into
-    sd: dict,                 # its weights
-    what: str = 'weights',    # what `sd` is, for the error message (e.g. 'checkpoint generator weights')
+    sd: dict,  # its weights
+    what: str = 'weights',  # what `sd` is, for the error message (e.g. 'checkpoint generator weights')
 ) -> torch.nn.Module:
     "Load `sd` into `module` only if every name and shape fits; otherwise a `ValueError` that says what does not."
     bad = state_dict_mismatch(module, sd)
-    if bad: raise ValueError(f"The {what} do not fit this {type(module).__name__}: {bad} — they come from another model or configuration")
+    if bad:
+        raise ValueError(
+            f"The {what} do not fit this {type(module).__name__}: {bad} — they come from another model or configuration"
+        )
     module.load_state_dict(sd)
     return module
-
 
 # %% ../../nbs/01_core.ipynb #cb01d5cf
 def cpu_processes() -> int:
     "Worker processes `cpu_map` uses: the environment variable `INPAINT_NB_CPU_PROCESSES` (default 0 = threads in this process)."
     v = os.environ.get('INPAINT_NB_CPU_PROCESSES', '').strip() or '0'
-    try: n = int(v)
-    except ValueError: n = -1
-    if n < 0: raise ValueError(f"INPAINT_NB_CPU_PROCESSES must be a whole number of processes (0 = threads), got {v!r}")
+    try:
+        n = int(v)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise ValueError(f"INPAINT_NB_CPU_PROCESSES must be a whole number of processes (0 = threads), got {v!r}")
     return n
 
-_PROCESS_POOL: dict = {}   # {'n': processes, 'pid': the process that made it, 'pool': ProcessPoolExecutor}, made on first use
-_POOL_LOCK = threading.Lock()   # threads sharing an Inpainter must not start (or stop) two pools at once
+
+# {'n': processes, 'pid': the process that made it, 'pool': ProcessPoolExecutor}, made on first use
+_PROCESS_POOL: dict = {}
+_POOL_LOCK = threading.Lock()  # threads sharing an Inpainter must not start (or stop) two pools at once
+
 
 def shutdown_cpu_pool():
     "Stop `cpu_map`'s worker processes (a later call starts new ones)."
-    with _POOL_LOCK: _shutdown_pool()
+    with _POOL_LOCK:
+        _shutdown_pool()
+
 
 def _shutdown_pool():
-    pool = _PROCESS_POOL.pop('pool', None); _PROCESS_POOL.clear()
-    if pool is not None: pool.shutdown(wait=True, cancel_futures=True)
+    pool = _PROCESS_POOL.pop('pool', None)
+    _PROCESS_POOL.clear()
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
 
 def _exit_with_parent(parent: int):
     "Worker initialiser: end this worker when its parent is gone (killed with SIGKILL, it cannot stop its workers itself)."
     import time
+
     def watch():
-        while os.getppid() == parent: time.sleep(0.5)
+        while os.getppid() == parent:
+            time.sleep(0.5)
         os._exit(0)
+
     threading.Thread(target=watch, daemon=True).start()
+
 
 def _process_pool(n: int, broken=None):
     "The pool of `n` workers (made if needed); `broken`: a pool that failed, replaced unless another thread already did."
     with _POOL_LOCK:
-        if _PROCESS_POOL.get('pid') != os.getpid(): _PROCESS_POOL.clear()   # a forked child: the parent's pool is not ours to use
-        if _PROCESS_POOL.get('n') == n and (broken is None or _PROCESS_POOL['pool'] is not broken): return _PROCESS_POOL['pool']
+        # a forked child: the parent's pool is not ours to use
+        if _PROCESS_POOL.get('pid') != os.getpid():
+            _PROCESS_POOL.clear()
+        if _PROCESS_POOL.get('n') == n and (broken is None or _PROCESS_POOL['pool'] is not broken):
+            return _PROCESS_POOL['pool']
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
+
         _shutdown_pool()
-        _PROCESS_POOL.update(n=n, pid=os.getpid(), pool=ProcessPoolExecutor(n, mp_context=multiprocessing.get_context('spawn'),
-                                                                            initializer=_exit_with_parent, initargs=(os.getpid(),)))
+        _PROCESS_POOL.update(
+            n=n,
+            pid=os.getpid(),
+            pool=ProcessPoolExecutor(
+                n,
+                mp_context=multiprocessing.get_context('spawn'),
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            ),
+        )
         return _PROCESS_POOL['pool']
 
+
 def cpu_map(
-    fn,          # the per-item function; for processes it must be picklable (a module-level function or a `partial` of one)
+    fn,  # the per-item function; for processes it must be picklable (a module-level function or a `partial` of one)
     *iterables,  # its arguments, as for `map`
 ) -> list:
     "`list(map(fn, *iterables))` on all CPU cores: threads, or `cpu_processes()` worker processes when that is set."
     args = list(zip(*iterables))
-    if len(args) < 2: return [fn(*a) for a in args]
+    if len(args) < 2:
+        return [fn(*a) for a in args]
     n = cpu_processes()
     if n > 0:
         from concurrent.futures.process import BrokenProcessPool
-        pool = _process_pool(n)
-        try: return list(pool.map(fn, *zip(*args)))
-        except BrokenProcessPool:   # a worker died (e.g. killed for memory): start a new pool (once for all threads) and try again
-            return list(_process_pool(n, broken=pool).map(fn, *zip(*args)))
-    with ThreadPoolExecutor(min(len(args), os.cpu_count() or 1)) as pool: return list(pool.map(fn, *zip(*args)))
 
+        pool = _process_pool(n)
+        try:
+            return list(pool.map(fn, *zip(*args)))
+        # a worker died (e.g. killed for memory): start a new pool (once for all threads) and try again
+        except BrokenProcessPool:
+            return list(_process_pool(n, broken=pool).map(fn, *zip(*args)))
+    with ThreadPoolExecutor(min(len(args), os.cpu_count() or 1)) as pool:
+        return list(pool.map(fn, *zip(*args)))

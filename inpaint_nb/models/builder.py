@@ -19,26 +19,32 @@ __all__ = ['CLASSICAL_FILLS', 'OPENCV_FLAGS', 'PREFILL_METHODS', 'BUILDER_PRESET
 # %% ../../nbs/08_builder.ipynb #1ae8ddca
 class GatedConv2d(nn.Module):
     "Gated convolution (Yu et al. 2019): `φ(conv_f(x)) ⊙ σ(conv_g(x))`."
-    def __init__(self,
-                 in_ch: int,   # input channels
-                 out_ch: int,  # output channels
-                 kernel_size: int = 3,  # square kernel side (odd)
-                 stride: int = 1,   # 2 halves the resolution
-                 dilation: int = 1,  # dilation of both convolutions (DeepFill's bottleneck uses 2, 4, 8, 16)
-                 activation: str | None = 'elu',  # φ: 'elu', 'relu', 'lrelu' or None (identity)
-                ):
+
+    def __init__(
+        self,
+        in_ch: int,  # input channels
+        out_ch: int,  # output channels
+        kernel_size: int = 3,  # square kernel side (odd)
+        stride: int = 1,  # 2 halves the resolution
+        dilation: int = 1,  # dilation of both convolutions (DeepFill's bottleneck uses 2, 4, 8, 16)
+        activation: str | None = 'elu',  # φ: 'elu', 'relu', 'lrelu' or None (identity)
+    ):
         super().__init__()
-        if kernel_size % 2 != 1: raise ValueError(f"GatedConv2d needs an odd kernel_size, got {kernel_size}")
+        if kernel_size % 2 != 1:
+            raise ValueError(f"GatedConv2d needs an odd kernel_size, got {kernel_size}")
         acts = {'elu': nn.ELU(), 'relu': nn.ReLU(), 'lrelu': nn.LeakyReLU(0.2), None: nn.Identity()}
-        if activation not in acts: raise ValueError(f"Unknown activation {activation!r}: use one of {list(acts)}")
+        if activation not in acts:
+            raise ValueError(f"Unknown activation {activation!r}: use one of {list(acts)}")
         pad = dilation * (kernel_size - 1) // 2
         self.feature = nn.Conv2d(in_ch, out_ch, kernel_size, stride, pad, dilation)  # W_f
-        self.gate = nn.Conv2d(in_ch, out_ch, kernel_size, stride, pad, dilation)     # W_g
+        self.gate = nn.Conv2d(in_ch, out_ch, kernel_size, stride, pad, dilation)  # W_g
         self.act = acts[activation]
 
-    def gate_map(self, x): return torch.sigmoid(self.gate(x))   # σ(W_g * x), in (0, 1)
-    def forward(self, x):                      # x: (B, in_ch, H, W)
-        return self.act(self.feature(x)) * self.gate_map(x)     # φ(W_f x) ⊙ σ(W_g x)
+    def gate_map(self, x):
+        return torch.sigmoid(self.gate(x))  # σ(W_g * x), in (0, 1)
+
+    def forward(self, x):  # x: (B, in_ch, H, W)
+        return self.act(self.feature(x)) * self.gate_map(x)  # φ(W_f x) ⊙ σ(W_g x)
 
 # %% ../../nbs/08_builder.ipynb #d65c2a88
 def pooled_grid(
@@ -50,12 +56,15 @@ def pooled_grid(
     s = min(1.0, max_side / max(h, w))
     return max(1, round(h * s)), max(1, round(w * s))
 
+
 class RelativeLogits(nn.Module):
     "Bello et al.'s factorised relative logits `qᵀ(rᴴ(Δy) + rᵂ(Δx))`, with `r` an MLP of log-spaced continuous offsets."
-    def __init__(self,
-                 head_dim: int,  # d_k per head
-                 hidden: int = 32,  # hidden units of the offset MLPs
-                ):
+
+    def __init__(
+        self,
+        head_dim: int,  # d_k per head
+        hidden: int = 32,  # hidden units of the offset MLPs
+    ):
         super().__init__()
         self.rh = nn.Sequential(nn.Linear(1, hidden), nn.ReLU(), nn.Linear(hidden, head_dim))
         self.rw = nn.Sequential(nn.Linear(1, hidden), nn.ReLU(), nn.Linear(hidden, head_dim))
@@ -68,46 +77,53 @@ class RelativeLogits(nn.Module):
         d = k[None, :] - q[:, None]
         return (torch.sign(d) * torch.log1p(d.abs()))[..., None]
 
-    def forward(self,
-                q: torch.Tensor,  # queries `B×heads×(H·W)×d`
-                qhw: tuple,  # query grid (H, W)
-                khw: tuple,  # key grid (h, w)
-               ) -> torch.Tensor:   # logits `B×heads×(H·W)×(h·w)`
+    def forward(
+        self,
+        q: torch.Tensor,  # queries `B×heads×(H·W)×d`
+        qhw: tuple,  # query grid (H, W)
+        khw: tuple,  # key grid (h, w)
+    ) -> torch.Tensor:  # logits `B×heads×(H·W)×(h·w)`
         (H, W), (h, w) = qhw, khw
         B, N, _, d = q.shape
         dt = self.rh[0].weight.dtype
-        rh = self.rh(self.offsets(H, h, q.device).to(dt)).to(q.dtype)   # H×h×d : r^H(y_j − y_i)
-        rw = self.rw(self.offsets(W, w, q.device).to(dt)).to(q.dtype)   # W×w×d : r^W(x_j − x_i)
+        rh = self.rh(self.offsets(H, h, q.device).to(dt)).to(q.dtype)  # H×h×d : r^H(y_j − y_i)
+        rw = self.rw(self.offsets(W, w, q.device).to(dt)).to(q.dtype)  # W×w×d : r^W(x_j − x_i)
         q5 = q.reshape(B, N, H, W, d)
-        lh = torch.einsum('bnyxd,yvd->bnyxv', q5, rh)   # qᵀ r^H, B×N×H×W×h
-        lw = torch.einsum('bnyxd,xud->bnyxu', q5, rw)   # qᵀ r^W, B×N×H×W×w
+        lh = torch.einsum('bnyxd,yvd->bnyxv', q5, rh)  # qᵀ r^H, B×N×H×W×h
+        lw = torch.einsum('bnyxd,xud->bnyxu', q5, rw)  # qᵀ r^W, B×N×H×W×w
         return (lh[..., :, None] + lw[..., None, :]).reshape(B, N, H * W, h * w)
 
 # %% ../../nbs/08_builder.ipynb #f4673467
 class AttentionAugmentedConv2d(nn.Module):
     "Attention-augmented convolution (Bello et al. 2019), optionally gated: `[conv(x) ; MHSA(x)]`."
-    def __init__(self,
-                 in_ch: int,   # input channels
-                 out_ch: int,  # output channels: `out_ch − dv` from the convolution, `dv` from attention
-                 kernel_size: int = 3,  # convolution kernel side
-                 dk: int = 32,  # total key/query depth over all heads
-                 dv: int = 32,  # total value depth = attention output channels
-                 heads: int = 4,  # attention heads (must divide dk and dv)
-                 max_kv_side: int = 16,  # keys/values are average-pooled to at most this many cells per side (≤ 64)
-                 relative: bool = True,  # add relative position logits
-                 gated: bool = True,  # pass the concatenated output through a learned gate (DeepFill v2 style)
-                ):
+
+    def __init__(
+        self,
+        in_ch: int,  # input channels
+        out_ch: int,  # output channels: `out_ch − dv` from the convolution, `dv` from attention
+        kernel_size: int = 3,  # convolution kernel side
+        dk: int = 32,  # total key/query depth over all heads
+        dv: int = 32,  # total value depth = attention output channels
+        heads: int = 4,  # attention heads (must divide dk and dv)
+        max_kv_side: int = 16,  # keys/values are average-pooled to at most this many cells per side (≤ 64)
+        relative: bool = True,  # add relative position logits
+        gated: bool = True,  # pass the concatenated output through a learned gate (DeepFill v2 style)
+    ):
         super().__init__()
-        if dk % heads or dv % heads: raise ValueError(f"heads={heads} must divide dk={dk} and dv={dv}")
-        if not 0 < dv < out_ch: raise ValueError(f"dv={dv} must lie strictly between 0 and out_ch={out_ch}")
-        if not 1 <= max_kv_side <= 64: raise ValueError(f"max_kv_side={max_kv_side} must lie in [1, 64] (attention over ≤ 64² positions)")
+        if dk % heads or dv % heads:
+            raise ValueError(f"heads={heads} must divide dk={dk} and dv={dv}")
+        if not 0 < dv < out_ch:
+            raise ValueError(f"dv={dv} must lie strictly between 0 and out_ch={out_ch}")
+        if not 1 <= max_kv_side <= 64:
+            raise ValueError(f"max_kv_side={max_kv_side} must lie in [1, 64] (attention over ≤ 64² positions)")
         self.dk, self.dv, self.heads, self.max_kv_side, self.gated = dk, dv, heads, max_kv_side, gated
         pad = (kernel_size - 1) // 2
         self.conv = nn.Conv2d(in_ch, out_ch - dv, kernel_size, padding=pad)
-        self.qkv = nn.Conv2d(in_ch, 2 * dk + dv, 1)          # W^Q, W^K, W^V as one 1×1 convolution
-        self.out = nn.Conv2d(dv, dv, 1)                       # W^O
+        self.qkv = nn.Conv2d(in_ch, 2 * dk + dv, 1)  # W^Q, W^K, W^V as one 1×1 convolution
+        self.out = nn.Conv2d(dv, dv, 1)  # W^O
         self.rel = RelativeLogits(dk // heads) if relative else None
-        if gated: self.gate, self.act = nn.Conv2d(in_ch, out_ch, kernel_size, padding=pad), nn.ELU()
+        if gated:
+            self.gate, self.act = nn.Conv2d(in_ch, out_ch, kernel_size, padding=pad), nn.ELU()
 
     def kv_grid(self, H: int, W: int) -> tuple:
         "Size of the pooled key/value grid for an `H×W` input: longer side ≤ `max_kv_side`, aspect ratio kept (square-ish cells)."
@@ -120,36 +136,41 @@ class AttentionAugmentedConv2d(nn.Module):
         h, w = self.kv_grid(H, W)
         k, v = F.adaptive_avg_pool2d(k, (h, w)), F.adaptive_avg_pool2d(v, (h, w))  # spatial reduction
         N, dkh, dvh = self.heads, self.dk // self.heads, self.dv // self.heads
-        q = q.reshape(B, N, dkh, H * W).transpose(2, 3) * dkh ** -0.5   # B×N×HW×dkh, pre-scaled by 1/√d
-        k = k.reshape(B, N, dkh, h * w)                                  # B×N×dkh×hw
-        v = v.reshape(B, N, dvh, h * w).transpose(2, 3)                  # B×N×hw×dvh
-        logits = q @ k                                                   # QKᵀ/√d
-        if self.rel is not None: logits = logits + self.rel(q, (H, W), (h, w))   # + S_rel/√d
+        q = q.reshape(B, N, dkh, H * W).transpose(2, 3) * dkh**-0.5  # B×N×HW×dkh, pre-scaled by 1/√d
+        k = k.reshape(B, N, dkh, h * w)  # B×N×dkh×hw
+        v = v.reshape(B, N, dvh, h * w).transpose(2, 3)  # B×N×hw×dvh
+        logits = q @ k  # QKᵀ/√d
+        if self.rel is not None:
+            logits = logits + self.rel(q, (H, W), (h, w))  # + S_rel/√d
         weights = logits.softmax(-1)
         o = (weights @ v).transpose(2, 3).reshape(B, self.dv, H, W)
         return self.out(o), weights
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:   # x: (B, in_ch, H, W) → (B, out_ch, H, W)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # x: (B, in_ch, H, W) → (B, out_ch, H, W)
         y = torch.cat([self.conv(x), self.attend(x)[0]], 1)
         return self.act(y) * torch.sigmoid(self.gate(x)) if self.gated else y
 
 # %% ../../nbs/08_builder.ipynb #c19bb147
 class SoftEdges(nn.Module):
     "Differentiable edge map: Sobel magnitude of the luma, squashed to [0, 1] by `1 − exp(−(|∇|/τ)²)`."
-    def __init__(self,
-                 tau: float = 0.5,  # magnitude (in Sobel units; a unit step gives 4) at which e = 1 − 1/e
-                 eps: float = 1e-8,  # inside the square root, so gradients stay finite where |∇| = 0
-                ):
+
+    def __init__(
+        self,
+        tau: float = 0.5,  # magnitude (in Sobel units; a unit step gives 4) at which e = 1 − 1/e
+        eps: float = 1e-8,  # inside the square root, so gradients stay finite where |∇| = 0
+    ):
         super().__init__()
-        if tau <= 0: raise ValueError(f"SoftEdges needs tau > 0, got {tau}")
+        if tau <= 0:
+            raise ValueError(f"SoftEdges needs tau > 0, got {tau}")
         self.tau, self.eps = tau, eps
-        kx = torch.tensor([[-1., 0., 1.], [-2., 0., 2.], [-1., 0., 1.]])
+        kx = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
         self.register_buffer('kernel', torch.stack([kx, kx.t()])[:, None], persistent=False)  # 2×1×3×3
         self.register_buffer('luma', torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1), persistent=False)
 
     def gradients(self, x: torch.Tensor) -> torch.Tensor:
         "Sobel `(g_x, g_y)` of the luma as `B×2×H×W` (`x` is `B×3×H×W` RGB or `B×1×H×W` gray)."
-        if x.ndim != 4 or x.shape[1] not in (1, 3): raise ValueError(f"SoftEdges expects B×3×H×W or B×1×H×W, got {tuple(x.shape)}")
+        if x.ndim != 4 or x.shape[1] not in (1, 3):
+            raise ValueError(f"SoftEdges expects B×3×H×W or B×1×H×W, got {tuple(x.shape)}")
         y = (x * self.luma.to(x.dtype)).sum(1, keepdim=True) if x.shape[1] == 3 else x
         mode = 'reflect' if min(y.shape[-2:]) > 1 else 'replicate'
         # F.conv2d is cross-correlation, as is cv2.Sobel (filter2D), so the kernel is used as written
@@ -159,71 +180,84 @@ class SoftEdges(nn.Module):
         "`|∇Y| = sqrt(g_x² + g_y² + ε)`, `B×1×H×W`."
         return (self.gradients(x).pow(2).sum(1, keepdim=True) + self.eps).sqrt()
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:   # → B×1×H×W in [0, 1]
-        return 1 - torch.exp(-(self.magnitude(x) / self.tau) ** 2)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # → B×1×H×W in [0, 1]
+        return 1 - torch.exp(-((self.magnitude(x) / self.tau) ** 2))
 
 # %% ../../nbs/08_builder.ipynb #823c4bfd
 class FourierUnit(nn.Module):
     "Pointwise convolution in the frequency domain: rfft2 → 1×1 conv on (Re, Im) → BN, ReLU → irfft2."
-    def __init__(self,
-                 ch: int,  # channels in = channels out
-                ):
+
+    def __init__(
+        self,
+        ch: int,  # channels in = channels out
+    ):
         super().__init__()
         self.conv = nn.Conv2d(2 * ch, 2 * ch, 1, bias=False)
         self.bn = nn.BatchNorm2d(2 * ch)
 
-    def forward(self, x):                                   # x: (B, C, H, W) real
+    def forward(self, x):  # x: (B, C, H, W) real
         H, W = x.shape[-2:]
-        f = torch.fft.rfft2(x.float(), norm='ortho')        # (B, C, H, W//2+1) complex
+        f = torch.fft.rfft2(x.float(), norm='ortho')  # (B, C, H, W//2+1) complex
         f = F.relu(self.bn(self.conv(torch.cat([f.real, f.imag], 1))))
         re, im = f.chunk(2, 1)
         # float32 in and out of the FFT: under bf16 autocast the 1×1 conv returns bf16, which torch.complex does not take
         return torch.fft.irfft2(torch.complex(re.float(), im.float()), s=(H, W), norm='ortho').to(x.dtype)
 
+
 class SpectralTransform(nn.Module):
     "LaMa's global branch: 1×1 reduce → Fourier unit (+ skip) → 1×1 expand."
+
     def __init__(self, in_ch: int, out_ch: int):
         super().__init__()
         mid = max(in_ch // 2, 1)
         self.reduce = nn.Sequential(nn.Conv2d(in_ch, mid, 1, bias=False), nn.BatchNorm2d(mid), nn.ReLU())
         self.fu = FourierUnit(mid)
         self.expand = nn.Conv2d(mid, out_ch, 1, bias=False)
+
     def forward(self, x):
         z = self.reduce(x)
         return self.expand(z + self.fu(z))
 
+
 class FFC(nn.Module):
     "Fast Fourier convolution (Chi et al. 2020) with BN + ReLU on both outputs; inputs/outputs are (local, global) pairs."
+
     def __init__(self, ch: int, ratio_global: float = 0.5):
         super().__init__()
-        cg = int(round(ch * ratio_global)); cl = ch - cg
-        if cg == 0 or cl == 0: raise ValueError(f"ratio_global={ratio_global} leaves no local or no global channels of {ch}")
+        cg = int(round(ch * ratio_global))
+        cl = ch - cg
+        if cg == 0 or cl == 0:
+            raise ValueError(f"ratio_global={ratio_global} leaves no local or no global channels of {ch}")
         self.cl, self.cg = cl, cg
         self.l2l, self.l2g = nn.Conv2d(cl, cl, 3, padding=1, bias=False), nn.Conv2d(cl, cg, 3, padding=1, bias=False)
         self.g2l, self.g2g = nn.Conv2d(cg, cl, 3, padding=1, bias=False), SpectralTransform(cg, cg)
         self.bn_l, self.bn_g = nn.BatchNorm2d(cl), nn.BatchNorm2d(cg)
+
     def forward(self, xl, xg):
-        yl = self.l2l(xl) + self.g2l(xg)    # y_l = f_{l→l}(x_l) + f_{g→l}(x_g)
-        yg = self.l2g(xl) + self.g2g(xg)    # y_g = f_{l→g}(x_l) + ST(x_g)
+        yl = self.l2l(xl) + self.g2l(xg)  # y_l = f_{l→l}(x_l) + f_{g→l}(x_g)
+        yg = self.l2g(xl) + self.g2g(xg)  # y_g = f_{l→g}(x_l) + ST(x_g)
         return F.relu(self.bn_l(yl)), F.relu(self.bn_g(yg))
 
 # %% ../../nbs/08_builder.ipynb #68405aef
 class FFCResBlock(nn.Module):
     "LaMa residual block: `x + FFC(FFC(x))`, channels split into local and global parts."
-    def __init__(self,
-                 ch: int,  # channels in = out
-                 ratio_global: float = 0.5,  # fraction of channels in the global (spectral) path
-                ):
+
+    def __init__(
+        self,
+        ch: int,  # channels in = out
+        ratio_global: float = 0.5,  # fraction of channels in the global (spectral) path
+    ):
         super().__init__()
         self.ffc1, self.ffc2 = FFC(ch, ratio_global), FFC(ch, ratio_global)
         self.cl = self.ffc1.cl
+
     def forward(self, x):
-        xl, xg = x[:, :self.cl], x[:, self.cl:]
+        xl, xg = x[:, : self.cl], x[:, self.cl :]
         yl, yg = self.ffc2(*self.ffc1(xl, xg))
         return x + torch.cat([yl, yg], 1)
 
 # %% ../../nbs/08_builder.ipynb #51102122
-CLASSICAL_FILLS = {   # name → what it is; every classical fill the builder can start from and the CLI/benchmark offer
+CLASSICAL_FILLS = {  # name → what it is; every classical fill the builder can start from and the CLI/benchmark offer
     'telea': "OpenCV's fast marching (Telea 2004)",
     'ns': "OpenCV's Navier–Stokes (Bertalmio et al. 2001)",
     'telea_smooth': 'Telea, blurred more with depth into the hole (distance_lowpass)',
@@ -231,126 +265,171 @@ CLASSICAL_FILLS = {   # name → what it is; every classical fill the builder ca
     'harmonic': "harmonic interpolation: Laplace's equation solved in the hole (harmonic_fill, below)",
 }
 OPENCV_FLAGS = {'telea': cv2.INPAINT_TELEA, 'ns': cv2.INPAINT_NS}
-PREFILL_METHODS = ('none', *CLASSICAL_FILLS)   # what `BuilderConfig.prefill` accepts
+PREFILL_METHODS = ('none', *CLASSICAL_FILLS)  # what `BuilderConfig.prefill` accepts
+
 
 def distance_lowpass(
-    fill: np.ndarray,   # `H×W×3` image whose hole has been filled (e.g. by Telea), any numeric dtype
-    hole: np.ndarray,   # `bool` `H×W`, True = hole
+    fill: np.ndarray,  # `H×W×3` image whose hole has been filled (e.g. by Telea), any numeric dtype
+    hole: np.ndarray,  # `bool` `H×W`, True = hole
     sigmas: tuple = (4.0, 16.0),  # Gaussian σ (px) near the border and deep inside the hole
-    ramps: tuple = (6.0, 16.0),   # distances (px) over which each blur fades in; the second starts where the first is complete
+    # distances (px) over which each blur fades in; the second starts where the first is complete
+    ramps: tuple = (6.0, 16.0),
 ) -> np.ndarray:
     "Blur the fill more the further a hole pixel is from the known region (float32 `H×W×3`; known pixels unchanged)."
-    d = cv2.distanceTransform(hole.astype(np.uint8), cv2.DIST_L2, 5)[..., None]       # distance to the nearest known pixel
+    d = cv2.distanceTransform(hole.astype(np.uint8), cv2.DIST_L2, 5)[..., None]  # distance to the nearest known pixel
     f = fill.astype(np.float32)
     near, far = (cv2.GaussianBlur(f, (0, 0), s) for s in sigmas)
-    w_near = np.clip(d / ramps[0], 0, 1)                                             # 0 at the border → 1 after ramps[0] px
+    w_near = np.clip(d / ramps[0], 0, 1)  # 0 at the border → 1 after ramps[0] px
     w_far = np.clip((d - ramps[0]) / ramps[1], 0, 1)
-    out = f + w_near * (near - f) + w_far * (far - near)                              # f → blur σ₁ → blur σ₂ with depth
+    out = f + w_near * (near - f) + w_far * (far - near)  # f → blur σ₁ → blur σ₂ with depth
     return np.where(hole[..., None], out, f)
+
 
 def classical_fill_array(
     image: np.ndarray,  # `uint8` `H×W×3`
-    hole: np.ndarray,   # `bool` `H×W`, True = hole
+    hole: np.ndarray,  # `bool` `H×W`, True = hole
     method: str = 'telea',  # a key of `CLASSICAL_FILLS`
-    radius: int = 5,    # OpenCV's neighbourhood radius in pixels (not used by 'harmonic')
+    radius: int = 5,  # OpenCV's neighbourhood radius in pixels (not used by 'harmonic')
 ) -> np.ndarray:
     "Fill the hole with a classical method: `uint8` for OpenCV's two, `float32` for the smoothed ones and 'harmonic'."
-    if method == 'harmonic': return harmonic_fill(image, hole)   # defined in "The smoothest fill" below
+    if method == 'harmonic':
+        return harmonic_fill(image, hole)  # defined in "The smoothest fill" below
     base, smooth = method.removesuffix('_smooth'), method.endswith('_smooth')
     f = cv2.inpaint(image, hole.astype(np.uint8) * 255, radius, OPENCV_FLAGS[base])
     return distance_lowpass(f, hole) if smooth else f
 
+
 def classical_prefill(
     image: torch.Tensor,  # `B×3×H×W` in [0,1]; only the known pixels are read
-    hole: torch.Tensor,   # `B×1×H×W`, 1 = hole
+    hole: torch.Tensor,  # `B×1×H×W`, 1 = hole
     method: str = 'telea',  # a key of `CLASSICAL_FILLS`: 'telea', 'ns', 'telea_smooth', 'ns_smooth' or 'harmonic'
-    radius: int = 5,      # OpenCV's neighbourhood radius in pixels
-    solver: str = 'auto', # 'harmonic' only: 'direct' (SciPy on the CPU), 'iterative' (`harmonic_fill_cg` on the tensors' device) or 'auto' (iterative off the CPU)
-    tol: float = 1e-5,    # 'iterative' only: relative residual at which CG stops (1e-4: within ~0.05 grey levels on average, 1.7× fewer steps)
+    radius: int = 5,  # OpenCV's neighbourhood radius in pixels
+    # 'harmonic' only: 'direct' (SciPy on the CPU), 'iterative' (`harmonic_fill_cg` on the tensors' device) or 'auto' (iterative off the CPU)
+    solver: str = 'auto',
+    # 'iterative' only: relative residual at which CG stops (1e-4: within ~0.05 grey levels on average, 1.7× fewer steps)
+    tol: float = 1e-5,
 ) -> torch.Tensor:
     "The image with its hole filled by a classical method (from 8-bit input); known pixels exactly as given; no gradient."
-    if method not in CLASSICAL_FILLS: raise ValueError(f"Unknown prefill method {method!r}: use one of {list(CLASSICAL_FILLS)}")
-    if solver not in ('auto', 'direct', 'iterative'): raise ValueError(f"Unknown solver {solver!r}: use 'auto', 'direct' or 'iterative'")
+    if method not in CLASSICAL_FILLS:
+        raise ValueError(f"Unknown prefill method {method!r}: use one of {list(CLASSICAL_FILLS)}")
+    if solver not in ('auto', 'direct', 'iterative'):
+        raise ValueError(f"Unknown solver {solver!r}: use 'auto', 'direct' or 'iterative'")
     h = hole > 0.5
     if method == 'harmonic' and (solver == 'iterative' or (solver == 'auto' and image.device.type != 'cpu')):
-        with torch.no_grad():   # on a GPU: no round trip to the CPU, one batched solve ("The same equation on a GPU" below)
+        # on a GPU: no round trip to the CPU, one batched solve ("The same equation on a GPU" below)
+        with torch.no_grad():
             x8 = (image.detach().float().clamp(0, 1) * 255).round()
-            fillable = (h.flatten(1).any(1) & ~h.flatten(1).all(1)).view(-1, 1, 1, 1)   # else: nothing to fill / to fill from
+            # else: nothing to fill / to fill from
+            fillable = (h.flatten(1).any(1) & ~h.flatten(1).all(1)).view(-1, 1, 1, 1)
             filled = harmonic_fill_cg(x8, h.float(), tol=tol).div_(255).to(image.dtype)
         return torch.where(h & fillable, filled, image.detach())
     out = image.detach().clone()
     imgs = (image.detach().float().clamp(0, 1) * 255).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
     holes = h[:, 0].cpu().numpy()
-    todo = [i for i in range(image.shape[0]) if holes[i].any() and not holes[i].all()]   # else: nothing to fill / to fill from
+    # else: nothing to fill / to fill from
+    todo = [i for i in range(image.shape[0]) if holes[i].any() and not holes[i].all()]
     # all CPU cores (a GPU machine's idle ones, in training): threads, or processes with INPAINT_NB_CPU_PROCESSES (chapter 01)
-    fills = cpu_map(partial(classical_fill_array, method=method, radius=radius),
-                    [np.ascontiguousarray(imgs[i]) for i in todo], [holes[i] for i in todo])
-    for i, f in zip(todo, fills): out[i] = torch.from_numpy(np.ascontiguousarray(f)).permute(2, 0, 1).to(out)/255
+    fills = cpu_map(
+        partial(classical_fill_array, method=method, radius=radius),
+        [np.ascontiguousarray(imgs[i]) for i in todo],
+        [holes[i] for i in todo],
+    )
+    for i, f in zip(todo, fills):
+        out[i] = torch.from_numpy(np.ascontiguousarray(f)).permute(2, 0, 1).to(out) / 255
     return torch.where(h, out, image.detach())
-
 
 # %% ../../nbs/08_builder.ipynb #c1163800
 def harmonic_fill(
     image: np.ndarray,  # `H×W×C` or `H×W` image, any numeric dtype; only the known pixels are read
-    hole: np.ndarray,   # `bool` `H×W`, True = hole
-    max_unknowns: int = 1_000_000,  # larger holes are solved at half resolution (recursively) and upsampled: bounded memory
+    hole: np.ndarray,  # `bool` `H×W`, True = hole
+    # larger holes are solved at half resolution (recursively) and upsampled: bounded memory
+    max_unknowns: int = 1_000_000,
 ) -> np.ndarray:
     "The smoothest fill: solve Laplace's equation Δu = 0 in the hole with the known pixels as boundary values (`float32`)."
-    hole = np.asarray(hole, bool); f = np.asarray(image, np.float64)
+    hole = np.asarray(hole, bool)
+    f = np.asarray(image, np.float64)
     if f.ndim not in (2, 3) or f.shape[:2] != hole.shape:
-        raise ValueError(f"harmonic_fill: image shape {f.shape} and hole shape {hole.shape} do not match (need H×W[×C] and H×W)")
+        raise ValueError(
+            f"harmonic_fill: image shape {f.shape} and hole shape {hole.shape} do not match (need H×W[×C] and H×W)"
+        )
     f3 = f.reshape(*hole.shape, -1)
-    ys, xs = np.nonzero(hole); n = len(ys)
-    if n == hole.size: raise ValueError("harmonic_fill: the hole covers the whole image; there is no known pixel to interpolate from")
+    ys, xs = np.nonzero(hole)
+    n = len(ys)
+    if n == hole.size:
+        raise ValueError("harmonic_fill: the hole covers the whole image; there is no known pixel to interpolate from")
     out = f3.copy()
-    if n > max_unknowns:   # e.g. a 1400² hole in a 4096² photo: the direct solve would need ~10 GB; the solution is smooth there anyway
-        H, W = hole.shape; size = ((W + 1) // 2, (H + 1) // 2)
+    # e.g. a 1400² hole in a 4096² photo: the direct solve would need ~10 GB; the solution is smooth there anyway
+    if n > max_unknowns:
+        H, W = hole.shape
+        size = ((W + 1) // 2, (H + 1) // 2)
         known = (~hole).astype(np.float32)
-        num = cv2.resize((f3 * known[..., None]).astype(np.float32), size, interpolation=cv2.INTER_AREA).reshape(size[1], size[0], -1)
-        den = cv2.resize(known, size, interpolation=cv2.INTER_AREA)                  # share of known pixels per 2×2 block
-        coarse_hole = den < 0.5 if (den >= 0.5).any() else den <= 0                  # sparse known pixels: any known one counts
-        small = harmonic_fill(num / np.maximum(den, 1e-6)[..., None], coarse_hole, max_unknowns)   # known blocks: mean of their known pixels
+        num = cv2.resize((f3 * known[..., None]).astype(np.float32), size, interpolation=cv2.INTER_AREA).reshape(
+            size[1], size[0], -1
+        )
+        den = cv2.resize(known, size, interpolation=cv2.INTER_AREA)  # share of known pixels per 2×2 block
+        coarse_hole = den < 0.5 if (den >= 0.5).any() else den <= 0  # sparse known pixels: any known one counts
+        # known blocks: mean of their known pixels
+        small = harmonic_fill(num / np.maximum(den, 1e-6)[..., None], coarse_hole, max_unknowns)
         up = cv2.resize(small, (W, H), interpolation=cv2.INTER_LINEAR).reshape(H, W, -1)
         out[hole] = up[hole]
     elif n:
         H, W = hole.shape
-        index = np.full((H, W), -1); index[ys, xs] = np.arange(n)    # unknown number of each hole pixel
+        index = np.full((H, W), -1)
+        index[ys, xs] = np.arange(n)  # unknown number of each hole pixel
         rows, cols, diag, rhs = [], [], np.zeros(n), np.zeros((n, f3.shape[2]))
         for dy, dx in ((0, 1), (0, -1), (1, 0), (-1, 0)):
             y, x = ys + dy, xs + dx
-            inside = (y >= 0) & (y < H) & (x >= 0) & (x < W)          # no neighbour across the image border: ∂u/∂n = 0
-            diag += inside                                             # |N(p)|
-            j = np.full(n, -1); j[inside] = index[y[inside], x[inside]]
+            inside = (y >= 0) & (y < H) & (x >= 0) & (x < W)  # no neighbour across the image border: ∂u/∂n = 0
+            diag += inside  # |N(p)|
+            j = np.full(n, -1)
+            j[inside] = index[y[inside], x[inside]]
             unknown, known = j >= 0, inside & (j < 0)
-            rows.append(np.flatnonzero(unknown)); cols.append(j[unknown])   # − u_q for hole neighbours
-            np.add.at(rhs, np.flatnonzero(known), f3[y[known], x[known]])    # + f_q for known neighbours (right-hand side)
+            rows.append(np.flatnonzero(unknown))
+            cols.append(j[unknown])  # − u_q for hole neighbours
+            # + f_q for known neighbours (right-hand side)
+            np.add.at(rhs, np.flatnonzero(known), f3[y[known], x[known]])
         r, c, i = np.concatenate(rows), np.concatenate(cols), np.arange(n)
-        A = scipy.sparse.csc_matrix((np.r_[-np.ones(len(r)), diag], (np.r_[r, i], np.r_[c, i])), shape=(n, n), dtype=np.float32)
-        out[ys, xs] = scipy.sparse.linalg.spsolve(A, rhs.astype(np.float32)).reshape(n, -1)   # float32: ~25 % faster, error < 0.03 grey levels
+        A = scipy.sparse.csc_matrix(
+            (np.r_[-np.ones(len(r)), diag], (np.r_[r, i], np.r_[c, i])), shape=(n, n), dtype=np.float32
+        )
+        # float32: ~25 % faster, error < 0.03 grey levels
+        out[ys, xs] = scipy.sparse.linalg.spsolve(A, rhs.astype(np.float32)).reshape(n, -1)
     return out.reshape(f.shape).astype(np.float32)
 
-
 # %% ../../nbs/08_builder.ipynb #44b3baa0
-_CROSS = torch.tensor([[0., 1., 0.], [1., 0., 1.], [0., 1., 0.]])
+_CROSS = torch.tensor([[0.0, 1.0, 0.0], [1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+
 
 def _neighbour_sum(x: torch.Tensor, cross: torch.Tensor | None = None) -> torch.Tensor:
     "Sum of each pixel's 4 neighbours inside the image (zero padding: no neighbour across the border, ∂u/∂n = 0)."
-    k = (cross if cross is not None else _CROSS.to(x))[None, None].expand(x.shape[1], 1, 3, 3)   # pass `cross` on the device: no copy per call
+    # pass `cross` on the device: no copy per call
+    k = (cross if cross is not None else _CROSS.to(x))[None, None].expand(x.shape[1], 1, 3, 3)
     return F.conv2d(F.pad(x, (1, 1, 1, 1)), k, groups=x.shape[1])
+
 
 def harmonic_fill_cg(
     image: torch.Tensor,  # `B×C×H×W` float, any scale; only the known pixels are read
-    hole: torch.Tensor,   # `B×1×H×W`, 1 = hole
-    tol: float = 1e-5,    # stop when ‖r‖ ≤ tol·max(‖b‖, ‖r₀‖) for every image and channel
-    max_iter: int = 5000, # at most this many CG steps per resolution level
-    min_side: int = 16,   # coarse-to-fine start: levels down to this side
+    hole: torch.Tensor,  # `B×1×H×W`, 1 = hole
+    tol: float = 1e-5,  # stop when ‖r‖ ≤ tol·max(‖b‖, ‖r₀‖) for every image and channel
+    max_iter: int = 5000,  # at most this many CG steps per resolution level
+    min_side: int = 16,  # coarse-to-fine start: levels down to this side
     stats: list | None = None,  # if a list, (H, W, CG steps) of each level is appended, coarsest first
 ) -> torch.Tensor:
     "`harmonic_fill` for a batch of tensors on any device: Jacobi-preconditioned conjugate gradients, started from half resolution."
     if image.ndim != 4 or hole.shape != (image.shape[0], 1, *image.shape[2:]):
-        raise ValueError(f"harmonic_fill_cg: need image B×C×H×W and hole B×1×H×W, got {tuple(image.shape)} and {tuple(hole.shape)}")
-    with torch.autocast(image.device.type, enabled=False):   # under mixed precision (training), bf16 sums would stall CG
-        return _harmonic_cg(image.float() if image.dtype in (torch.float16, torch.bfloat16) else image, hole, tol, max_iter, min_side, stats).to(image.dtype)
+        raise ValueError(
+            f"harmonic_fill_cg: need image B×C×H×W and hole B×1×H×W, got {tuple(image.shape)} and {tuple(hole.shape)}"
+        )
+    with torch.autocast(image.device.type, enabled=False):  # under mixed precision (training), bf16 sums would stall CG
+        return _harmonic_cg(
+            image.float() if image.dtype in (torch.float16, torch.bfloat16) else image,
+            hole,
+            tol,
+            max_iter,
+            min_side,
+            stats,
+        ).to(image.dtype)
+
 
 def _harmonic_cg(image, hole, tol, max_iter, min_side, stats=None):
     B, C, H, W = image.shape
@@ -358,69 +437,95 @@ def _harmonic_cg(image, hole, tol, max_iter, min_side, stats=None):
     known = image * (1 - m)
     cross = _CROSS.to(image)
     nsum = lambda x: _neighbour_sum(x, cross)
-    if min(H, W) >= 2 * min_side:   # warm start: the same problem at half resolution; a 2×2 block is known if ≥ half its pixels are
+    # warm start: the same problem at half resolution; a 2×2 block is known if ≥ half its pixels are
+    if min(H, W) >= 2 * min_side:
         share = F.avg_pool2d(1 - m, 2, ceil_mode=True)
-        coarse = F.avg_pool2d(known, 2, ceil_mode=True) / share.clamp_min(1e-6)       # mean of each block's known pixels
-        has_half = (share >= 0.5).flatten(1).any(1).view(B, 1, 1, 1)                 # sparse known pixels: any known one counts
+        coarse = F.avg_pool2d(known, 2, ceil_mode=True) / share.clamp_min(1e-6)  # mean of each block's known pixels
+        has_half = (share >= 0.5).flatten(1).any(1).view(B, 1, 1, 1)  # sparse known pixels: any known one counts
         coarse_hole = torch.where(has_half, share < 0.5, share <= 0).to(image.dtype)
         start = _harmonic_cg(coarse, coarse_hole, tol, max_iter, min_side, stats)
         v = F.interpolate(start, size=(H, W), mode='bilinear', align_corners=False) * m
-    else: v = None
-    deg = nsum(torch.ones(1, 1, H, W, dtype=image.dtype, device=image.device))   # |N(p)|: 2, 3 or 4
-    A = lambda x: m * (deg * x - nsum(x))                                         # (Av)_p, hole pixels only
-    dot = lambda a, b: (a * b).sum((2, 3), keepdim=True)                          # one scalar per image and channel
+    else:
+        v = None
+    deg = nsum(torch.ones(1, 1, H, W, dtype=image.dtype, device=image.device))  # |N(p)|: 2, 3 or 4
+    A = lambda x: m * (deg * x - nsum(x))  # (Av)_p, hole pixels only
+    dot = lambda a, b: (a * b).sum((2, 3), keepdim=True)  # one scalar per image and channel
     b = m * nsum(known)
-    if v is None:                    # smallest level: start from the mean colour of the hole's known neighbours
+    if v is None:  # smallest level: start from the mean colour of the hole's known neighbours
         n_known = m * nsum(1 - m)
         v = b.sum((2, 3), keepdim=True) / n_known.sum((2, 3), keepdim=True).clamp_min(1) * m
-    r = b - A(v); z = r / deg; p = z; rz = dot(r, z)
+    r = b - A(v)
+    z = r / deg
+    p = z
+    rz = dot(r, z)
     # relative to the larger of ‖b‖ and ‖r₀‖: where the border is 0 in a channel (black, saturated), ‖b‖ = 0 but the start
     # may still be off; a threshold of tol·‖b‖ alone would then never be met
     thresh = tol * torch.maximum(dot(b, b).sqrt(), dot(r, r).sqrt())
     k = 0
     for k in range(1, max_iter + 1):
-        Ap = A(p); pAp = dot(p, Ap)
-        alpha = torch.where(pAp > 0, rz / pAp.clamp_min(1e-30), torch.zeros_like(pAp))   # 0 where solved (or nothing to solve)
-        v = v + alpha * p; r = r - alpha * Ap
-        if k % 8 == 0 and bool((dot(r, r).sqrt() <= thresh).all()): break             # look every 8 steps: fewer GPU syncs
-        z = r / deg; rz_new = dot(r, z)
-        p = z + torch.where(rz > 0, rz_new / rz.clamp_min(1e-30), torch.zeros_like(rz)) * p; rz = rz_new
-    if stats is not None: stats.append((H, W, k))
+        Ap = A(p)
+        pAp = dot(p, Ap)
+        # 0 where solved (or nothing to solve)
+        alpha = torch.where(pAp > 0, rz / pAp.clamp_min(1e-30), torch.zeros_like(pAp))
+        v = v + alpha * p
+        r = r - alpha * Ap
+        if k % 8 == 0 and bool((dot(r, r).sqrt() <= thresh).all()):
+            break  # look every 8 steps: fewer GPU syncs
+        z = r / deg
+        rz_new = dot(r, z)
+        p = z + torch.where(rz > 0, rz_new / rz.clamp_min(1e-30), torch.zeros_like(rz)) * p
+        rz = rz_new
+    if stats is not None:
+        stats.append((H, W, k))
     return known + m * v
-
 
 # %% ../../nbs/08_builder.ipynb #ad195fa2
 @dataclass
 class BuilderConfig:
     "Hyper-parameters of `StructureBuilder`; every field is checked in `__post_init__`."
-    in_analysis: int = 11    # analysis channels fed with the image and mask (`AnalysisMaps.channels()`: edges, lines, 9 objects)
-    width: int = 32          # base width w; encoder widths w, 2w, 4w; features have F = 4w channels
-    depth: int = 2           # bottleneck blocks at H/4
-    heads: int = 4           # attention heads in each attention-augmented convolution
+
+    # analysis channels fed with the image and mask (`AnalysisMaps.channels()`: edges, lines, 9 objects)
+    in_analysis: int = 11
+    width: int = 32  # base width w; encoder widths w, 2w, 4w; features have F = 4w channels
+    depth: int = 2  # bottleneck blocks at H/4
+    heads: int = 4  # attention heads in each attention-augmented convolution
     attn_channels: int = 32  # d_k = d_v of the attention branch (over all heads); 0 switches attention off
-    max_kv_side: int = 16    # keys/values pooled to at most this many cells per side (≤ 64, i.e. ≤ 64² positions)
-    relative: bool = True    # relative position logits in the attention
-    use_ffc: bool = False    # bottleneck mixing by an FFC residual block (LaMa) instead of a dilated gated conv
-    ffc_ratio: float = 0.5   # fraction of global (spectral) channels in the FFC
-    edge_tau: float = 0.5    # τ of `SoftEdges`
-    prefill: str = 'none'    # hole start: 'none' (zeros; coarse = σ(net)) or a key of CLASSICAL_FILLS, e.g. 'harmonic' (a classical fill; coarse = σ(logit(prefill) + net))
-    prefill_tol: float = 1e-5  # relative residual at which the iterative harmonic solve stops (GPU; the CPU solves exactly)
-    context_dim: int = 0     # size of a global context vector (e.g. 50 scene meta-category probabilities) that scales and shifts the bottleneck features (FiLM); 0 = none
+    max_kv_side: int = 16  # keys/values pooled to at most this many cells per side (≤ 64, i.e. ≤ 64² positions)
+    relative: bool = True  # relative position logits in the attention
+    use_ffc: bool = False  # bottleneck mixing by an FFC residual block (LaMa) instead of a dilated gated conv
+    ffc_ratio: float = 0.5  # fraction of global (spectral) channels in the FFC
+    edge_tau: float = 0.5  # τ of `SoftEdges`
+    # hole start: 'none' (zeros; coarse = σ(net)) or a key of CLASSICAL_FILLS, e.g. 'harmonic' (a classical fill; coarse = σ(logit(prefill) + net))
+    prefill: str = 'none'
+    # relative residual at which the iterative harmonic solve stops (GPU; the CPU solves exactly)
+    prefill_tol: float = 1e-5
+    # size of a global context vector (e.g. 50 scene meta-category probabilities) that scales and shifts the bottleneck features (FiLM); 0 = none
+    context_dim: int = 0
 
     def __post_init__(self):
         for k in ('width', 'depth', 'heads'):
-            if getattr(self, k) < 1: raise ValueError(f"BuilderConfig.{k} must be ≥ 1, got {getattr(self, k)}")
-        if self.in_analysis < 0: raise ValueError(f"BuilderConfig.in_analysis must be ≥ 0, got {self.in_analysis}")
+            if getattr(self, k) < 1:
+                raise ValueError(f"BuilderConfig.{k} must be ≥ 1, got {getattr(self, k)}")
+        if self.in_analysis < 0:
+            raise ValueError(f"BuilderConfig.in_analysis must be ≥ 0, got {self.in_analysis}")
         if self.attn_channels and (self.attn_channels % self.heads or self.attn_channels >= 4 * self.width):
-            raise ValueError(f"BuilderConfig.attn_channels={self.attn_channels} must be divisible by heads={self.heads} and < 4·width={4 * self.width}")
-        if not 1 <= self.max_kv_side <= 64: raise ValueError(f"BuilderConfig.max_kv_side must lie in [1, 64], got {self.max_kv_side}")
-        if not 0 < self.ffc_ratio < 1: raise ValueError(f"BuilderConfig.ffc_ratio must lie in (0, 1), got {self.ffc_ratio}")
-        if self.context_dim < 0: raise ValueError(f"BuilderConfig.context_dim must be ≥ 0, got {self.context_dim}")
-        if not 0 < self.prefill_tol < 1: raise ValueError(f"BuilderConfig.prefill_tol must lie in (0, 1), got {self.prefill_tol}")
-        if self.prefill not in PREFILL_METHODS: raise ValueError(f"BuilderConfig.prefill must be one of {list(PREFILL_METHODS)}, got {self.prefill!r}")
+            raise ValueError(
+                f"BuilderConfig.attn_channels={self.attn_channels} must be divisible by heads={self.heads} and < 4·width={4 * self.width}"
+            )
+        if not 1 <= self.max_kv_side <= 64:
+            raise ValueError(f"BuilderConfig.max_kv_side must lie in [1, 64], got {self.max_kv_side}")
+        if not 0 < self.ffc_ratio < 1:
+            raise ValueError(f"BuilderConfig.ffc_ratio must lie in (0, 1), got {self.ffc_ratio}")
+        if self.context_dim < 0:
+            raise ValueError(f"BuilderConfig.context_dim must be ≥ 0, got {self.context_dim}")
+        if not 0 < self.prefill_tol < 1:
+            raise ValueError(f"BuilderConfig.prefill_tol must lie in (0, 1), got {self.prefill_tol}")
+        if self.prefill not in PREFILL_METHODS:
+            raise ValueError(f"BuilderConfig.prefill must be one of {list(PREFILL_METHODS)}, got {self.prefill!r}")
 
     @property
-    def feature_channels(self) -> int: return 4 * self.width   # F of the `features` output
+    def feature_channels(self) -> int:
+        return 4 * self.width  # F of the `features` output
 
     @classmethod
     def from_dict(cls, d: dict) -> 'BuilderConfig':
@@ -430,19 +535,31 @@ class BuilderConfig:
 # %% ../../nbs/08_builder.ipynb #83a36fa7
 class BottleneckBlock(nn.Module):
     "`x + AAConv(mix(x))`, mix = dilated gated conv or FFC residual block."
+
     def __init__(self, ch: int, dilation: int, cfg: BuilderConfig):
         super().__init__()
         self.mix = FFCResBlock(ch, cfg.ffc_ratio) if cfg.use_ffc else GatedConv2d(ch, ch, 3, dilation=dilation)
-        self.aa = (AttentionAugmentedConv2d(ch, ch, 3, cfg.attn_channels, cfg.attn_channels, cfg.heads, cfg.max_kv_side, cfg.relative)
-                   if cfg.attn_channels else GatedConv2d(ch, ch, 3))
-    def forward(self, x): return x + self.aa(self.mix(x))
+        self.aa = (
+            AttentionAugmentedConv2d(
+                ch, ch, 3, cfg.attn_channels, cfg.attn_channels, cfg.heads, cfg.max_kv_side, cfg.relative
+            )
+            if cfg.attn_channels
+            else GatedConv2d(ch, ch, 3)
+        )
+
+    def forward(self, x):
+        return x + self.aa(self.mix(x))
+
 
 class StructureBuilder(nn.Module):
     "Coarse fill + soft edges + quarter-resolution features, from the masked image, the mask and the analysis maps."
-    multiple = 4   # inputs are padded to a multiple of this (two stride-2 stages)
-    def __init__(self,
-                 cfg: BuilderConfig | None = None,  # hyper-parameters (default `BuilderConfig()`)
-                ):
+
+    multiple = 4  # inputs are padded to a multiple of this (two stride-2 stages)
+
+    def __init__(
+        self,
+        cfg: BuilderConfig | None = None,  # hyper-parameters (default `BuilderConfig()`)
+    ):
         super().__init__()
         self.cfg = cfg = cfg or BuilderConfig()
         w = cfg.width
@@ -453,57 +570,83 @@ class StructureBuilder(nn.Module):
         self.dec2 = GatedConv2d(4 * w + 2 * w, 2 * w, 3)
         self.dec1 = GatedConv2d(2 * w + w, w, 3)
         self.to_rgb = nn.Conv2d(w, 3, 3, padding=1)
-        if cfg.prefill != 'none':               # residual on the classical fill: start (almost) exactly at it
-            with torch.no_grad(): self.to_rgb.weight.mul_(0.1); self.to_rgb.bias.zero_()
+        if cfg.prefill != 'none':  # residual on the classical fill: start (almost) exactly at it
+            with torch.no_grad():
+                self.to_rgb.weight.mul_(0.1)
+                self.to_rgb.bias.zero_()
         self.soft_edges = SoftEdges(cfg.edge_tau)
-        if cfg.context_dim:                     # FiLM: f ⊙ (1 + γ(s)) + β(s); zero at initialisation, so context starts as a no-op
+        if cfg.context_dim:  # FiLM: f ⊙ (1 + γ(s)) + β(s); zero at initialisation, so context starts as a no-op
             self.film = nn.Linear(cfg.context_dim, 2 * 4 * w)
-            with torch.no_grad(): self.film.weight.zero_(); self.film.bias.zero_()
+            with torch.no_grad():
+                self.film.weight.zero_()
+                self.film.bias.zero_()
 
     @property
-    def feature_channels(self) -> int: return self.cfg.feature_channels
+    def feature_channels(self) -> int:
+        return self.cfg.feature_channels
 
     def _check(self, image_masked, mask, analysis):
-        if image_masked.ndim != 4 or image_masked.shape[1] != 3: raise ValueError(f"image_masked must be B×3×H×W, got {tuple(image_masked.shape)}")
+        if image_masked.ndim != 4 or image_masked.shape[1] != 3:
+            raise ValueError(f"image_masked must be B×3×H×W, got {tuple(image_masked.shape)}")
         B, _, H, W = image_masked.shape
-        if mask.shape != (B, 1, H, W): raise ValueError(f"mask must be B×1×H×W = {(B, 1, H, W)}, got {tuple(mask.shape)}")
-        if analysis is None: analysis = image_masked.new_zeros(B, self.cfg.in_analysis, H, W)
+        if mask.shape != (B, 1, H, W):
+            raise ValueError(f"mask must be B×1×H×W = {(B, 1, H, W)}, got {tuple(mask.shape)}")
+        if analysis is None:
+            analysis = image_masked.new_zeros(B, self.cfg.in_analysis, H, W)
         if analysis.shape != (B, self.cfg.in_analysis, H, W):
-            raise ValueError(f"analysis must be B×{self.cfg.in_analysis}×H×W = {(B, self.cfg.in_analysis, H, W)}, got {tuple(analysis.shape)}")
+            raise ValueError(
+                f"analysis must be B×{self.cfg.in_analysis}×H×W = {(B, self.cfg.in_analysis, H, W)}, got {tuple(analysis.shape)}"
+            )
         return analysis
 
-    def forward(self,
-                image_masked: torch.Tensor,  # `B×3×H×W` in [0,1]; hole pixels are ignored (zeroed here)
-                mask: torch.Tensor,          # `B×1×H×W`, 1 = hole
-                analysis: torch.Tensor | None = None,  # `B×in_analysis×H×W` analysis channels, None → zeros
-                context: torch.Tensor | None = None,   # `B×context_dim` global context (the scene), when `cfg.context_dim` > 0
-                prefill: torch.Tensor | None = None,   # `B×3×H×W` classical fill computed elsewhere (e.g. once for several training steps); None = compute it here
-               ) -> dict:
+    def forward(
+        self,
+        image_masked: torch.Tensor,  # `B×3×H×W` in [0,1]; hole pixels are ignored (zeroed here)
+        mask: torch.Tensor,  # `B×1×H×W`, 1 = hole
+        analysis: torch.Tensor | None = None,  # `B×in_analysis×H×W` analysis channels, None → zeros
+        # `B×context_dim` global context (the scene), when `cfg.context_dim` > 0
+        context: torch.Tensor | None = None,
+        # `B×3×H×W` classical fill computed elsewhere (e.g. once for several training steps); None = compute it here
+        prefill: torch.Tensor | None = None,
+    ) -> dict:
         analysis = self._check(image_masked, mask, analysis)
         B = image_masked.shape[0]
         if self.cfg.context_dim and (context is None or tuple(context.shape) != (B, self.cfg.context_dim)):
-            raise ValueError(f"this builder is conditioned on a B×{self.cfg.context_dim} context (BuilderConfig.context_dim), got "
-                             f"{None if context is None else tuple(context.shape)}")
-        if not self.cfg.context_dim and context is not None: raise ValueError("context given, but this builder has context_dim=0")
+            raise ValueError(
+                f"this builder is conditioned on a B×{self.cfg.context_dim} context (BuilderConfig.context_dim), got "
+                f"{None if context is None else tuple(context.shape)}"
+            )
+        if not self.cfg.context_dim and context is not None:
+            raise ValueError("context given, but this builder has context_dim=0")
         m = mask.to(image_masked.dtype)
         known = image_masked * (1 - m)
         if prefill is not None:
-            if self.cfg.prefill == 'none': raise ValueError("prefill given, but this builder starts from zeros (BuilderConfig.prefill='none')")
-            if prefill.shape != known.shape: raise ValueError(f"prefill must be B×3×H×W = {tuple(known.shape)}, got {tuple(prefill.shape)}")
+            if self.cfg.prefill == 'none':
+                raise ValueError("prefill given, but this builder starts from zeros (BuilderConfig.prefill='none')")
+            if prefill.shape != known.shape:
+                raise ValueError(f"prefill must be B×3×H×W = {tuple(known.shape)}, got {tuple(prefill.shape)}")
             start = torch.where(m > 0.5, prefill.to(known.dtype).detach(), known)
-        else: start = classical_prefill(known, m, self.cfg.prefill, tol=self.cfg.prefill_tol) if self.cfg.prefill != 'none' else known
+        else:
+            start = (
+                classical_prefill(known, m, self.cfg.prefill, tol=self.cfg.prefill_tol)
+                if self.cfg.prefill != 'none'
+                else known
+            )
         x, hw = pad_to_multiple(torch.cat([start, m, analysis.to(image_masked.dtype)], 1), self.multiple)
-        e1 = self.enc1(x); e2 = self.enc2(e1); e3 = self.enc3(e2)
+        e1 = self.enc1(x)
+        e2 = self.enc2(e1)
+        e3 = self.enc3(e2)
         f = self.bottleneck(e3)
         if self.cfg.context_dim:
-            g, b = self.film(context.to(f.dtype)).chunk(2, 1)              # γ(s), β(s): B×F each
+            g, b = self.film(context.to(f.dtype)).chunk(2, 1)  # γ(s), β(s): B×F each
             f = f * (1 + g[:, :, None, None]) + b[:, :, None, None]
         up = lambda t: F.interpolate(t, scale_factor=2, mode='nearest')
         d2 = self.dec2(torch.cat([up(f), e2], 1))
         d1 = self.dec1(torch.cat([up(d2), e1], 1))
         delta = crop_to(self.to_rgb(d1), hw)
-        if self.cfg.prefill == 'none': coarse = torch.sigmoid(delta)
-        else:                                     # coarse = σ(logit(prefill) + δ): δ = 0 reproduces the classical fill
+        if self.cfg.prefill == 'none':
+            coarse = torch.sigmoid(delta)
+        else:  # coarse = σ(logit(prefill) + δ): δ = 0 reproduces the classical fill
             p = start.clamp(1e-3, 1 - 1e-3)
             coarse = torch.sigmoid(torch.log(p) - torch.log1p(-p) + delta)
         return dict(coarse=coarse, edges=self.soft_edges(coarse), features=f)
@@ -512,13 +655,15 @@ class StructureBuilder(nn.Module):
 BUILDER_PRESETS = dict(
     tiny=dict(width=8, depth=1, heads=2, attn_channels=8, max_kv_side=8),  # tests: < 50 k parameters
     small=dict(width=32, depth=2, heads=4, attn_channels=32, max_kv_side=16),  # shipped CPU model: ≈ 1.6 M
-    base=dict(width=48, depth=4, heads=4, attn_channels=64, max_kv_side=16),   # GPU training
+    base=dict(width=48, depth=4, heads=4, attn_channels=64, max_kv_side=16),  # GPU training
 )
+
 
 def builder_config(
     name: str,  # 'tiny', 'small' or 'base'
     **overrides,  # fields to change, e.g. use_ffc=True
 ) -> BuilderConfig:
     "A named `BuilderConfig` preset, optionally with some fields overridden."
-    if name not in BUILDER_PRESETS: raise ValueError(f"Unknown builder preset {name!r}: use one of {list(BUILDER_PRESETS)}")
+    if name not in BUILDER_PRESETS:
+        raise ValueError(f"Unknown builder preset {name!r}: use one of {list(BUILDER_PRESETS)}")
     return BuilderConfig.from_dict({**BUILDER_PRESETS[name], **overrides})

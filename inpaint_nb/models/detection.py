@@ -16,39 +16,210 @@ __all__ = ['DETECTION_GROUPS', 'COCO80_NAMES', 'COCO80_TO_GROUP', 'COCO80_TO_COC
            'Detections', 'Detector', 'cached_detector', 'detect', 'detection_maps']
 
 # %% ../../nbs/04_detection.ipynb #87ea5c44
-DETECTION_GROUPS = ('person', 'vehicle', 'animal', 'furniture', 'food_kitchen',
-                    'electronics_appliance', 'accessory_sports', 'other', 'objectness')
+DETECTION_GROUPS = (
+    'person',
+    'vehicle',
+    'animal',
+    'furniture',
+    'food_kitchen',
+    'electronics_appliance',
+    'accessory_sports',
+    'other',
+    'objectness',
+)
 "The 9 channels of the `objects` map, in order (the last is objectness)."
 
 COCO80_NAMES = (
-    'person', 'bicycle', 'car', 'motorcycle', 'airplane', 'bus', 'train', 'truck', 'boat', 'traffic light',
-    'fire hydrant', 'stop sign', 'parking meter', 'bench', 'bird', 'cat', 'dog', 'horse', 'sheep', 'cow',
-    'elephant', 'bear', 'zebra', 'giraffe', 'backpack', 'umbrella', 'handbag', 'tie', 'suitcase', 'frisbee',
-    'skis', 'snowboard', 'sports ball', 'kite', 'baseball bat', 'baseball glove', 'skateboard', 'surfboard',
-    'tennis racket', 'bottle', 'wine glass', 'cup', 'fork', 'knife', 'spoon', 'bowl', 'banana', 'apple',
-    'sandwich', 'orange', 'broccoli', 'carrot', 'hot dog', 'pizza', 'donut', 'cake', 'chair', 'couch',
-    'potted plant', 'bed', 'dining table', 'toilet', 'tv', 'laptop', 'mouse', 'remote', 'keyboard',
-    'cell phone', 'microwave', 'oven', 'toaster', 'sink', 'refrigerator', 'book', 'clock', 'vase', 'scissors',
-    'teddy bear', 'hair drier', 'toothbrush')
+    'person',
+    'bicycle',
+    'car',
+    'motorcycle',
+    'airplane',
+    'bus',
+    'train',
+    'truck',
+    'boat',
+    'traffic light',
+    'fire hydrant',
+    'stop sign',
+    'parking meter',
+    'bench',
+    'bird',
+    'cat',
+    'dog',
+    'horse',
+    'sheep',
+    'cow',
+    'elephant',
+    'bear',
+    'zebra',
+    'giraffe',
+    'backpack',
+    'umbrella',
+    'handbag',
+    'tie',
+    'suitcase',
+    'frisbee',
+    'skis',
+    'snowboard',
+    'sports ball',
+    'kite',
+    'baseball bat',
+    'baseball glove',
+    'skateboard',
+    'surfboard',
+    'tennis racket',
+    'bottle',
+    'wine glass',
+    'cup',
+    'fork',
+    'knife',
+    'spoon',
+    'bowl',
+    'banana',
+    'apple',
+    'sandwich',
+    'orange',
+    'broccoli',
+    'carrot',
+    'hot dog',
+    'pizza',
+    'donut',
+    'cake',
+    'chair',
+    'couch',
+    'potted plant',
+    'bed',
+    'dining table',
+    'toilet',
+    'tv',
+    'laptop',
+    'mouse',
+    'remote',
+    'keyboard',
+    'cell phone',
+    'microwave',
+    'oven',
+    'toaster',
+    'sink',
+    'refrigerator',
+    'book',
+    'clock',
+    'vase',
+    'scissors',
+    'teddy bear',
+    'hair drier',
+    'toothbrush',
+)
 "The 80 COCO classes in ultralytics' order (index = YOLO class id)."
 
+
 def _group_of(c: int) -> int:
-    if c == 0: return 0                  # person
-    if 1 <= c <= 8: return 1             # vehicle
-    if 14 <= c <= 23: return 2           # animal
-    if 56 <= c <= 61: return 3           # furniture
-    if 39 <= c <= 55: return 4           # kitchen + food
-    if 62 <= c <= 72: return 5           # electronic + appliance
-    if 24 <= c <= 38: return 6           # accessory + sports
-    return 7                             # outdoor (9–13) + indoor (73–79)
+    if c == 0:
+        return 0  # person
+    if 1 <= c <= 8:
+        return 1  # vehicle
+    if 14 <= c <= 23:
+        return 2  # animal
+    if 56 <= c <= 61:
+        return 3  # furniture
+    if 39 <= c <= 55:
+        return 4  # kitchen + food
+    if 62 <= c <= 72:
+        return 5  # electronic + appliance
+    if 24 <= c <= 38:
+        return 6  # accessory + sports
+    return 7  # outdoor (9–13) + indoor (73–79)
+
 
 COCO80_TO_GROUP = np.array([_group_of(c) for c in range(80)], dtype=np.int64)
 "YOLO class id (0–79) → index into `DETECTION_GROUPS` (0–7)."
 
-COCO80_TO_COCO91 = np.array([
-    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 27, 28, 31, 32, 33, 34,
-    35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63,
-    64, 65, 67, 70, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 84, 85, 86, 87, 88, 89, 90], dtype=np.int64)
+COCO80_TO_COCO91 = np.array(
+    [
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+        9,
+        10,
+        11,
+        13,
+        14,
+        15,
+        16,
+        17,
+        18,
+        19,
+        20,
+        21,
+        22,
+        23,
+        24,
+        25,
+        27,
+        28,
+        31,
+        32,
+        33,
+        34,
+        35,
+        36,
+        37,
+        38,
+        39,
+        40,
+        41,
+        42,
+        43,
+        44,
+        46,
+        47,
+        48,
+        49,
+        50,
+        51,
+        52,
+        53,
+        54,
+        55,
+        56,
+        57,
+        58,
+        59,
+        60,
+        61,
+        62,
+        63,
+        64,
+        65,
+        67,
+        70,
+        72,
+        73,
+        74,
+        75,
+        76,
+        77,
+        78,
+        79,
+        80,
+        81,
+        82,
+        84,
+        85,
+        86,
+        87,
+        88,
+        89,
+        90,
+    ],
+    dtype=np.int64,
+)
 "YOLO class id (0–79) → COCO / COCO-Stuff thing id (1–90); ultralytics' `coco80_to_coco91_class()`, written out so importing this module does not import ultralytics."
 COCO91_TO_GROUP = {int(i): int(g) for i, g in zip(COCO80_TO_COCO91, COCO80_TO_GROUP)}
 "COCO-Stuff thing id → group index, for checking detection maps against COCO-Stuff labels."
@@ -61,28 +232,39 @@ def find_weights(
     "The first existing file among `name`, `$env_var/name`, `data_root()/'weights'/name`; None if there is none."
     p = Path(name).expanduser()
     cands = [p]
-    if os.environ.get(env_var): cands.append(Path(os.environ[env_var]).expanduser()/p.name)
-    try: cands.append(data_root()/'weights'/p.name)
-    except FileNotFoundError: pass
+    if os.environ.get(env_var):
+        cands.append(Path(os.environ[env_var]).expanduser() / p.name)
+    try:
+        cands.append(data_root() / 'weights' / p.name)
+    except FileNotFoundError:
+        pass
     return next((c for c in cands if c.is_file()), None)
+
 
 def weights_help(name) -> str:
     where = [f"${'INPAINT_NB_WEIGHTS'}/{Path(name).name}"]
-    try: where.append(str(data_root()/'weights'/Path(name).name))
-    except FileNotFoundError: pass
+    try:
+        where.append(str(data_root() / 'weights' / Path(name).name))
+    except FileNotFoundError:
+        pass
     return ' or '.join(where)
+
 
 YOLO_URL = 'https://github.com/ultralytics/assets/releases/download/v8.3.0/{}'
 "Where ultralytics publishes its weight files."
 
+
 def is_downloadable(w: str, allow_download: bool | None = None) -> bool:
     "Whether ultralytics may fetch `w` by name: a bare 'yolo…' file name, and downloads allowed (default: unless $YOLO_OFFLINE is set)."
-    if allow_download is None: allow_download = not os.environ.get('YOLO_OFFLINE')
+    if allow_download is None:
+        allow_download = not os.environ.get('YOLO_OFFLINE')
     return bool(allow_download) and Path(w).name == w and w.startswith('yolo')
+
 
 def load_yolo(
     weights: str | Path = 'yolov5nu.pt',  # weight file path or name; '*.yaml' builds a randomly initialised model
-    allow_download: bool | None = None,   # let ultralytics fetch a missing named file (default: unless $YOLO_OFFLINE is set)
+    # let ultralytics fetch a missing named file (default: unless $YOLO_OFFLINE is set)
+    allow_download: bool | None = None,
 ):
     """An `ultralytics.YOLO` model from a path or a name, with a clear error instead of a hidden download.
     A `.pt` file is a Python pickle, and ultralytics loads it with `torch.load(weights_only=False)`: loading runs code
@@ -91,41 +273,51 @@ def load_yolo(
     # change the user's environment behind their back, so we switch that off (set YOLO_AUTOINSTALL=true to allow it)
     os.environ.setdefault('YOLO_AUTOINSTALL', 'false')
     from ultralytics import YOLO
+
     w = str(weights)
-    if w.endswith(('.yaml', '.yml')): return YOLO(w)
+    if w.endswith(('.yaml', '.yml')):
+        return YOLO(w)
     found = find_weights(w)
     if found is None:
-        if is_downloadable(w, allow_download): return YOLO(w)   # ultralytics downloads it
+        if is_downloadable(w, allow_download):
+            return YOLO(w)  # ultralytics downloads it
         raise FileNotFoundError(
             f"YOLO weights {w!r} not found. Download {YOLO_URL.format(Path(w).name)} and put it at {weights_help(w)} "
             f"(or pass its path); with network access and $YOLO_OFFLINE unset, ultralytics fetches it by name. "
-            f"For a randomly initialised model use 'yolov5nu.yaml'.")
-    if found.stat().st_size == 0: raise ValueError(f"YOLO weight file {found} is empty (0 bytes): an interrupted download?")
-    try: return YOLO(str(found))
+            f"For a randomly initialised model use 'yolov5nu.yaml'."
+        )
+    if found.stat().st_size == 0:
+        raise ValueError(f"YOLO weight file {found} is empty (0 bytes): an interrupted download?")
+    try:
+        return YOLO(str(found))
     except Exception as e:
-        raise ValueError(f"{found} could not be loaded as YOLO weights (corrupt or not an ultralytics checkpoint): "
-                         f"{type(e).__name__}: {e}. A .pt file is code that runs when it is loaded: use only files you trust") from None
+        raise ValueError(
+            f"{found} could not be loaded as YOLO weights (corrupt or not an ultralytics checkpoint): "
+            f"{type(e).__name__}: {e}. A .pt file is code that runs when it is loaded: use only files you trust"
+        ) from None
 
 # %% ../../nbs/04_detection.ipynb #42a7c617
 def yolo_input(
     image: np.ndarray,  # `uint8` `H×W×3` RGB
-    size: int = 640,    # side of the square network input (multiple of 32)
+    size: int = 640,  # side of the square network input (multiple of 32)
 ) -> tuple[torch.Tensor, LetterboxInfo]:
     "Letterbox to `size×size` (grey 114 padding) and scale to [0, 1]: the `1×3×size×size` tensor YOLO was trained on."
-    if size % 32: raise ValueError(f"YOLO input size must be a multiple of 32 (its largest stride), got {size}")
+    if size % 32:
+        raise ValueError(f"YOLO input size must be a multiple of 32 (its largest stride), got {size}")
     boxed, info = letterbox(image, size, pad_value=114)
-    x = torch.from_numpy(np.ascontiguousarray(boxed)).permute(2, 0, 1)[None].float().div_(255)   # 0–1, not ImageNet
+    x = torch.from_numpy(np.ascontiguousarray(boxed)).permute(2, 0, 1)[None].float().div_(255)  # 0–1, not ImageNet
     return x, info
 
 # %% ../../nbs/04_detection.ipynb #a44f6d9e
 @dataclass
 class Detections:
     "Boxes of one image in original pixel coordinates."
-    boxes: np.ndarray      # `N×4` float32 `(x1, y1, x2, y2)` in original-image pixels
-    scores: np.ndarray     # `N` float32 confidences in [0, 1]
-    classes: np.ndarray    # `N` int64 YOLO/COCO-80 class ids 0–79
-    height: int            # image height in pixels
-    width: int             # image width in pixels
+
+    boxes: np.ndarray  # `N×4` float32 `(x1, y1, x2, y2)` in original-image pixels
+    scores: np.ndarray  # `N` float32 confidences in [0, 1]
+    classes: np.ndarray  # `N` int64 YOLO/COCO-80 class ids 0–79
+    height: int  # image height in pixels
+    width: int  # image width in pixels
     coco_ids: np.ndarray = field(init=False)  # `N` int64 COCO / COCO-Stuff thing ids 1–90
 
     def __post_init__(self):
@@ -134,15 +326,24 @@ class Detections:
         self.classes = np.asarray(self.classes, np.int64).reshape(-1)
         n = len(self.boxes)
         if len(self.scores) != n or len(self.classes) != n:
-            raise ValueError(f"Detections need as many scores ({len(self.scores)}) and classes ({len(self.classes)}) as boxes ({n})")
-        if n and (self.classes.min() < 0 or self.classes.max() > 79): raise ValueError("YOLO class ids must lie in 0–79")
+            raise ValueError(
+                f"Detections need as many scores ({len(self.scores)}) and classes ({len(self.classes)}) as boxes ({n})"
+            )
+        if n and (self.classes.min() < 0 or self.classes.max() > 79):
+            raise ValueError("YOLO class ids must lie in 0–79")
         self.coco_ids = COCO80_TO_COCO91[self.classes]
 
-    def __len__(self): return len(self.boxes)
+    def __len__(self):
+        return len(self.boxes)
+
     @property
-    def names(self) -> list[str]: return [COCO80_NAMES[c] for c in self.classes]
+    def names(self) -> list[str]:
+        return [COCO80_NAMES[c] for c in self.classes]
+
     @property
-    def groups(self) -> np.ndarray: return COCO80_TO_GROUP[self.classes]
+    def groups(self) -> np.ndarray:
+        return COCO80_TO_GROUP[self.classes]
+
     def __repr__(self):
         items = ', '.join(f"{n} {s:.3g}" for n, s in zip(self.names[:5], self.scores[:5]))
         return f"Detections({len(self)} in {self.width}×{self.height}: {items}{', …' if len(self) > 5 else ''})"
@@ -151,37 +352,48 @@ class Detections:
 MIN_DETECTION_SIDE = 32
 "Smallest image side `Detector` accepts, in pixels."
 
+
 class Detector:
     "YOLOv5 (ultralytics) detector returning `Detections` in original pixels and 9-channel object heatmaps."
-    def __init__(self,
-                 weights: str | Path = 'yolov5nu.pt',  # path or name of the weights; 'yolov5nu.yaml' = random init
-                 device: str | torch.device | None = None,  # default: CUDA if available, else CPU
-                 size: int = 640,        # letterbox side
-                 conf: float = 0.25,     # minimum confidence kept
-                 iou: float = 0.45,      # NMS IoU threshold
-                 max_det: int = 300,     # at most this many boxes per image
-                 softness: float = 0.15, # Gaussian falloff of the heatmap boxes, as a fraction of box size (0 = hard boxes)
-                ):
+
+    def __init__(
+        self,
+        weights: str | Path = 'yolov5nu.pt',  # path or name of the weights; 'yolov5nu.yaml' = random init
+        device: str | torch.device | None = None,  # default: CUDA if available, else CPU
+        size: int = 640,  # letterbox side
+        conf: float = 0.25,  # minimum confidence kept
+        iou: float = 0.45,  # NMS IoU threshold
+        max_det: int = 300,  # at most this many boxes per image
+        # Gaussian falloff of the heatmap boxes, as a fraction of box size (0 = hard boxes)
+        softness: float = 0.15,
+    ):
         self.yolo = load_yolo(weights)
-        self.device = torch.device(device) if device is not None else torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+        self.device = (
+            torch.device(device) if device is not None else torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+        )
         self.net = self.yolo.model.to(self.device).eval()
         self.size, self.conf, self.iou, self.max_det, self.softness = size, conf, iou, max_det, softness
         nc = len(self.yolo.names)
-        if nc != 80: raise ValueError(f"{weights} predicts {nc} classes; the COCO group mapping needs the 80 COCO classes")
+        if nc != 80:
+            raise ValueError(f"{weights} predicts {nc} classes; the COCO group mapping needs the 80 COCO classes")
 
     @torch.no_grad()
-    def detect(self,
-               image,  # `uint8` `H×W×3` RGB (anything `as_uint8_rgb` accepts)
-              ) -> Detections:
+    def detect(
+        self,
+        image,  # `uint8` `H×W×3` RGB (anything `as_uint8_rgb` accepts)
+    ) -> Detections:
         "Detect objects; boxes come back in the original image's pixel coordinates."
         from ultralytics.utils.nms import non_max_suppression
+
         img = as_uint8_rgb(image)
         h, w = img.shape[:2]
         if min(h, w) < MIN_DETECTION_SIDE:
-            raise ValueError(f"Image is too small for detection ({w}×{h}); the smallest side must be ≥ {MIN_DETECTION_SIDE} px")
+            raise ValueError(
+                f"Image is too small for detection ({w}×{h}); the smallest side must be ≥ {MIN_DETECTION_SIDE} px"
+            )
         x, info = yolo_input(img, self.size)
         pred = self.net(x.to(self.device))
-        pred = pred[0] if isinstance(pred, (list, tuple)) else pred        # (1, 4 + 80, anchors)
+        pred = pred[0] if isinstance(pred, (list, tuple)) else pred  # (1, 4 + 80, anchors)
         out = non_max_suppression(pred, conf_thres=self.conf, iou_thres=self.iou, max_det=self.max_det)[0].cpu().numpy()
         return Detections(info.boxes_to_original(out[:, :4]), out[:, 4], out[:, 5].astype(np.int64), h, w)
 
@@ -192,26 +404,30 @@ class Detector:
         d = self.detect(image)
         return detection_maps(d, d.height, d.width, softness=self.softness)
 
-    def object_maps(self,
-                    images: torch.Tensor,  # `B×3×H×W` float in [0, 1]
-                    masks: torch.Tensor | None = None,  # `B×1×H×W`, 1 = hole; holes are greyed out before detection
-                   ) -> torch.Tensor:
+    def object_maps(
+        self,
+        images: torch.Tensor,  # `B×3×H×W` float in [0, 1]
+        masks: torch.Tensor | None = None,  # `B×1×H×W`, 1 = hole; holes are greyed out before detection
+    ) -> torch.Tensor:
         "The `objects` field of `AnalysisMaps`: `B×9×H×W`, computed on the known region only."
-        if images.ndim != 4 or images.shape[1] != 3: raise ValueError(f"object_maps expects B×3×H×W, got {tuple(images.shape)}")
+        if images.ndim != 4 or images.shape[1] != 3:
+            raise ValueError(f"object_maps expects B×3×H×W, got {tuple(images.shape)}")
         x = images.detach().float().cpu()
         if masks is not None:
             if masks.shape[0] != x.shape[0] or masks.shape[-2:] != x.shape[-2:]:
                 raise ValueError(f"masks {tuple(masks.shape)} do not match images {tuple(images.shape)}")
-            x = torch.where(masks.detach().cpu() > 0.5, torch.full_like(x, 114 / 255), x)   # what the inpainter sees
+            x = torch.where(masks.detach().cpu() > 0.5, torch.full_like(x, 114 / 255), x)  # what the inpainter sees
         return torch.stack([self.maps(xi) for xi in x]).to(images.device)
 
 # %% ../../nbs/04_detection.ipynb #072f7fbe
 @functools.lru_cache(maxsize=4)
 def cached_detector(weights: str, device: str | None) -> Detector:
-    if not weights.endswith(('.yaml', '.yml')): return Detector(weights, device)
-    with torch.random.fork_rng(devices=[]):   # a random-init architecture (tests): the same weights in every process,
-        torch.manual_seed(0)                  # and the caller's random stream untouched
+    if not weights.endswith(('.yaml', '.yml')):
         return Detector(weights, device)
+    with torch.random.fork_rng(devices=[]):  # a random-init architecture (tests): the same weights in every process,
+        torch.manual_seed(0)  # and the caller's random stream untouched
+        return Detector(weights, device)
+
 
 def detect(
     image,  # `uint8` `H×W×3` RGB (anything `as_uint8_rgb` accepts)
@@ -227,28 +443,33 @@ def _profile(n: int, a: float, b: float, sigma: float) -> tuple[int, np.ndarray]
     "1-D soft-box profile on pixel centres: (first index, values) over the support [a − 3σ, b + 3σ]."
     lo, hi = max(0, int(np.floor(a - 3 * sigma - 0.5))), min(n, int(np.ceil(b + 3 * sigma + 0.5)))
     t = np.arange(lo, hi, dtype=np.float32) + 0.5
-    d = np.maximum(a - t, 0) + np.maximum(t - b, 0)     # distance to [a, b], 0 inside
+    d = np.maximum(a - t, 0) + np.maximum(t - b, 0)  # distance to [a, b], 0 inside
     v = (d == 0).astype(np.float32) if sigma <= 0 else np.exp(-0.5 * (d / sigma) ** 2).astype(np.float32)
     return lo, v
 
+
 def detection_maps(
     detections: Detections,  # boxes in original pixels (e.g. from `Detector.detect`)
-    height: int,             # output height (the image's)
-    width: int,              # output width
+    height: int,  # output height (the image's)
+    width: int,  # output width
     softness: float = 0.15,  # Gaussian falloff σ as a fraction of box width/height; 0 = hard filled boxes
 ) -> torch.Tensor:
     "Rasterise detections into `9×H×W` float32 heatmaps in [0, 1]: 8 group channels (max over boxes) + objectness."
-    if height < 1 or width < 1: raise ValueError(f"Map size must be positive, got {height}×{width}")
-    if softness < 0: raise ValueError(f"softness must be ≥ 0, got {softness}")
+    if height < 1 or width < 1:
+        raise ValueError(f"Map size must be positive, got {height}×{width}")
+    if softness < 0:
+        raise ValueError(f"softness must be ≥ 0, got {softness}")
     out = np.zeros((len(DETECTION_GROUPS), height, width), np.float32)
     sx, sy = detections.width and width / detections.width, detections.height and height / detections.height
     for (x1, y1, x2, y2), s, g in zip(detections.boxes, detections.scores, detections.groups):
-        x1, x2, y1, y2 = x1 * sx, x2 * sx, y1 * sy, y2 * sy          # boxes live in the detections' image size
-        if x2 <= x1 or y2 <= y1: continue
+        x1, x2, y1, y2 = x1 * sx, x2 * sx, y1 * sy, y2 * sy  # boxes live in the detections' image size
+        if x2 <= x1 or y2 <= y1:
+            continue
         cx, px = _profile(width, x1, x2, softness * (x2 - x1))
         cy, py = _profile(height, y1, y2, softness * (y2 - y1))
-        if not len(px) or not len(py): continue
-        win = out[g, cy:cy + len(py), cx:cx + len(px)]
+        if not len(px) or not len(py):
+            continue
+        win = out[g, cy : cy + len(py), cx : cx + len(px)]
         np.maximum(win, np.clip(s, 0, 1) * py[:, None] * px[None, :], out=win)
     out[-1] = out[:-1].max(0)
     return torch.from_numpy(out)

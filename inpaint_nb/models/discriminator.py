@@ -16,19 +16,22 @@ __all__ = ['DiscriminatorConfig', 'patch_output_size', 'receptive_field', 'Patch
 @dataclass
 class DiscriminatorConfig:
     "Hyper-parameters of `PatchDiscriminator`."
-    in_channels: int = 3        # image channels
+
+    in_channels: int = 3  # image channels
     condition_on_mask: bool = True  # concatenate the mask as an extra input channel
-    width: int = 64             # channels of the first layer (doubled at each stride-2 layer)
-    n_layers: int = 3           # stride-2 layers (3 gives Isola et al.'s 70×70 patches)
-    max_channels: int = 512     # cap on the channels
+    width: int = 64  # channels of the first layer (doubled at each stride-2 layer)
+    n_layers: int = 3  # stride-2 layers (3 gives Isola et al.'s 70×70 patches)
+    max_channels: int = 512  # cap on the channels
     use_spectral_norm: bool = True  # wrap every convolution in spectral normalisation
-    negative_slope: float = 0.2 # LeakyReLU slope
+    negative_slope: float = 0.2  # LeakyReLU slope
 
     def __post_init__(self):
         for k in ('in_channels', 'width', 'n_layers', 'max_channels'):
             v = getattr(self, k)
-            if not isinstance(v, int) or v < 1: raise ValueError(f"DiscriminatorConfig.{k} must be a positive int, got {v!r}")
-        if not 0 <= self.negative_slope < 1: raise ValueError(f"DiscriminatorConfig.negative_slope must be in [0, 1), got {self.negative_slope}")
+            if not isinstance(v, int) or v < 1:
+                raise ValueError(f"DiscriminatorConfig.{k} must be a positive int, got {v!r}")
+        if not 0 <= self.negative_slope < 1:
+            raise ValueError(f"DiscriminatorConfig.negative_slope must be in [0, 1), got {self.negative_slope}")
 
     @classmethod
     def from_dict(cls, d: dict) -> 'DiscriminatorConfig':
@@ -40,62 +43,80 @@ def _layer_specs(cfg: DiscriminatorConfig):
     "(kernel, stride, padding) of each convolution, in order."
     return [(4, 2, 1)] * cfg.n_layers + [(4, 1, 1), (4, 1, 1)]
 
+
 def patch_output_size(
-    h: int, w: int,            # input size
+    h: int,
+    w: int,  # input size
     cfg: DiscriminatorConfig,  # the discriminator's configuration
 ) -> tuple[int, int]:
     "Size of the score map for an `h×w` input."
+
     def f(n):
-        for k, s, p in _layer_specs(cfg): n = (n + 2 * p - k) // s + 1
+        for k, s, p in _layer_specs(cfg):
+            n = (n + 2 * p - k) // s + 1
         return n
+
     return f(h), f(w)
+
 
 def receptive_field(cfg: DiscriminatorConfig) -> int:
     "Side in pixels of the input patch one score depends on."
     r = 1
-    for k, s, p in reversed(_layer_specs(cfg)): r = (r - 1) * s + k   # r ← (r−1)s + k
+    for k, s, p in reversed(_layer_specs(cfg)):
+        r = (r - 1) * s + k  # r ← (r−1)s + k
     return r
 
 # %% ../../nbs/10_discriminator.ipynb #ebb81cf1
 class PatchDiscriminator(nn.Module):
     "PatchGAN critic (Isola et al., 2017) with spectral normalisation (Miyato et al., 2018), conditioned on the mask."
+
     def __init__(self, cfg: DiscriminatorConfig | None = None):
         super().__init__()
         self.cfg = cfg = cfg or DiscriminatorConfig()
         sn = spectral_norm if cfg.use_spectral_norm else (lambda m: m)
         c, chans = cfg.in_channels + int(cfg.condition_on_mask), []
-        for i in range(cfg.n_layers + 1): chans.append(min(cfg.width * 2 ** i, cfg.max_channels))
+        for i in range(cfg.n_layers + 1):
+            chans.append(min(cfg.width * 2**i, cfg.max_channels))
         layers = []
         for (k, s, p), cout in zip(_layer_specs(cfg), chans + [1]):
-            layers.append(sn(nn.Conv2d(c, cout, k, s, p))); c = cout
+            layers.append(sn(nn.Conv2d(c, cout, k, s, p)))
+            c = cout
         self.convs = nn.ModuleList(layers)
 
-    def forward(self,
-                image: torch.Tensor,  # `B×C×H×W` in [0,1] (real, or composited fill)
-                mask: torch.Tensor | None = None,  # `B×1×H×W`, 1 = hole (required when conditioned)
-                return_features: bool = False,  # also return the hidden activations (for feature matching)
-               ):
+    def forward(
+        self,
+        image: torch.Tensor,  # `B×C×H×W` in [0,1] (real, or composited fill)
+        mask: torch.Tensor | None = None,  # `B×1×H×W`, 1 = hole (required when conditioned)
+        return_features: bool = False,  # also return the hidden activations (for feature matching)
+    ):
         "Score map `B×1×h×w` (higher = more real), or `(scores, [features…])`."
         cfg = self.cfg
         if not isinstance(image, torch.Tensor) or image.ndim != 4 or image.shape[1] != cfg.in_channels:
             raise ValueError(f"image must be B×{cfg.in_channels}×H×W, got {tuple(getattr(image, 'shape', ()))}")
         B, _, H, W = image.shape
         h, w = patch_output_size(H, W, cfg)
-        if h < 1 or w < 1: raise ValueError(f"image {H}×{W} is too small for this PatchDiscriminator: each side must be ≥ {self.min_size()} px")
+        if h < 1 or w < 1:
+            raise ValueError(
+                f"image {H}×{W} is too small for this PatchDiscriminator: each side must be ≥ {self.min_size()} px"
+            )
         x = image
         if cfg.condition_on_mask:
-            if mask is None: raise ValueError("this PatchDiscriminator is conditioned on the mask: pass mask (B×1×H×W, 1 = hole)")
-            if tuple(mask.shape) != (B, 1, H, W): raise ValueError(f"mask must be B×1×H×W = {(B, 1, H, W)}, got {tuple(mask.shape)}")
+            if mask is None:
+                raise ValueError("this PatchDiscriminator is conditioned on the mask: pass mask (B×1×H×W, 1 = hole)")
+            if tuple(mask.shape) != (B, 1, H, W):
+                raise ValueError(f"mask must be B×1×H×W = {(B, 1, H, W)}, got {tuple(mask.shape)}")
             x = torch.cat([image, mask.to(image.dtype)], 1)
         feats = []
         for i, conv in enumerate(self.convs):
             x = conv(x)
             if i < len(self.convs) - 1:
-                x = F.leaky_relu(x, cfg.negative_slope); feats.append(x)
+                x = F.leaky_relu(x, cfg.negative_slope)
+                feats.append(x)
         return (x, feats) if return_features else x
 
     def min_size(self) -> int:
         "Smallest input side that gives a non-empty score map."
         n = 1
-        while patch_output_size(n, n, self.cfg)[0] < 1: n += 1
+        while patch_output_size(n, n, self.cfg)[0] < 1:
+            n += 1
         return n

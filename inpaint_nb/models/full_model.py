@@ -28,65 +28,81 @@ def distance_to_known(
     "Euclidean distance (pixels) from each hole pixel to the nearest known pixel, 0 outside the hole; `B×1×H×W`."
     out = torch.zeros_like(hole, dtype=torch.float32)
     for i, h in enumerate((hole[:, 0] > 0.5).cpu().numpy()):
-        if h.all() or not h.any(): continue      # no known pixel (or no hole): no distance to speak of
+        if h.all() or not h.any():
+            continue  # no known pixel (or no hole): no distance to speak of
         out[i, 0] = torch.from_numpy(cv2.distanceTransform(h.astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE))
     return out.to(hole.device)
 
 # %% ../../nbs/11_full_model.ipynb #f06353f9
-def _zscore(v: torch.Tensor, floor: float) -> torch.Tensor: return (v - v.mean()) / v.std(unbiased=False).clamp_min(floor)
+def _zscore(v: torch.Tensor, floor: float) -> torch.Tensor:
+    return (v - v.mean()) / v.std(unbiased=False).clamp_min(floor)
+
 
 def easy_first_commit(
-    log_b: torch.Tensor,   # `B×1×H×W` predicted log-scale (low = easy)
-    hole: torch.Tensor,    # `B×1×H×W` current hole, 1 = hole
-    fraction: float,       # share of the current hole to commit, in (0, 1]
+    log_b: torch.Tensor,  # `B×1×H×W` predicted log-scale (low = easy)
+    hole: torch.Tensor,  # `B×1×H×W` current hole, 1 = hole
+    fraction: float,  # share of the current hole to commit, in (0, 1]
     distance_weight: float = 1.0,  # λ: weight of the distance to the known region against the uncertainty
-    log_b_spread: float = 0.1,     # smallest spread of log b taken as meaningful (z-scores divide by max(std, this))
+    log_b_spread: float = 0.1,  # smallest spread of log b taken as meaningful (z-scores divide by max(std, this))
 ) -> torch.Tensor:
     "Mask (`B×1×H×W`, 1 = commit) of the ⌈fraction·|hole|⌉ hole pixels with the lowest priority z(log b) + λ z(distance)."
-    if not 0 < fraction <= 1: raise ValueError(f"fraction must lie in (0, 1], got {fraction}")
-    if log_b.shape != hole.shape: raise ValueError(f"log_b {tuple(log_b.shape)} and hole {tuple(hole.shape)} differ in shape")
+    if not 0 < fraction <= 1:
+        raise ValueError(f"fraction must lie in (0, 1], got {fraction}")
+    if log_b.shape != hole.shape:
+        raise ValueError(f"log_b {tuple(log_b.shape)} and hole {tuple(hole.shape)} differ in shape")
     commit = torch.zeros_like(hole)
     dist = distance_to_known(hole) if distance_weight else None
     for i in range(hole.shape[0]):
         inside = hole[i, 0] > 0.5
         n = int(inside.sum())
-        if n == 0: continue
+        if n == 0:
+            continue
         k = n if fraction >= 1 else max(1, math.ceil(fraction * n))
         s = _zscore(log_b[i, 0].detach()[inside].float(), log_b_spread)
-        if distance_weight: s = s + distance_weight * _zscore(dist[i, 0][inside], 1.0)   # π = z(s) + λ z(d)
+        if distance_weight:
+            s = s + distance_weight * _zscore(dist[i, 0][inside], 1.0)  # π = z(s) + λ z(d)
         idx = torch.nonzero(inside.flatten(), as_tuple=True)[0]
         chosen = idx[torch.topk(s, k, largest=False).indices]
         commit[i, 0].view(-1)[chosen] = 1
     return commit
 
+
 def least_confident(
-    log_b: torch.Tensor,   # `B×1×H×W` log-scale
+    log_b: torch.Tensor,  # `B×1×H×W` log-scale
     region: torch.Tensor,  # `B×1×H×W`, 1 = candidate pixel (the original hole)
-    fraction: float,       # share of the region to return, in (0, 1]
+    fraction: float,  # share of the region to return, in (0, 1]
 ) -> torch.Tensor:
     "Mask of the ⌈fraction·|region|⌉ region pixels with the highest log b (for the refinement pass)."
     return easy_first_commit(-log_b, region, fraction, distance_weight=0.0, log_b_spread=1e-6)
 
 # %% ../../nbs/11_full_model.ipynb #01b4c5c7
 def progressive_fill(
-    one_pass,              # callable (image B×3, hole B×1) -> dict(prediction=B×3, coarse=B×3, log_b=B×1)
-    image: torch.Tensor,   # `B×3×H×W` in [0,1]
-    hole: torch.Tensor,    # `B×1×H×W` float {0,1}, 1 = hole
-    steps: int = 1,        # K: fill passes (K = 1 is one ordinary pass)
+    one_pass,  # callable (image B×3, hole B×1) -> dict(prediction=B×3, coarse=B×3, log_b=B×1)
+    image: torch.Tensor,  # `B×3×H×W` in [0,1]
+    hole: torch.Tensor,  # `B×1×H×W` float {0,1}, 1 = hole
+    steps: int = 1,  # K: fill passes (K = 1 is one ordinary pass)
     distance_weight: float = 1.0,  # λ in the priority z(log b) + λ z(distance)
-    refine_fraction: float = 0.0,  # when K > 1: share of the hole re-predicted by one extra pass (least confident first)
-    log_b_floor: float = -6.0,     # log b reported for known pixels
-    return_steps: bool = False,    # keep per-step masks, fills and maps (detached) for display
+    # when K > 1: share of the hole re-predicted by one extra pass (least confident first)
+    refine_fraction: float = 0.0,
+    log_b_floor: float = -6.0,  # log b reported for known pixels
+    return_steps: bool = False,  # keep per-step masks, fills and maps (detached) for display
 ) -> dict:
     "Easy-first filling: K passes, each committing the most confident part of the hole; returns prediction, coarse, uncertainty, steps."
-    if not isinstance(steps, int) or steps < 1: raise ValueError(f"steps must be an int ≥ 1, got {steps!r}")
-    if not 0 <= refine_fraction < 1: raise ValueError(f"refine_fraction must lie in [0, 1), got {refine_fraction}")
+    if not isinstance(steps, int) or steps < 1:
+        raise ValueError(f"steps must be an int ≥ 1, got {steps!r}")
+    if not 0 <= refine_fraction < 1:
+        raise ValueError(f"refine_fraction must lie in [0, 1), got {refine_fraction}")
     cur, region = image, hole
     pred = coarse = None
     u_acc = torch.full_like(hole, log_b_floor)
     log = []
+
     def record(kind, k, h, commit, u):
-        if return_steps: log.append(dict(kind=kind, step=k, hole=h.detach(), commit=commit.detach(), fill=cur.detach(), log_b=u.detach()))
+        if return_steps:
+            log.append(
+                dict(kind=kind, step=k, hole=h.detach(), commit=commit.detach(), fill=cur.detach(), log_b=u.detach())
+            )
+
     for k in range(steps):
         out = one_pass(cur, region)
         commit = region if k == steps - 1 else easy_first_commit(out['log_b'], region, 1 / (steps - k), distance_weight)
@@ -94,9 +110,9 @@ def progressive_fill(
         pred = out['prediction'] if pred is None else torch.where(c, out['prediction'], pred)
         coarse = out['coarse'] if coarse is None else torch.where(c, out['coarse'], coarse)
         u_acc = torch.where(c, out['log_b'], u_acc)
-        cur = composite(cur, out['prediction'], commit)     # commit: write the confident part into the image
+        cur = composite(cur, out['prediction'], commit)  # commit: write the confident part into the image
         record('fill', k, region, commit, out['log_b'])
-        region = region * (1 - commit)                      # … and shrink the hole
+        region = region * (1 - commit)  # … and shrink the hole
     if steps > 1 and refine_fraction > 0 and hole.sum() > 0:
         hard = least_confident(u_acc, hole, refine_fraction)
         out = one_pass(cur, hard)
@@ -108,49 +124,62 @@ def progressive_fill(
     return dict(prediction=pred, coarse=coarse, uncertainty=u_acc, steps=log)
 
 # %% ../../nbs/11_full_model.ipynb #7813f715
-ANALYSIS_SOURCES = ('none', 'structure', 'objects')   # what `ModelConfig.analysis` accepts
+ANALYSIS_SOURCES = ('none', 'structure', 'objects')  # what `ModelConfig.analysis` accepts
+
 
 def own_analysis(
     image: torch.Tensor,  # `B×3×H×W` in [0,1]; only the known pixels are read
-    hole: torch.Tensor,   # `B×1×H×W`, 1 = hole
-    source: str = 'structure',  # 'none' (zeros), 'structure' (edges and lines of the known region; object channels zero) or 'objects' (structure + YOLO object heatmaps)
+    hole: torch.Tensor,  # `B×1×H×W`, 1 = hole
+    # 'none' (zeros), 'structure' (edges and lines of the known region; object channels zero) or 'objects' (structure + YOLO object heatmaps)
+    source: str = 'structure',
     channels: int = ANALYSIS_CHANNELS,  # analysis channels the networks read (edges, lines, then objects)
-    detector=None,  # for 'objects': YOLO weights (path or name, chapter 04) or an object with `object_maps(images, holes) -> B×9×H×W`
+    # for 'objects': YOLO weights (path or name, chapter 04) or an object with `object_maps(images, holes) -> B×9×H×W`
+    detector=None,
 ) -> torch.Tensor:
     "The `B×channels×H×W` analysis maps a model computes for itself (no gradient)."
-    if source not in ANALYSIS_SOURCES: raise ValueError(f"analysis source must be one of {ANALYSIS_SOURCES}, got {source!r}")
+    if source not in ANALYSIS_SOURCES:
+        raise ValueError(f"analysis source must be one of {ANALYSIS_SOURCES}, got {source!r}")
     if source == 'objects' and not detector:
-        raise ValueError("analysis='objects' needs a detector: YOLO weights (ModelConfig.detector, chapter 04), e.g. 'yolov5su.pt'")
+        raise ValueError(
+            "analysis='objects' needs a detector: YOLO weights (ModelConfig.detector, chapter 04), e.g. 'yolov5su.pt'"
+        )
     B, _, H, W = image.shape
     out = image.new_zeros(B, channels, H, W)
-    if source in ('structure', 'objects') and min(H, W) >= MIN_SIDE and channels >= 2:   # smaller images: too small for Canny/Hough, zeros
+    # smaller images: too small for Canny/Hough, zeros
+    if source in ('structure', 'objects') and min(H, W) >= MIN_SIDE and channels >= 2:
         edges, lines = structure_maps(image.detach() * (1 - hole), hole)
         out[:, :1], out[:, 1:2] = edges.to(out), lines.to(out)
     if source == 'objects' and min(H, W) >= MIN_DETECTION_SIDE and channels >= 2 + len(OBJECT_GROUPS):
-        if isinstance(detector, (str, Path)): detector = cached_detector(str(detector), str(image.device))   # built once per weights file and device
-        with torch.no_grad(), torch.autocast(image.device.type, enabled=False):   # fp32 in training (autocast) as in use
-            out[:, 2:2 + len(OBJECT_GROUPS)] = detector.object_maps(image.detach().float(), hole.float()).to(out)   # holes greyed out
+        # built once per weights file and device
+        if isinstance(detector, (str, Path)):
+            detector = cached_detector(str(detector), str(image.device))
+        with torch.no_grad(), torch.autocast(image.device.type, enabled=False):  # fp32 in training (autocast) as in use
+            # holes greyed out
+            out[:, 2 : 2 + len(OBJECT_GROUPS)] = detector.object_maps(image.detach().float(), hole.float()).to(out)
     return out
 
-
 # %% ../../nbs/11_full_model.ipynb #73b4291e
-SCENE_CONTEXT = 50   # Places365 meta-categories: the size of the scene vector the builder reads
+SCENE_CONTEXT = 50  # Places365 meta-categories: the size of the scene vector the builder reads
+
 
 @functools.lru_cache(maxsize=4)
 def _cached_scene(weights: str, device: str) -> SceneClassifier:
-    if weights != 'random': return load_places365(weights).to(device).eval()
-    with torch.random.fork_rng(devices=[]):   # the same random weights in every process; the caller's stream untouched
+    if weights != 'random':
+        return load_places365(weights).to(device).eval()
+    with torch.random.fork_rng(devices=[]):  # the same random weights in every process; the caller's stream untouched
         torch.manual_seed(0)
         return SceneClassifier().to(device).eval()
 
+
 def scene_context(
     image: torch.Tensor,  # `B×3×H×W` in [0,1]; only the known pixels are read
-    hole: torch.Tensor,   # `B×1×H×W`, 1 = hole
+    hole: torch.Tensor,  # `B×1×H×W`, 1 = hole
     weights: str = 'random',  # Places365 weights (path or file name, chapter 05) or 'random'
 ) -> torch.Tensor:
     "`B×50` scene meta-category probabilities of the known region (no gradient)."
     B, _, H, W = image.shape
-    if min(H, W) < MIN_SCENE_SIDE: return image.new_full((B, SCENE_CONTEXT), 1 / SCENE_CONTEXT)
+    if min(H, W) < MIN_SCENE_SIDE:
+        return image.new_full((B, SCENE_CONTEXT), 1 / SCENE_CONTEXT)
     model = _cached_scene(str(weights), str(image.device))
     with torch.no_grad(), torch.autocast(image.device.type, enabled=False):
         return model.meta_probabilities(image.detach().float().clamp(0, 1), hole.float()).to(image.dtype)
@@ -159,35 +188,58 @@ def scene_context(
 @dataclass
 class ModelConfig:
     "Hyper-parameters of `InpaintingModel`: the three parts and the easy-first loop."
-    name: str = 'custom'     # preset name, for logs and checkpoints
+
+    name: str = 'custom'  # preset name, for logs and checkpoints
     uncertainty: UncertaintyConfig = field(default_factory=UncertaintyConfig)  # `UncertaintyNet` (chapter 07)
-    builder: BuilderConfig = field(default_factory=BuilderConfig)              # `StructureBuilder` (chapter 08)
-    texture: TextureConfig = field(default_factory=TextureConfig)              # `TextureArtist` (chapter 09)
-    use_texture: bool = True       # False: the prediction is the builder's coarse fill (ablation)
-    distance_weight: float = 1.0   # λ in the easy-first priority z(log b) + λ z(distance to the known region)
-    refine_fraction: float = 0.25  # with steps > 1: share of the hole re-predicted in one extra pass, least confident first
-    analysis: str = 'none'         # maps the model computes itself when `forward` gets none: 'none' (zeros), 'structure' (edges and lines of the known region) or 'objects' (+ YOLO object heatmaps)
-    detector: str = ''             # YOLO weights for analysis='objects' (a path, or a name chapter 04's find_weights knows; 'yolov5nu.yaml' = random init)
-    scene: str = ''                # scene context for the builder (FiLM, chapter 08): '' = none, Places365 weights (chapter 05), or 'random' (a random-init classifier: tests)
+    builder: BuilderConfig = field(default_factory=BuilderConfig)  # `StructureBuilder` (chapter 08)
+    texture: TextureConfig = field(default_factory=TextureConfig)  # `TextureArtist` (chapter 09)
+    use_texture: bool = True  # False: the prediction is the builder's coarse fill (ablation)
+    distance_weight: float = 1.0  # λ in the easy-first priority z(log b) + λ z(distance to the known region)
+    # with steps > 1: share of the hole re-predicted in one extra pass, least confident first
+    refine_fraction: float = 0.25
+    # maps the model computes itself when `forward` gets none: 'none' (zeros), 'structure' (edges and lines of the known region) or 'objects' (+ YOLO object heatmaps)
+    analysis: str = 'none'
+    # YOLO weights for analysis='objects' (a path, or a name chapter 04's find_weights knows; 'yolov5nu.yaml' = random init)
+    detector: str = ''
+    # scene context for the builder (FiLM, chapter 08): '' = none, Places365 weights (chapter 05), or 'random' (a random-init classifier: tests)
+    scene: str = ''
 
     def __post_init__(self):
         for k, cls in (('uncertainty', UncertaintyConfig), ('builder', BuilderConfig), ('texture', TextureConfig)):
-            if isinstance(getattr(self, k), dict): setattr(self, k, cls.from_dict(getattr(self, k)))   # a YAML section → the part's config
-            if not isinstance(getattr(self, k), cls): raise TypeError(f"ModelConfig.{k} must be a {cls.__name__} (or a dict of its fields), got {type(getattr(self, k)).__name__}")
-        if self.scene and self.builder.context_dim == 0: self.builder.context_dim = SCENE_CONTEXT   # the builder reads the scene vector
+            # a YAML section → the part's config
+            if isinstance(getattr(self, k), dict):
+                setattr(self, k, cls.from_dict(getattr(self, k)))
+            if not isinstance(getattr(self, k), cls):
+                raise TypeError(
+                    f"ModelConfig.{k} must be a {cls.__name__} (or a dict of its fields), got {type(getattr(self, k)).__name__}"
+                )
+        # the builder reads the scene vector
+        if self.scene and self.builder.context_dim == 0:
+            self.builder.context_dim = SCENE_CONTEXT
         if self.scene and self.builder.context_dim != SCENE_CONTEXT:
-            raise ValueError(f"ModelConfig.scene needs builder.context_dim={SCENE_CONTEXT} (the scene's meta-categories), got {self.builder.context_dim}")
+            raise ValueError(
+                f"ModelConfig.scene needs builder.context_dim={SCENE_CONTEXT} (the scene's meta-categories), got {self.builder.context_dim}"
+            )
         if self.uncertainty.analysis_channels != self.builder.in_analysis:
-            raise ValueError(f"uncertainty.analysis_channels={self.uncertainty.analysis_channels} and builder.in_analysis={self.builder.in_analysis} differ: both read the same analysis maps")
+            raise ValueError(
+                f"uncertainty.analysis_channels={self.uncertainty.analysis_channels} and builder.in_analysis={self.builder.in_analysis} differ: both read the same analysis maps"
+            )
         _check_texture_matches(self.texture, self.builder)
-        if self.distance_weight < 0: raise ValueError(f"ModelConfig.distance_weight must be ≥ 0, got {self.distance_weight}")
-        if not 0 <= self.refine_fraction < 1: raise ValueError(f"ModelConfig.refine_fraction must lie in [0, 1), got {self.refine_fraction}")
-        if self.analysis not in ANALYSIS_SOURCES: raise ValueError(f"ModelConfig.analysis must be one of {ANALYSIS_SOURCES}, got {self.analysis!r}")
+        if self.distance_weight < 0:
+            raise ValueError(f"ModelConfig.distance_weight must be ≥ 0, got {self.distance_weight}")
+        if not 0 <= self.refine_fraction < 1:
+            raise ValueError(f"ModelConfig.refine_fraction must lie in [0, 1), got {self.refine_fraction}")
+        if self.analysis not in ANALYSIS_SOURCES:
+            raise ValueError(f"ModelConfig.analysis must be one of {ANALYSIS_SOURCES}, got {self.analysis!r}")
         if self.analysis == 'objects' and not self.detector:
-            raise ValueError("ModelConfig.analysis='objects' needs ModelConfig.detector: YOLO weights (chapter 04), e.g. detector='yolov5su.pt'")
+            raise ValueError(
+                "ModelConfig.analysis='objects' needs ModelConfig.detector: YOLO weights (chapter 04), e.g. detector='yolov5su.pt'"
+            )
         if self.analysis == 'objects' and self.uncertainty.analysis_channels < 2 + len(OBJECT_GROUPS):
-            raise ValueError(f"ModelConfig.analysis='objects' needs {2 + len(OBJECT_GROUPS)} analysis channels (edges, lines, 9 object groups), "
-                             f"the networks read {self.uncertainty.analysis_channels}")
+            raise ValueError(
+                f"ModelConfig.analysis='objects' needs {2 + len(OBJECT_GROUPS)} analysis channels (edges, lines, 9 object groups), "
+                f"the networks read {self.uncertainty.analysis_channels}"
+            )
 
     @classmethod
     def from_dict(cls, d: dict) -> 'ModelConfig':
@@ -201,118 +253,187 @@ class ModelConfig:
 # %% ../../nbs/11_full_model.ipynb #32c4fb26
 def _check_texture_matches(tex: TextureConfig, bld: BuilderConfig):
     if tex.feat_channels != bld.feature_channels:
-        raise ValueError(f"texture.feat_channels={tex.feat_channels} must equal the builder's feature channels "
-                         f"(4·builder.width = {bld.feature_channels}): the texture artist reads the builder's features")
+        raise ValueError(
+            f"texture.feat_channels={tex.feat_channels} must equal the builder's feature channels "
+            f"(4·builder.width = {bld.feature_channels}): the texture artist reads the builder's features"
+        )
+
 
 MODEL_PRESETS = dict(
-    tiny=dict(uncertainty=dict(width=8, max_channels=32, pos_grid=4)),   # tests: < 200 k parameters
-    small=dict(uncertainty=dict(width=16, max_channels=64)),             # the shipped CPU model: ≤ 3 M parameters
-    base=dict(uncertainty=dict(width=32, max_channels=128)),             # GPU training
+    tiny=dict(uncertainty=dict(width=8, max_channels=32, pos_grid=4)),  # tests: < 200 k parameters
+    small=dict(uncertainty=dict(width=16, max_channels=64)),  # the shipped CPU model: ≤ 3 M parameters
+    base=dict(uncertainty=dict(width=32, max_channels=128)),  # GPU training
 )
 
+
 def model_config(
-    name: str,    # 'tiny' (tests), 'small' (the shipped CPU model, ≤ 3 M parameters) or 'base'
-    **overrides,  # `ModelConfig` fields to change, e.g. refine_fraction=0.0, use_texture=False, or builder=dict(prefill='telea') (a dict changes only those fields of the part's preset)
+    name: str,  # 'tiny' (tests), 'small' (the shipped CPU model, ≤ 3 M parameters) or 'base'
+    # `ModelConfig` fields to change, e.g. refine_fraction=0.0, use_texture=False, or builder=dict(prefill='telea') (a dict changes only those fields of the part's preset)
+    **overrides,
 ) -> ModelConfig:
     "A named `ModelConfig`: matching uncertainty, builder and texture presets."
-    if name not in MODEL_PRESETS: raise ValueError(f"Unknown model preset {name!r}: use one of {list(MODEL_PRESETS)}")
+    if name not in MODEL_PRESETS:
+        raise ValueError(f"Unknown model preset {name!r}: use one of {list(MODEL_PRESETS)}")
     p = MODEL_PRESETS[name]
-    sub = dict(uncertainty=lambda **kw: UncertaintyConfig.from_dict({**p['uncertainty'], **kw}),
-               builder=lambda **kw: builder_config(name, **kw), texture=lambda **kw: texture_config(name, **kw))
+    sub = dict(
+        uncertainty=lambda **kw: UncertaintyConfig.from_dict({**p['uncertainty'], **kw}),
+        builder=lambda **kw: builder_config(name, **kw),
+        texture=lambda **kw: texture_config(name, **kw),
+    )
     # a dict for a part changes some of that part's preset fields, e.g. builder=dict(prefill='telea')
     not_parts = [k for k, v in overrides.items() if isinstance(v, dict) and k not in sub]
-    if not_parts: raise ValueError(f"{not_parts} are not parts of ModelConfig: only {list(sub)} take a dict of fields")
-    parts = {k: (make(**overrides.pop(k)) if isinstance(overrides.get(k), dict) else overrides.pop(k, None) or make())
-             for k, make in sub.items()}
+    if not_parts:
+        raise ValueError(f"{not_parts} are not parts of ModelConfig: only {list(sub)} take a dict of fields")
+    parts = {
+        k: (make(**overrides.pop(k)) if isinstance(overrides.get(k), dict) else overrides.pop(k, None) or make())
+        for k, make in sub.items()
+    }
     return ModelConfig.from_dict(dict(name=name, **parts, **overrides))
 
 # %% ../../nbs/11_full_model.ipynb #99f06fd3
 class InpaintingModel(nn.Module):
     "The full inpainting network: analysis maps → uncertainty → structure builder → texture artist, filled easy-first."
-    def __init__(self,
-                 cfg: ModelConfig | str | None = None,  # a `ModelConfig`, a preset name ('tiny', 'small', 'base'), or None (defaults)
-                ):
+
+    def __init__(
+        self,
+        # a `ModelConfig`, a preset name ('tiny', 'small', 'base'), or None (defaults)
+        cfg: ModelConfig | str | None = None,
+    ):
         super().__init__()
-        if isinstance(cfg, str): cfg = model_config(cfg)
+        if isinstance(cfg, str):
+            cfg = model_config(cfg)
         self.cfg = cfg = cfg or ModelConfig()
-        if not isinstance(cfg, ModelConfig): raise TypeError(f"cfg must be a ModelConfig or a preset name, got {type(cfg).__name__}")
-        if cfg.analysis == 'objects' and not cfg.detector.endswith(('.yaml', '.yml')):   # fail now, not at the first photo
-            if find_weights(cfg.detector) is None and not is_downloadable(cfg.detector):   # (load_yolo's own rule)
-                raise FileNotFoundError(f"This model computes object maps with YOLO weights {cfg.detector!r} (ModelConfig.detector), "
-                                        f"which are not here: put the file there or in $INPAINT_NB_WEIGHTS (chapter 04)")
-        if cfg.scene and cfg.scene != 'random' and find_weights(cfg.scene) is None:   # fail now, not at the first photo
-            load_places365(cfg.scene)                                                    # (raises its own clear error)
+        if not isinstance(cfg, ModelConfig):
+            raise TypeError(f"cfg must be a ModelConfig or a preset name, got {type(cfg).__name__}")
+        # fail now, not at the first photo
+        if cfg.analysis == 'objects' and not cfg.detector.endswith(('.yaml', '.yml')):
+            if find_weights(cfg.detector) is None and not is_downloadable(cfg.detector):  # (load_yolo's own rule)
+                raise FileNotFoundError(
+                    f"This model computes object maps with YOLO weights {cfg.detector!r} (ModelConfig.detector), "
+                    f"which are not here: put the file there or in $INPAINT_NB_WEIGHTS (chapter 04)"
+                )
+        if cfg.scene and cfg.scene != 'random' and find_weights(cfg.scene) is None:  # fail now, not at the first photo
+            load_places365(cfg.scene)  # (raises its own clear error)
         self.uncertainty = UncertaintyNet(cfg.uncertainty)
         self.builder = StructureBuilder(cfg.builder)
         self.texture = TextureArtist(cfg.texture) if cfg.use_texture else None
-        self.multiple = math.lcm(int(getattr(StructureBuilder, 'multiple', 1)), int(getattr(TextureArtist, 'multiple', 1)))
+        self.multiple = math.lcm(
+            int(getattr(StructureBuilder, 'multiple', 1)), int(getattr(TextureArtist, 'multiple', 1))
+        )
 
     def _check(self, image, mask, analysis, exemplar):
-        if not isinstance(image, torch.Tensor) or image.ndim != 4 or image.shape[1] != 3 or not image.is_floating_point():
-            raise ValueError(f"image must be a float B×3×H×W tensor in [0,1], got {getattr(image, 'dtype', type(image).__name__)} {tuple(getattr(image, 'shape', ()))}")
+        if (
+            not isinstance(image, torch.Tensor)
+            or image.ndim != 4
+            or image.shape[1] != 3
+            or not image.is_floating_point()
+        ):
+            raise ValueError(
+                f"image must be a float B×3×H×W tensor in [0,1], got {getattr(image, 'dtype', type(image).__name__)} {tuple(getattr(image, 'shape', ()))}"
+            )
         B, _, H, W = image.shape
-        if not isinstance(mask, torch.Tensor) or tuple(mask.shape) != (B, 1, H, W): raise ValueError(f"mask must be B×1×H×W = {(B, 1, H, W)} (1 = hole), got {tuple(getattr(mask, 'shape', ()))}")
+        if not isinstance(mask, torch.Tensor) or tuple(mask.shape) != (B, 1, H, W):
+            raise ValueError(
+                f"mask must be B×1×H×W = {(B, 1, H, W)} (1 = hole), got {tuple(getattr(mask, 'shape', ()))}"
+            )
         na = self.cfg.uncertainty.analysis_channels
-        if analysis is not None and tuple(analysis.shape) != (B, na, H, W): raise ValueError(f"analysis must be B×{na}×H×W = {(B, na, H, W)} or None, got {tuple(analysis.shape)}")
-        if exemplar is not None and (exemplar.ndim != 4 or exemplar.shape[1] != 3 or exemplar.shape[0] not in (1, B)): raise ValueError(f"exemplar must be B×3×He×We (or 1×3×He×We) with B={B}, got {tuple(exemplar.shape)}")
+        if analysis is not None and tuple(analysis.shape) != (B, na, H, W):
+            raise ValueError(f"analysis must be B×{na}×H×W = {(B, na, H, W)} or None, got {tuple(analysis.shape)}")
+        if exemplar is not None and (exemplar.ndim != 4 or exemplar.shape[1] != 3 or exemplar.shape[0] not in (1, B)):
+            raise ValueError(f"exemplar must be B×3×He×We (or 1×3×He×We) with B={B}, got {tuple(exemplar.shape)}")
 
-    def one_pass(self,
-                 image: torch.Tensor,  # `B×3×H×W` current image (hole content is ignored)
-                 hole: torch.Tensor,   # `B×1×H×W` current hole
-                 analysis: torch.Tensor,  # `B×11×H×W`
-                 exemplar: torch.Tensor,  # `B×3×He×We`
-                 exemplar_mask: torch.Tensor | None,  # `B×1×He×We`, 1 = unusable, or None
-                 context: torch.Tensor | None = None,  # `B×50` scene probabilities, for a builder that reads them
-                 prefill: torch.Tensor | None = None,  # `B×3×H×W` classical start for this pass (None: the builder computes it)
-                ) -> dict:
+    def one_pass(
+        self,
+        image: torch.Tensor,  # `B×3×H×W` current image (hole content is ignored)
+        hole: torch.Tensor,  # `B×1×H×W` current hole
+        analysis: torch.Tensor,  # `B×11×H×W`
+        exemplar: torch.Tensor,  # `B×3×He×We`
+        exemplar_mask: torch.Tensor | None,  # `B×1×He×We`, 1 = unusable, or None
+        context: torch.Tensor | None = None,  # `B×50` scene probabilities, for a builder that reads them
+        # `B×3×H×W` classical start for this pass (None: the builder computes it)
+        prefill: torch.Tensor | None = None,
+    ) -> dict:
         "One pass of the three networks (no padding, no compositing): prediction, coarse, log_b, edges, attention."
         xm = image * (1 - hole)
         log_b = self.uncertainty(xm, hole, analysis)
         b = self.builder(xm, hole, analysis, context=context, prefill=prefill)
-        if self.texture is None: return dict(prediction=b['coarse'], coarse=b['coarse'], log_b=log_b, edges=b['edges'], attention=None)
-        t = self.texture(composite(image, b['coarse'], hole), hole, b['features'], exemplar, exemplar_mask)   # the artist sees the real known pixels
-        return dict(prediction=t['image'], coarse=b['coarse'], log_b=log_b, edges=b['edges'], attention=t.get('attention'))
+        if self.texture is None:
+            return dict(prediction=b['coarse'], coarse=b['coarse'], log_b=log_b, edges=b['edges'], attention=None)
+        # the artist sees the real known pixels
+        t = self.texture(composite(image, b['coarse'], hole), hole, b['features'], exemplar, exemplar_mask)
+        return dict(
+            prediction=t['image'], coarse=b['coarse'], log_b=log_b, edges=b['edges'], attention=t.get('attention')
+        )
 
-    def forward(self,
-                image: torch.Tensor,   # `B×3×H×W` in [0,1]
-                mask: torch.Tensor,    # `B×1×H×W`, 1 = hole
-                analysis=None,         # `B×11×H×W` analysis maps, an `AnalysisMaps`, or None (→ zeros)
-                exemplar: torch.Tensor | None = None,  # `B×3×He×We` reference image (None → the known region of `image`)
-                scene: torch.Tensor | None = None,  # `B×50` scene meta-category probabilities (None: computed when `cfg.scene` is set)
-                prefill: torch.Tensor | None = None,  # `B×3×H×W` the builder's classical start for the first pass (None: computed)
-                steps: int = 1,        # K easy-first steps (1 = a single pass)
-                return_steps: bool = False,  # also return the per-step holes, commits, fills and maps
-               ) -> dict:
+    def forward(
+        self,
+        image: torch.Tensor,  # `B×3×H×W` in [0,1]
+        mask: torch.Tensor,  # `B×1×H×W`, 1 = hole
+        analysis=None,  # `B×11×H×W` analysis maps, an `AnalysisMaps`, or None (→ zeros)
+        # `B×3×He×We` reference image (None → the known region of `image`)
+        exemplar: torch.Tensor | None = None,
+        # `B×50` scene meta-category probabilities (None: computed when `cfg.scene` is set)
+        scene: torch.Tensor | None = None,
+        # `B×3×H×W` the builder's classical start for the first pass (None: computed)
+        prefill: torch.Tensor | None = None,
+        steps: int = 1,  # K easy-first steps (1 = a single pass)
+        return_steps: bool = False,  # also return the per-step holes, commits, fills and maps
+    ) -> dict:
         "dict(output=composited B×3, prediction=raw B×3, coarse=B×3, edges=B×1, uncertainty=log b B×1, steps=list)."
-        if hasattr(analysis, 'channels') and not isinstance(analysis, torch.Tensor): analysis = analysis.channels()   # an `AnalysisMaps`
+        # an `AnalysisMaps`
+        if hasattr(analysis, 'channels') and not isinstance(analysis, torch.Tensor):
+            analysis = analysis.channels()
         self._check(image, mask, analysis, exemplar)
         B, _, H, W = image.shape
         m = (mask > 0.5).to(image.dtype)
-        if analysis is None: analysis = own_analysis(image, m, self.cfg.analysis, self.cfg.uncertainty.analysis_channels, self.cfg.detector)
+        if analysis is None:
+            analysis = own_analysis(
+                image, m, self.cfg.analysis, self.cfg.uncertainty.analysis_channels, self.cfg.detector
+            )
         xp, hw = pad_to_multiple(image, self.multiple)
         mp, _ = pad_to_multiple(m, self.multiple)
         ap, _ = pad_to_multiple(analysis.to(image.dtype), self.multiple)
         ex, exm = (xp, mp) if exemplar is None else (exemplar.to(image.dtype), None)
         ctx = self._scene(image, m, scene)
         pp = None if prefill is None else pad_to_multiple(prefill.to(image.dtype), self.multiple)[0]
-        res = progressive_fill(lambda cur, hole: self.one_pass(cur, hole, ap, ex, exm, ctx, pp if hole is mp else None), xp, mp, steps,
-                               self.cfg.distance_weight, self.cfg.refine_fraction, self.cfg.uncertainty.log_b_min, return_steps)
+        res = progressive_fill(
+            lambda cur, hole: self.one_pass(cur, hole, ap, ex, exm, ctx, pp if hole is mp else None),
+            xp,
+            mp,
+            steps,
+            self.cfg.distance_weight,
+            self.cfg.refine_fraction,
+            self.cfg.uncertainty.log_b_min,
+            return_steps,
+        )
         pred, coarse = crop_to(res['prediction'], hw), crop_to(res['coarse'], hw)
-        steps_out = [{k: (crop_to(v, hw) if isinstance(v, torch.Tensor) else v) for k, v in s.items()} for s in res['steps']]
-        return dict(output=composite(image, pred, m),            # known pixels exactly as given
-                    prediction=pred, coarse=coarse, edges=self.builder.soft_edges(coarse),
-                    uncertainty=crop_to(res['uncertainty'], hw), steps=steps_out)
+        steps_out = [
+            {k: (crop_to(v, hw) if isinstance(v, torch.Tensor) else v) for k, v in s.items()} for s in res['steps']
+        ]
+        return dict(
+            output=composite(image, pred, m),  # known pixels exactly as given
+            prediction=pred,
+            coarse=coarse,
+            edges=self.builder.soft_edges(coarse),
+            uncertainty=crop_to(res['uncertainty'], hw),
+            steps=steps_out,
+        )
 
     def _scene(self, image, m, scene):
         "The builder's context: `scene` as given, computed from the known region (`cfg.scene`), or None for a builder without one."
         d = self.cfg.builder.context_dim
         if not d:
-            if scene is not None: raise ValueError("scene given, but this model reads no scene (ModelConfig.scene is '')")
+            if scene is not None:
+                raise ValueError("scene given, but this model reads no scene (ModelConfig.scene is '')")
             return None
         if scene is None:
-            if not self.cfg.scene: raise ValueError(f"this model is conditioned on a B×{d} scene vector: pass scene=, or set ModelConfig.scene")
+            if not self.cfg.scene:
+                raise ValueError(
+                    f"this model is conditioned on a B×{d} scene vector: pass scene=, or set ModelConfig.scene"
+                )
             scene = scene_context(image, m, self.cfg.scene)
-        if tuple(scene.shape) != (image.shape[0], d): raise ValueError(f"scene must be B×{d} = {(image.shape[0], d)}, got {tuple(scene.shape)}")
+        if tuple(scene.shape) != (image.shape[0], d):
+            raise ValueError(f"scene must be B×{d} = {(image.shape[0], d)}, got {tuple(scene.shape)}")
         return scene.to(image.dtype)
 
     def parameter_counts(self) -> dict:

@@ -21,128 +21,173 @@ __all__ = ['SCENE_TABLE', 'IMAGENET_MEAN', 'IMAGENET_STD', 'MIN_SCENE_SIDE', 'PL
 @dataclass(frozen=True)
 class SceneHierarchy:
     "The Places365 categories with their indoor/outdoor flag, level-1/level-2 groups and meta-category."
-    classes: tuple      # 365 category names, in the published networks' output order
-    io_flag: tuple      # 'indoor' / 'outdoor' as published in IO_places365.txt
-    level1: tuple       # 'indoor' / 'outdoor_natural' / 'outdoor_manmade' per class
-    level2: tuple       # one of 16 second-level groups per class
-    meta_names: tuple   # the 50 meta-category names, in meta-index order
+
+    classes: tuple  # 365 category names, in the published networks' output order
+    io_flag: tuple  # 'indoor' / 'outdoor' as published in IO_places365.txt
+    level1: tuple  # 'indoor' / 'outdoor_natural' / 'outdoor_manmade' per class
+    level2: tuple  # one of 16 second-level groups per class
+    meta_names: tuple  # the 50 meta-category names, in meta-index order
     class_to_meta: tuple  # meta index (0–49) of each class
 
     @property
-    def n_classes(self) -> int: return len(self.classes)
+    def n_classes(self) -> int:
+        return len(self.classes)
+
     @property
-    def n_meta(self) -> int: return len(self.meta_names)
+    def n_meta(self) -> int:
+        return len(self.meta_names)
+
     def members(self, meta: int | str) -> list[str]:
         "Category names of one meta-category (by index or name)."
         m = self.meta_names.index(meta) if isinstance(meta, str) else meta
         return [c for c, g in zip(self.classes, self.class_to_meta) if g == m]
 
+
 SCENE_TABLE = 'places365_meta50.csv'
 "The shipped 365 → 50 table, in `inpaint_nb/assets/`."
+
 
 def places365_hierarchy(
     path: str | Path | None = None,  # CSV with the columns of the shipped table (default: the shipped table)
 ) -> SceneHierarchy:
     "Read and check the Places365 → meta-category table."
-    p = Path(path) if path is not None else Path(str(importlib.resources.files('inpaint_nb')/'assets'/SCENE_TABLE))
-    if not p.is_file(): raise FileNotFoundError(f"Scene table not found: {p}")
+    p = Path(path) if path is not None else Path(str(importlib.resources.files('inpaint_nb') / 'assets' / SCENE_TABLE))
+    if not p.is_file():
+        raise FileNotFoundError(f"Scene table not found: {p}")
     need = ['class_index', 'category', 'io_flag', 'level1', 'level2', 'meta_index', 'meta']
     with open(p, newline='') as f:
         rows = list(csv.DictReader(f))
     if not rows or any(k not in rows[0] for k in need):
         raise ValueError(f"{p} must have the columns {need}")
     idx = [int(r['class_index']) for r in rows]
-    if idx != list(range(len(rows))): raise ValueError(f"{p}: class_index must run 0, 1, …, {len(rows) - 1} in order")
+    if idx != list(range(len(rows))):
+        raise ValueError(f"{p}: class_index must run 0, 1, …, {len(rows) - 1} in order")
     meta_of = [int(r['meta_index']) for r in rows]
     n_meta = max(meta_of) + 1
     names = [None] * n_meta
     for r, m in zip(rows, meta_of):
-        if names[m] not in (None, r['meta']): raise ValueError(f"{p}: meta_index {m} has two names, {names[m]!r} and {r['meta']!r}")
+        if names[m] not in (None, r['meta']):
+            raise ValueError(f"{p}: meta_index {m} has two names, {names[m]!r} and {r['meta']!r}")
         names[m] = r['meta']
-    if None in names: raise ValueError(f"{p}: meta indices {[i for i, n in enumerate(names) if n is None]} have no classes")
+    if None in names:
+        raise ValueError(f"{p}: meta indices {[i for i, n in enumerate(names) if n is None]} have no classes")
     l2 = {}
     for r, m in zip(rows, meta_of):
-        if l2.setdefault(m, r['level2']) != r['level2']: raise ValueError(f"{p}: meta-category {r['meta']!r} spans two level-2 groups")
-    return SceneHierarchy(tuple(r['category'] for r in rows), tuple(r['io_flag'] for r in rows), tuple(r['level1'] for r in rows),
-                          tuple(r['level2'] for r in rows), tuple(names), tuple(meta_of))
+        if l2.setdefault(m, r['level2']) != r['level2']:
+            raise ValueError(f"{p}: meta-category {r['meta']!r} spans two level-2 groups")
+    return SceneHierarchy(
+        tuple(r['category'] for r in rows),
+        tuple(r['io_flag'] for r in rows),
+        tuple(r['level1'] for r in rows),
+        tuple(r['level2'] for r in rows),
+        tuple(names),
+        tuple(meta_of),
+    )
 
 # %% ../../nbs/05_scene.ipynb #2c2b19b5
 class SpatialPyramidPool(nn.Module):
     "Average-pool a feature map over 1×1, 2×2, 4×4 (…) grids and concatenate: `B×C×H×W → B×C·Σℓ²`."
-    def __init__(self,
-                 levels: tuple = (1, 2, 4),  # grid sides ℓ of the pyramid
-                 mode: str = 'avg',          # 'avg' (keeps the 1×1 level identical to global average pooling) or 'max'
-                ):
+
+    def __init__(
+        self,
+        levels: tuple = (1, 2, 4),  # grid sides ℓ of the pyramid
+        mode: str = 'avg',  # 'avg' (keeps the 1×1 level identical to global average pooling) or 'max'
+    ):
         super().__init__()
-        if not levels or any(int(l) < 1 for l in levels): raise ValueError(f"SPP levels must be positive integers, got {levels}")
-        if mode not in ('avg', 'max'): raise ValueError(f"SPP mode must be 'avg' or 'max', got {mode!r}")
+        if not levels or any(int(l) < 1 for l in levels):
+            raise ValueError(f"SPP levels must be positive integers, got {levels}")
+        if mode not in ('avg', 'max'):
+            raise ValueError(f"SPP mode must be 'avg' or 'max', got {mode!r}")
         self.levels, self.mode = tuple(int(l) for l in levels), mode
         self.pool = F.adaptive_avg_pool2d if mode == 'avg' else F.adaptive_max_pool2d
 
-    def out_features(self, channels: int) -> int: return channels * sum(l * l for l in self.levels)
+    def out_features(self, channels: int) -> int:
+        return channels * sum(l * l for l in self.levels)
 
-    def forward(self, x):                              # x: (B, C, H, W)
-        if x.ndim != 4: raise ValueError(f"SpatialPyramidPool expects B×C×H×W, got {tuple(x.shape)}")
-        return torch.cat([self.pool(x, l).flatten(1) for l in self.levels], 1)   # (B, C·Σℓ²), level by level
+    def forward(self, x):  # x: (B, C, H, W)
+        if x.ndim != 4:
+            raise ValueError(f"SpatialPyramidPool expects B×C×H×W, got {tuple(x.shape)}")
+        return torch.cat([self.pool(x, l).flatten(1) for l in self.levels], 1)  # (B, C·Σℓ²), level by level
 
 # %% ../../nbs/05_scene.ipynb #15a5c900
 class HierarchicalSoftmax(nn.Module):
     "Two-level softmax head: P(class) = P(meta) · P(class | meta), over a fixed class → meta grouping."
-    def __init__(self,
-                 in_features: int,            # feature size D
-                 class_to_meta,               # sequence of K meta indices (0…M−1), one per class
-                ):
+
+    def __init__(
+        self,
+        in_features: int,  # feature size D
+        class_to_meta,  # sequence of K meta indices (0…M−1), one per class
+    ):
         super().__init__()
         c2m = torch.as_tensor(list(class_to_meta), dtype=torch.long)
-        if c2m.ndim != 1 or c2m.numel() == 0: raise ValueError("class_to_meta must be a non-empty 1-D sequence of meta indices")
+        if c2m.ndim != 1 or c2m.numel() == 0:
+            raise ValueError("class_to_meta must be a non-empty 1-D sequence of meta indices")
         M, K = int(c2m.max()) + 1, c2m.numel()
         sizes = torch.bincount(c2m, minlength=M)
-        if c2m.min() < 0 or (sizes == 0).any(): raise ValueError(f"meta indices must cover 0…{M - 1} with no empty group")
+        if c2m.min() < 0 or (sizes == 0).any():
+            raise ValueError(f"meta indices must cover 0…{M - 1} with no empty group")
         G = int(sizes.max())
-        members = torch.zeros(M, G, dtype=torch.long); valid = torch.zeros(M, G, dtype=torch.bool)
+        members = torch.zeros(M, G, dtype=torch.long)
+        valid = torch.zeros(M, G, dtype=torch.bool)
         pos = torch.zeros(K, dtype=torch.long)
         for m in range(M):
             idx = (c2m == m).nonzero().flatten()
-            members[m, :len(idx)] = idx; valid[m, :len(idx)] = True; pos[idx] = torch.arange(len(idx))
-        self.register_buffer('class_to_meta', c2m); self.register_buffer('members', members)
-        self.register_buffer('valid', valid); self.register_buffer('pos_in_meta', pos)
+            members[m, : len(idx)] = idx
+            valid[m, : len(idx)] = True
+            pos[idx] = torch.arange(len(idx))
+        self.register_buffer('class_to_meta', c2m)
+        self.register_buffer('members', members)
+        self.register_buffer('valid', valid)
+        self.register_buffer('pos_in_meta', pos)
         self.n_classes, self.n_meta, self.in_features = K, M, in_features
-        self.meta = nn.Linear(in_features, M)     # u_g = v_gᵀf + a_g
-        self.cls = nn.Linear(in_features, K)      # z_c = w_cᵀf + b_c
+        self.meta = nn.Linear(in_features, M)  # u_g = v_gᵀf + a_g
+        self.cls = nn.Linear(in_features, K)  # z_c = w_cᵀf + b_c
 
-    def meta_log_probs(self, f):                  # (B, M): log P(g | f)
+    def meta_log_probs(self, f):  # (B, M): log P(g | f)
         return F.log_softmax(self.meta(f), -1)
 
-    def conditional_log_probs(self, f):           # (B, K): log P(c | g(c), f)
+    def conditional_log_probs(self, f):  # (B, K): log P(c | g(c), f)
         z = self.cls(f)
-        zg = z[:, self.members].masked_fill(~self.valid, float('-inf'))          # (B, M, G)
+        zg = z[:, self.members].masked_fill(~self.valid, float('-inf'))  # (B, M, G)
         return z - torch.logsumexp(zg, -1)[:, self.class_to_meta]
 
-    def forward(self, f):                         # (B, K): log P(c | f) = log P(g) + log P(c | g)
+    def forward(self, f):  # (B, K): log P(c | f) = log P(g) + log P(c | g)
         return self.meta_log_probs(f)[:, self.class_to_meta] + self.conditional_log_probs(f)
 
-    def loss(self,
-             f: torch.Tensor,       # `B×D` features
-             target: torch.Tensor,  # `B` class indices
-             reduction: str = 'mean',  # 'mean', 'sum' or 'none'
-            ) -> torch.Tensor:
+    def loss(
+        self,
+        f: torch.Tensor,  # `B×D` features
+        target: torch.Tensor,  # `B` class indices
+        reduction: str = 'mean',  # 'mean', 'sum' or 'none'
+    ) -> torch.Tensor:
         "NLL of the product distribution, computing only the target group's class logits: (M + |g|)·D MACs per sample."
-        if target.min() < 0 or target.max() >= self.n_classes: raise ValueError(f"class targets must lie in 0…{self.n_classes - 1}")
-        g = self.class_to_meta[target]                                            # (B,)
-        idx, ok = self.members[g], self.valid[g]                                  # (B, G)
+        if target.min() < 0 or target.max() >= self.n_classes:
+            raise ValueError(f"class targets must lie in 0…{self.n_classes - 1}")
+        g = self.class_to_meta[target]  # (B,)
+        idx, ok = self.members[g], self.valid[g]  # (B, G)
         zg = torch.einsum('bgd,bd->bg', self.cls.weight[idx], f) + self.cls.bias[idx]
         zg = zg.masked_fill(~ok, float('-inf'))
-        nll = -(self.meta_log_probs(f).gather(1, g[:, None])[:, 0]
-                + zg.gather(1, self.pos_in_meta[target][:, None])[:, 0] - torch.logsumexp(zg, -1))
+        nll = -(
+            self.meta_log_probs(f).gather(1, g[:, None])[:, 0]
+            + zg.gather(1, self.pos_in_meta[target][:, None])[:, 0]
+            - torch.logsumexp(zg, -1)
+        )
         return {'mean': nll.mean, 'sum': nll.sum, 'none': lambda: nll}[reduction]()
 
     def macs(self, target=None) -> dict:
         "Multiply-adds per sample of the head: flat softmax, full hierarchical distribution, hierarchical loss."
         D, K, M = self.in_features, self.n_classes, self.n_meta
         sizes = torch.bincount(self.class_to_meta, minlength=M).double()
-        g_size = sizes[self.class_to_meta].mean().item() if target is None else sizes[self.class_to_meta[target]].mean().item()
-        return {'flat (all K logits)': K * D, 'hierarchical, full distribution': (M + K) * D,
-                'hierarchical, loss / greedy top-1': (M + g_size) * D}
+        g_size = (
+            sizes[self.class_to_meta].mean().item()
+            if target is None
+            else sizes[self.class_to_meta[target]].mean().item()
+        )
+        return {
+            'flat (all K logits)': K * D,
+            'hierarchical, full distribution': (M + K) * D,
+            'hierarchical, loss / greedy top-1': (M + g_size) * D,
+        }
 
 # %% ../../nbs/05_scene.ipynb #62fa1d10
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -150,31 +195,39 @@ IMAGENET_STD = (0.229, 0.224, 0.225)
 MIN_SCENE_SIDE = 32
 "Smallest image side accepted by `scene_preprocess`, in pixels."
 
+
 def _as_batch(images) -> torch.Tensor:
     "uint8 photo / list of photos / `3×H×W` or `B×3×H×W` tensor in [0,1] → float `B×3×H×W` in [0, 1]."
     if isinstance(images, torch.Tensor) and images.is_floating_point():
         x = images[None] if images.ndim == 3 else images
-        if x.ndim != 4 or x.shape[1] != 3: raise ValueError(f"Scene input must be B×3×H×W (or 3×H×W), got {tuple(images.shape)}")
-        if not torch.isfinite(x).all() or x.min() < 0 or x.max() > 1: raise ValueError("Scene input tensors must hold values in [0, 1]")
+        if x.ndim != 4 or x.shape[1] != 3:
+            raise ValueError(f"Scene input must be B×3×H×W (or 3×H×W), got {tuple(images.shape)}")
+        if not torch.isfinite(x).all() or x.min() < 0 or x.max() > 1:
+            raise ValueError("Scene input tensors must hold values in [0, 1]")
         return x.float()
     ims = images if isinstance(images, (list, tuple)) else [images]
     arrs = [as_uint8_rgb(im) for im in ims]
-    if len({a.shape for a in arrs}) > 1: raise ValueError("Photos in one batch must have the same size; call once per photo")
+    if len({a.shape for a in arrs}) > 1:
+        raise ValueError("Photos in one batch must have the same size; call once per photo")
     return torch.stack([torch.from_numpy(a.copy()).permute(2, 0, 1) for a in arrs]).float() / 255
 
+
 def scene_preprocess(
-    images,            # `uint8` `H×W×3` photo (or list), or float `B×3×H×W` tensor in [0, 1]
+    images,  # `uint8` `H×W×3` photo (or list), or float `B×3×H×W` tensor in [0, 1]
     masks: torch.Tensor | None = None,  # optional `B×1×H×W`, 1 = hole: filled with the ImageNet mean first
     resize: int = 256,  # short side after resizing
-    crop: int = 224,    # side of the centre crop
+    crop: int = 224,  # side of the centre crop
 ) -> torch.Tensor:
     "Places365 preprocessing: resize short side to 256, centre-crop 224, ImageNet-normalise → `B×3×224×224`."
     x = _as_batch(images)
     if min(x.shape[-2:]) < MIN_SCENE_SIDE:
-        raise ValueError(f"Image is too small for scene classification ({x.shape[-1]}×{x.shape[-2]}); the smallest side must be ≥ {MIN_SCENE_SIDE} px")
+        raise ValueError(
+            f"Image is too small for scene classification ({x.shape[-1]}×{x.shape[-2]}); the smallest side must be ≥ {MIN_SCENE_SIDE} px"
+        )
     mean = torch.tensor(IMAGENET_MEAN, device=x.device)[:, None, None]
     if masks is not None:
-        if masks.shape[0] != x.shape[0] or masks.shape[-2:] != x.shape[-2:]: raise ValueError(f"masks {tuple(masks.shape)} do not match images {tuple(x.shape)}")
+        if masks.shape[0] != x.shape[0] or masks.shape[-2:] != x.shape[-2:]:
+            raise ValueError(f"masks {tuple(masks.shape)} do not match images {tuple(x.shape)}")
         x = torch.where(masks.to(x.device) > 0.5, mean.expand_as(x[0]), x)
     x = TF.resize(x, resize, antialias=True)
     x = TF.center_crop(x, crop)
@@ -183,49 +236,58 @@ def scene_preprocess(
 # %% ../../nbs/05_scene.ipynb #a5e37672
 class SceneClassifier(nn.Module):
     "ResNet backbone + spatial pyramid pooling + hierarchical softmax over Places365 (365 classes, 50 meta-categories)."
-    def __init__(self,
-                 arch: str = 'resnet18',    # a torchvision ResNet: resnet18/34/50/101/152
-                 levels: tuple = (1, 2, 4), # SPP grid sides
-                 hierarchy: SceneHierarchy | None = None,  # class → meta grouping (default: the shipped table)
-                 dropout: float = 0.0,      # dropout on the pooled features during training
-                ):
+
+    def __init__(
+        self,
+        arch: str = 'resnet18',  # a torchvision ResNet: resnet18/34/50/101/152
+        levels: tuple = (1, 2, 4),  # SPP grid sides
+        hierarchy: SceneHierarchy | None = None,  # class → meta grouping (default: the shipped table)
+        dropout: float = 0.0,  # dropout on the pooled features during training
+    ):
         super().__init__()
-        if not arch.startswith('resnet'): raise ValueError(f"Only torchvision ResNets are supported, got {arch!r}")
-        try: net = torchvision.models.get_model(arch, weights=None)
-        except ValueError: raise ValueError(f"Unknown torchvision architecture {arch!r}") from None
+        if not arch.startswith('resnet'):
+            raise ValueError(f"Only torchvision ResNets are supported, got {arch!r}")
+        try:
+            net = torchvision.models.get_model(arch, weights=None)
+        except ValueError:
+            raise ValueError(f"Unknown torchvision architecture {arch!r}") from None
         self.arch, self.hierarchy = arch, hierarchy or places365_hierarchy()
-        self.body = nn.Sequential(*list(net.children())[:-2])     # conv1 … layer4 (drops avgpool and fc)
+        self.body = nn.Sequential(*list(net.children())[:-2])  # conv1 … layer4 (drops avgpool and fc)
         self.channels = net.fc.in_features
         self.spp = SpatialPyramidPool(levels)
         self.drop = nn.Dropout(dropout)
         self.head = HierarchicalSoftmax(self.spp.out_features(self.channels), self.hierarchy.class_to_meta)
 
-    def features(self, x):                          # (B, 3, h, w) normalised → (B, D)
+    def features(self, x):  # (B, 3, h, w) normalised → (B, D)
         return self.drop(self.spp(self.body(x)))
 
-    def forward(self, x):                           # (B, 3, h, w) normalised → (B, 365) log P(class)
+    def forward(self, x):  # (B, 3, h, w) normalised → (B, 365) log P(class)
         return self.head(self.features(x))
 
-    def loss(self, x, target): return self.head.loss(self.features(x), target)
+    def loss(self, x, target):
+        return self.head.loss(self.features(x), target)
 
     @torch.no_grad()
-    def meta_probabilities(self,
-                           images,  # `B×3×H×W` in [0, 1], or a `uint8` photo / list of photos
-                           masks: torch.Tensor | None = None,  # optional `B×1×H×W`, 1 = hole
-                          ) -> torch.Tensor:
+    def meta_probabilities(
+        self,
+        images,  # `B×3×H×W` in [0, 1], or a `uint8` photo / list of photos
+        masks: torch.Tensor | None = None,  # optional `B×1×H×W`, 1 = hole
+    ) -> torch.Tensor:
         "The `scene` field of `AnalysisMaps`: `B×50` meta-category probabilities (rows sum to 1)."
         dev = next(self.parameters()).device
         x = scene_preprocess(images if not isinstance(images, torch.Tensor) else images.to(dev), masks).to(dev)
         return self.head.meta_log_probs(self.features(x)).exp()
 
     @torch.no_grad()
-    def topk(self,
-             images,   # as for `meta_probabilities`
-             k: int = 5,  # how many classes
-             masks: torch.Tensor | None = None,
-            ) -> list[list[tuple[str, float]]]:
+    def topk(
+        self,
+        images,  # as for `meta_probabilities`
+        k: int = 5,  # how many classes
+        masks: torch.Tensor | None = None,
+    ) -> list[list[tuple[str, float]]]:
         "The k most probable Places365 classes per image, as (name, probability) lists."
-        if not 1 <= k <= self.head.n_classes: raise ValueError(f"k must lie in 1…{self.head.n_classes}, got {k}")
+        if not 1 <= k <= self.head.n_classes:
+            raise ValueError(f"k must lie in 1…{self.head.n_classes}, got {k}")
         dev = next(self.parameters()).device
         x = scene_preprocess(images if not isinstance(images, torch.Tensor) else images.to(dev), masks).to(dev)
         p, i = self(x).exp().topk(k, -1)
@@ -234,6 +296,7 @@ class SceneClassifier(nn.Module):
 # %% ../../nbs/05_scene.ipynb #cfd96ec0
 PLACES365_URL = 'http://places2.csail.mit.edu/models_places365/{}'
 "Where the CSAIL Vision group publishes the Places365 weights."
+
 
 def load_places365(
     weights: str | Path = 'resnet18_places365.pth.tar',  # path or file name of the published checkpoint
@@ -244,46 +307,65 @@ def load_places365(
     found = find_weights(weights)
     if found is None:
         name = Path(weights).name
-        raise FileNotFoundError(f"Places365 weights {str(weights)!r} not found. Download {PLACES365_URL.format(name)} and put it at "
-                                f"{weights_help(name)} (or pass its path). Without it, use SceneClassifier() with random weights.")
-    if arch is None: arch = next((a for a in ('resnet152', 'resnet101', 'resnet50', 'resnet34', 'resnet18') if a in found.name), 'resnet18')
-    try: ck = torch.load(found, map_location='cpu', weights_only=True)
+        raise FileNotFoundError(
+            f"Places365 weights {str(weights)!r} not found. Download {PLACES365_URL.format(name)} and put it at "
+            f"{weights_help(name)} (or pass its path). Without it, use SceneClassifier() with random weights."
+        )
+    if arch is None:
+        arch = next(
+            (a for a in ('resnet152', 'resnet101', 'resnet50', 'resnet34', 'resnet18') if a in found.name), 'resnet18'
+        )
+    try:
+        ck = torch.load(found, map_location='cpu', weights_only=True)
     except Exception as e:
-        raise ValueError(f"{found} is not a readable PyTorch checkpoint (corrupt, truncated or not a .pth file): {type(e).__name__}: {e}") from None
+        raise ValueError(
+            f"{found} is not a readable PyTorch checkpoint (corrupt, truncated or not a .pth file): {type(e).__name__}: {e}"
+        ) from None
     sd = ck.get('state_dict', ck) if isinstance(ck, dict) else None
     if not isinstance(sd, dict) or not all(isinstance(v, torch.Tensor) for v in sd.values()):
         raise ValueError(f"{found} holds no state_dict of tensors (expected a dict with a 'state_dict' entry)")
-    sd = {k[len('module.'):] if k.startswith('module.') else k: v for k, v in sd.items()}
+    sd = {k[len('module.') :] if k.startswith('module.') else k: v for k, v in sd.items()}
     model = model or SceneClassifier(arch)
     if 'fc.weight' not in sd or tuple(sd['fc.weight'].shape) != (model.head.n_classes, model.channels):
-        raise ValueError(f"{found}: expected a {arch} with a {model.head.n_classes}-way fc on {model.channels} features, "
-                         f"got fc.weight {tuple(sd['fc.weight'].shape) if 'fc.weight' in sd else 'missing'}")
+        raise ValueError(
+            f"{found}: expected a {arch} with a {model.head.n_classes}-way fc on {model.channels} features, "
+            f"got fc.weight {tuple(sd['fc.weight'].shape) if 'fc.weight' in sd else 'missing'}"
+        )
     net = torchvision.models.get_model(arch, weights=None, num_classes=model.head.n_classes)
-    try: net.load_state_dict(sd, strict=True)
-    except RuntimeError as e: raise ValueError(f"{found} does not match torchvision's {arch}: {e}") from None
+    try:
+        net.load_state_dict(sd, strict=True)
+    except RuntimeError as e:
+        raise ValueError(f"{found} does not match torchvision's {arch}: {e}") from None
     model.body.load_state_dict(nn.Sequential(*list(net.children())[:-2]).state_dict())
     with torch.no_grad():
         C = model.channels
-        model.head.cls.weight.zero_(); model.head.cls.weight[:, :C] = net.fc.weight   # the 1×1 (global average) slice
+        model.head.cls.weight.zero_()
+        model.head.cls.weight[:, :C] = net.fc.weight  # the 1×1 (global average) slice
         model.head.cls.bias.copy_(net.fc.bias)
     return model
 
+
 def flat_meta_log_probs(
     head: HierarchicalSoftmax,  # the head whose class logits define the flat classifier
-    f: torch.Tensor,            # `B×D` features
+    f: torch.Tensor,  # `B×D` features
 ) -> torch.Tensor:
     "log Σ_{c∈g} softmax(z)_c: the meta marginal of the *flat* softmax over the class logits (`B×M`)."
     z = F.log_softmax(head.cls(f), -1)
     return torch.logsumexp(z[:, head.members].masked_fill(~head.valid, float('-inf')), -1)
 
+
 def distill_meta_head(
-    model: SceneClassifier,   # its class head defines the teacher (e.g. after `load_places365`)
-    images,                   # unlabelled photos: anything `scene_preprocess` accepts, or a list of such batches
-    steps: int = 200,         # optimisation steps (full batch; the features are computed once)
-    lr: float = 1e-3,         # Adam learning rate (the features are large and 21·512-dimensional: keep it small)
+    model: SceneClassifier,  # its class head defines the teacher (e.g. after `load_places365`)
+    images,  # unlabelled photos: anything `scene_preprocess` accepts, or a list of such batches
+    steps: int = 200,  # optimisation steps (full batch; the features are computed once)
+    lr: float = 1e-3,  # Adam learning rate (the features are large and 21·512-dimensional: keep it small)
 ) -> list[float]:
     "Fit the meta head to the flat classifier's meta marginals (KL), leaving everything else unchanged; returns the KL curve."
-    batches = images if isinstance(images, list) and images and isinstance(images[0], torch.Tensor) and images[0].ndim == 4 else [images]
+    batches = (
+        images
+        if isinstance(images, list) and images and isinstance(images[0], torch.Tensor) and images[0].ndim == 4
+        else [images]
+    )
     dev = next(model.parameters()).device
     with torch.no_grad():
         f = torch.cat([model.spp(model.body(scene_preprocess(b).to(dev))) for b in batches])
@@ -292,7 +374,10 @@ def distill_meta_head(
     curve = []
     for _ in range(steps):
         kl = F.kl_div(model.head.meta_log_probs(f), teacher, log_target=True, reduction='batchmean')
-        opt.zero_grad(); kl.backward(); opt.step(); curve.append(kl.item())
+        opt.zero_grad()
+        kl.backward()
+        opt.step()
+        curve.append(kl.item())
     return curve
 
 # %% ../../nbs/05_scene.ipynb #cd756f56
@@ -300,9 +385,13 @@ def as_scene_model(
     obj,  # a `SceneClassifier`, a path/name of Places365 weights, or True (= 'resnet18_places365.pth.tar')
 ):
     "A callable `uint8 H×W×3 → 50` meta-category probabilities (float32 tensor) for `analyse`."
-    if obj is True: obj = 'resnet18_places365.pth.tar'
-    if isinstance(obj, (str, Path)): obj = load_places365(obj)
+    if obj is True:
+        obj = 'resnet18_places365.pth.tar'
+    if isinstance(obj, (str, Path)):
+        obj = load_places365(obj)
     if not isinstance(obj, SceneClassifier):
-        raise TypeError(f"scene_model must be a SceneClassifier, a Places365 weights path or True; got {type(obj).__name__}")
+        raise TypeError(
+            f"scene_model must be a SceneClassifier, a Places365 weights path or True; got {type(obj).__name__}"
+        )
     model = obj.eval()
     return lambda image: model.meta_probabilities(image)[0].cpu()

@@ -21,13 +21,17 @@ __all__ = ['MIN_SIDE', 'OBJECT_GROUPS', 'ANALYSIS_CHANNEL_NAMES', 'ANALYSIS_CHAN
 # %% ../../nbs/06_structure.ipynb #c466917a
 MIN_SIDE = 32  # smallest image side analysed: a 30 px Hough segment and a σ = 2 blur (radius 8 px) need room
 
+
 @dataclass
 class StructureConfig:
     "Settings of the structural analysis (edges + lines). Defaults: the design's values, and the choices justified in this chapter."
+
     sigmas: tuple = (0.5, 1.0, 2.0)  # Gaussian pre-blur σ (px) of each Canny scale; the edge maps are OR-ed
-    quantile: float | tuple = (0.99, 0.98, 0.9)  # high threshold = this quantile of the known gradient magnitudes; one per σ, or one for all
+    # high threshold = this quantile of the known gradient magnitudes; one per σ, or one for all
+    quantile: float | tuple = (0.99, 0.98, 0.9)
     low_ratio: float = 0.4  # low threshold = low_ratio × high (Canny recommends 1/3 … 1/2)
-    min_high: float = 8.0  # floor of the high threshold in Sobel units (≈ a 2-grey-level step): flat images give no edges
+    # floor of the high threshold in Sobel units (≈ a 2-grey-level step): flat images give no edges
+    min_high: float = 8.0
     border: int = 1  # edges within this many px of the hole are dropped (their gradient reads extrapolated values)
     thin: bool = True  # skeletonise the OR of the scales back to 1-px lines
     hough_threshold: int = 10  # accumulator votes a line needs before PPHT extracts a segment (the design gives none)
@@ -38,24 +42,37 @@ class StructureConfig:
 
     def __post_init__(self):
         self.sigmas = tuple(float(s) for s in self.sigmas)
-        if not self.sigmas or min(self.sigmas) <= 0: raise ValueError(f"StructureConfig.sigmas must be positive numbers, got {self.sigmas}")
+        if not self.sigmas or min(self.sigmas) <= 0:
+            raise ValueError(f"StructureConfig.sigmas must be positive numbers, got {self.sigmas}")
         qs = self.quantile if isinstance(self.quantile, (tuple, list)) else (self.quantile,)
         if isinstance(self.quantile, (tuple, list)):
-            if len(self.quantile) != len(self.sigmas): raise ValueError(f"StructureConfig.quantile has {len(self.quantile)} values for {len(self.sigmas)} sigmas")
+            if len(self.quantile) != len(self.sigmas):
+                raise ValueError(
+                    f"StructureConfig.quantile has {len(self.quantile)} values for {len(self.sigmas)} sigmas"
+                )
             self.quantile = tuple(float(q) for q in self.quantile)
-        if not all(0 < q < 1 for q in qs): raise ValueError(f"StructureConfig.quantile must lie in (0, 1), got {self.quantile}")
-        if not 0 < self.low_ratio <= 1: raise ValueError(f"StructureConfig.low_ratio must lie in (0, 1], got {self.low_ratio}")
-        if self.min_high < 0: raise ValueError(f"StructureConfig.min_high must be ≥ 0, got {self.min_high}")
-        if self.border < 0: raise ValueError(f"StructureConfig.border must be ≥ 0, got {self.border}")
+        if not all(0 < q < 1 for q in qs):
+            raise ValueError(f"StructureConfig.quantile must lie in (0, 1), got {self.quantile}")
+        if not 0 < self.low_ratio <= 1:
+            raise ValueError(f"StructureConfig.low_ratio must lie in (0, 1], got {self.low_ratio}")
+        if self.min_high < 0:
+            raise ValueError(f"StructureConfig.min_high must be ≥ 0, got {self.min_high}")
+        if self.border < 0:
+            raise ValueError(f"StructureConfig.border must be ≥ 0, got {self.border}")
         for n in ('hough_threshold', 'min_line_length', 'max_line_gap'):
             if int(getattr(self, n)) != getattr(self, n) or getattr(self, n) < (1 if n != 'max_line_gap' else 0):
                 raise ValueError(f"StructureConfig.{n} must be a positive integer, got {getattr(self, n)!r}")
-        if self.theta_deg <= 0 or self.rho <= 0: raise ValueError("StructureConfig.theta_deg and rho must be positive")
+        if self.theta_deg <= 0 or self.rho <= 0:
+            raise ValueError("StructureConfig.theta_deg and rho must be positive")
 
     def quantile_at(self, sigma: float) -> float:
         "The high-threshold quantile used at scale `sigma`."
-        if not isinstance(self.quantile, tuple): return float(self.quantile)
-        if float(sigma) not in self.sigmas: raise ValueError(f"σ = {sigma} is not one of StructureConfig.sigmas {self.sigmas}, so it has no quantile; pass a single quantile")
+        if not isinstance(self.quantile, tuple):
+            return float(self.quantile)
+        if float(sigma) not in self.sigmas:
+            raise ValueError(
+                f"σ = {sigma} is not one of StructureConfig.sigmas {self.sigmas}, so it has no quantile; pass a single quantile"
+            )
         return self.quantile[self.sigmas.index(float(sigma))]
 
     @classmethod
@@ -69,36 +86,49 @@ def to_gray(
     min_side: int = MIN_SIDE,  # smallest accepted side in px
 ) -> np.ndarray:
     "Check an image for structural analysis and return its luminance as `uint8` `H×W`."
-    if isinstance(image, torch.Tensor): image = as_uint8_rgb(image)   # library convention: float in [0, 1]
-    if not isinstance(image, np.ndarray): raise TypeError(f"Expected a numpy uint8 image or a tensor, got {type(image).__name__} (load files with `load_image`)")
+    if isinstance(image, torch.Tensor):
+        image = as_uint8_rgb(image)  # library convention: float in [0, 1]
+    if not isinstance(image, np.ndarray):
+        raise TypeError(
+            f"Expected a numpy uint8 image or a tensor, got {type(image).__name__} (load files with `load_image`)"
+        )
     if image.dtype != np.uint8:
-        raise TypeError(f"Structural analysis expects a uint8 image, got dtype {image.dtype}: convert it with "
-                        "`as_uint8_rgb` (float arrays must hold values in [0, 1])")
+        raise TypeError(
+            f"Structural analysis expects a uint8 image, got dtype {image.dtype}: convert it with "
+            "`as_uint8_rgb` (float arrays must hold values in [0, 1])"
+        )
     if image.ndim == 3 and image.shape[2] == 4:
-        raise ValueError("Got an RGBA image (H×W×4): composite the alpha channel onto a background first "
-                         "(`load_image` does this), the colour under transparent pixels is arbitrary")
-    if image.ndim == 3 and image.shape[2] == 1: image = image[..., 0]
+        raise ValueError(
+            "Got an RGBA image (H×W×4): composite the alpha channel onto a background first "
+            "(`load_image` does this), the colour under transparent pixels is arbitrary"
+        )
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[..., 0]
     if not (image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 3)):
         raise ValueError(f"Expected an H×W×3 RGB or H×W grey image, got shape {image.shape}")
     if min(image.shape[:2]) < min_side:
-        raise ValueError(f"Image is too small for structural analysis ({image.shape[1]}×{image.shape[0]}): "
-                         f"the smallest side must be ≥ {min_side} px")
+        raise ValueError(
+            f"Image is too small for structural analysis ({image.shape[1]}×{image.shape[0]}): "
+            f"the smallest side must be ≥ {min_side} px"
+        )
     return np.ascontiguousarray(image) if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
 
 # %% ../../nbs/06_structure.ipynb #ef1fe593
 def masked_blur(
     gray: np.ndarray,  # `float32` `H×W` image
-    known: np.ndarray | None,  # `H×W`, True/1 = known pixel (bool, or its float32 version to save a conversion); None: all known
+    # `H×W`, True/1 = known pixel (bool, or its float32 version to save a conversion); None: all known
+    known: np.ndarray | None,
     sigma: float,  # Gaussian σ in px
     eps: float = 1e-3,  # known weight below which a pixel counts as undefined
 ) -> tuple[np.ndarray, np.ndarray | None]:
     "Normalised convolution G*(k·I) / G*k; returns the blurred image and where it is defined (None if no hole)."
     g = np.asarray(gray, np.float32)
-    if known is None: return cv2.GaussianBlur(g, (0, 0), sigma), None
+    if known is None:
+        return cv2.GaussianBlur(g, (0, 0), sigma), None
     k = known if known.dtype == np.float32 else known.astype(np.float32)
-    num = cv2.GaussianBlur(cv2.multiply(g, k), (0, 0), sigma)   # G_σ * (k I)
-    den = cv2.GaussianBlur(k, (0, 0), sigma)                     # G_σ * k
-    return cv2.divide(num, cv2.max(den, eps)), den > eps         # undefined pixels (den ≤ eps) come out ≈ 0
+    num = cv2.GaussianBlur(cv2.multiply(g, k), (0, 0), sigma)  # G_σ * (k I)
+    den = cv2.GaussianBlur(k, (0, 0), sigma)  # G_σ * k
+    return cv2.divide(num, cv2.max(den, eps)), den > eps  # undefined pixels (den ≤ eps) come out ≈ 0
 
 # %% ../../nbs/06_structure.ipynb #6fd872dd
 def gradient_thresholds(
@@ -115,55 +145,79 @@ def gradient_thresholds(
 # %% ../../nbs/06_structure.ipynb #a9f66573
 _FIX = 16  # fixed-point scale: the blurred image is held as int16 in 1/16 grey levels (≤ 4080, Sobel ≤ 16320 < 2¹⁵)
 
+
 def _quantile(x: np.ndarray, q: float) -> float:
     "The q-quantile (lower value) by partial sort: ~6× faster than np.quantile, same order statistic."
     x = np.asarray(x, np.float32).ravel()
-    if not x.size: return 0.0
+    if not x.size:
+        return 0.0
     k = int(q * (x.size - 1))
     return float(np.partition(x, k)[k])
 
+
 def _known_prep(g: np.ndarray, known: np.ndarray | None, border: int):
     "Per-image arrays shared by the scales: k, k·I, pixels allowed to be edges, subsampled mask (None: no hole)."
-    if known is None or known.all(): return None
-    keep = known if border == 0 else cv2.erode(known.view(np.uint8), np.ones((3, 3), np.uint8),
-                                                iterations=border, borderType=cv2.BORDER_REPLICATE) > 0
+    if known is None or known.all():
+        return None
+    keep = (
+        known
+        if border == 0
+        else cv2.erode(
+            known.view(np.uint8), np.ones((3, 3), np.uint8), iterations=border, borderType=cv2.BORDER_REPLICATE
+        )
+        > 0
+    )
     k = known.astype(np.float32)
     return dict(k=k, gk=cv2.multiply(g, k), keep8=keep.view(np.uint8) * np.uint8(255), sub=known[::2, ::2])
+
 
 def _scratch(shape) -> dict:
     "Work arrays reused across scales: allocating fresh 1 MB arrays costs as much as the filtering itself."
     f = lambda dt: np.empty(shape, dt)
-    return dict(b=f(np.float32), den=f(np.float32), b16=f(np.int16), dx=f(np.int16), dy=f(np.int16),
-                e=f(np.uint8), lab=f(np.int32))
+    return dict(
+        b=f(np.float32),
+        den=f(np.float32),
+        b16=f(np.int16),
+        dx=f(np.int16),
+        dy=f(np.int16),
+        e=f(np.uint8),
+        lab=f(np.int32),
+    )
+
 
 def _canny(g: np.ndarray, prep, sigma: float, cfg: StructureConfig, buf: dict | None = None):
     "Canny of float32 `g` at one σ on the known region `prep` (see `canny_known`): (uint8 0/255 edges, lo, hi)."
     buf = buf or _scratch(g.shape)
-    if prep is None: b = cv2.GaussianBlur(g, (0, 0), sigma, dst=buf['b'])
-    else:                                                              # masked_blur, without temporaries
-        b = cv2.GaussianBlur(prep['gk'], (0, 0), sigma, dst=buf['b'])          # G_σ * (k I)
-        den = cv2.GaussianBlur(prep['k'], (0, 0), sigma, dst=buf['den'])       # G_σ * k
+    if prep is None:
+        b = cv2.GaussianBlur(g, (0, 0), sigma, dst=buf['b'])
+    else:  # masked_blur, without temporaries
+        b = cv2.GaussianBlur(prep['gk'], (0, 0), sigma, dst=buf['b'])  # G_σ * (k I)
+        den = cv2.GaussianBlur(prep['k'], (0, 0), sigma, dst=buf['den'])  # G_σ * k
         cv2.divide(b, cv2.max(den, 1e-3, dst=den), dst=b)
-    b16 = cv2.multiply(b, (float(_FIX), 0, 0, 0), dst=buf['b16'], dtype=cv2.CV_16S)   # fixed point, 1/16 grey level
+    b16 = cv2.multiply(b, (float(_FIX), 0, 0, 0), dst=buf['b16'], dtype=cv2.CV_16S)  # fixed point, 1/16 grey level
     dx = cv2.Sobel(b16, cv2.CV_16S, 1, 0, dst=buf['dx'], ksize=3)
     dy = cv2.Sobel(b16, cv2.CV_16S, 0, 1, dst=buf['dy'], ksize=3)
     mag_sub = cv2.magnitude(dx[::2, ::2].astype(np.float32), dy[::2, ::2].astype(np.float32))
-    if prep is not None: mag_sub = mag_sub[prep['sub']]
-    hi = max(_quantile(mag_sub, cfg.quantile_at(sigma)) / _FIX, cfg.min_high)   # = gradient_thresholds(…), fast quantile
+    if prep is not None:
+        mag_sub = mag_sub[prep['sub']]
+    hi = max(_quantile(mag_sub, cfg.quantile_at(sigma)) / _FIX, cfg.min_high)  # = gradient_thresholds(…), fast quantile
     lo = cfg.low_ratio * hi
-    e = cv2.Canny(dx, dy, lo * _FIX, hi * _FIX, edges=buf['e'], L2gradient=True)   # uint8 0/255
+    e = cv2.Canny(dx, dy, lo * _FIX, hi * _FIX, edges=buf['e'], L2gradient=True)  # uint8 0/255
     if prep is not None:
         cv2.bitwise_and(e, prep['keep8'], dst=e)
         n, lab = cv2.connectedComponents(e, labels=buf['lab'], connectivity=8)
-        pts = cv2.findNonZero(e)                                          # work on the ~5 % edge pixels only
-        if pts is None: return e, lo, hi
-        pts = pts.reshape(-1, 2); idx = pts[:, 1].astype(np.int64) * e.shape[1] + pts[:, 0]
+        pts = cv2.findNonZero(e)  # work on the ~5 % edge pixels only
+        if pts is None:
+            return e, lo, hi
+        pts = pts.reshape(-1, 2)
+        idx = pts[:, 1].astype(np.int64) * e.shape[1] + pts[:, 0]
         le = lab.ravel()[idx]
         ex, ey = dx.ravel()[idx].astype(np.float32), dy.ravel()[idx].astype(np.float32)
         seeded = np.zeros(n, bool)
-        seeded[le[ex * ex + ey * ey > (hi * _FIX) ** 2]] = True   # components that hold a strong pixel of their own
+        seeded[le[ex * ex + ey * ey > (hi * _FIX) ** 2]] = True  # components that hold a strong pixel of their own
         e.ravel()[idx[~seeded[le]]] = 0
     return e, lo, hi
+
 
 def canny_known(
     gray: np.ndarray,  # `uint8` (or float) `H×W` luminance
@@ -195,14 +249,16 @@ def multiscale_edges(
         z = np.zeros(np.shape(gray), bool)
         return (z, [z.copy() for _ in cfg.sigmas]) if per_scale else z
     g = np.asarray(gray, np.float32)
-    prep, buf = _known_prep(g, known, cfg.border), _scratch(g.shape)   # shared by the scales
+    prep, buf = _known_prep(g, known, cfg.border), _scratch(g.shape)  # shared by the scales
     acc, maps = np.zeros(g.shape, np.uint8), []
     for s in cfg.sigmas:
         e = _canny(g, prep, s, cfg, buf)[0]
-        cv2.bitwise_or(acc, e, dst=acc)                                 # the logical OR
-        if per_scale: maps.append(e > 0)
+        cv2.bitwise_or(acc, e, dst=acc)  # the logical OR
+        if per_scale:
+            maps.append(e > 0)
     e = acc > 0
-    if cfg.thin and e.any(): e = skeletonize(e)
+    if cfg.thin and e.any():
+        e = skeletonize(e)
     return (e, maps) if per_scale else e
 
 # %% ../../nbs/06_structure.ipynb #237875c3
@@ -212,10 +268,13 @@ def bsds_boundaries(
     "The human boundary maps (`bool` `H×W`, one per annotator) of a BSDS500 photo."
     p = Path(image_path)
     mat = p.parent.parent.parent / 'groundTruth' / p.parent.name / f'{p.stem}.mat'
-    if not mat.exists(): raise FileNotFoundError(f"No BSDS ground truth for {p.name}: expected {mat}")
+    if not mat.exists():
+        raise FileNotFoundError(f"No BSDS ground truth for {p.name}: expected {mat}")
     import scipy.io
+
     gt = scipy.io.loadmat(mat)['groundTruth']
     return [gt[0, k]['Boundaries'][0, 0].astype(bool) for k in range(gt.shape[1])]
+
 
 def boundary_prf(
     pred: np.ndarray,  # `bool` `H×W` edge map
@@ -225,14 +284,24 @@ def boundary_prf(
 ):
     "Precision, recall and F of an edge map against human boundaries, matching within `tol` px."
     pred = np.asarray(pred, bool)
-    if not truths or any(t.shape != pred.shape for t in truths): raise ValueError("truths must be a non-empty list of maps the size of pred")
+    if not truths or any(t.shape != pred.shape for t in truths):
+        raise ValueError("truths must be a non-empty list of maps the size of pred")
     tol = 0.0075 * np.hypot(*pred.shape) if tol is None else tol
     dist = lambda m: cv2.distanceTransform((~m).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
     d_truth, d_pred = dist(np.logical_or.reduce(truths)), dist(pred)
-    c = np.array([(d_truth[pred] <= tol).sum(), pred.sum(),
-                  sum((d_pred[t] <= tol).sum() for t in truths), sum(t.sum() for t in truths)], np.int64)
-    if counts: return c
+    c = np.array(
+        [
+            (d_truth[pred] <= tol).sum(),
+            pred.sum(),
+            sum((d_pred[t] <= tol).sum() for t in truths),
+            sum(t.sum() for t in truths),
+        ],
+        np.int64,
+    )
+    if counts:
+        return c
     return prf_from_counts(c)
+
 
 def prf_from_counts(c):  # (matched_pred, n_pred, matched_truth, n_truth), summed over images
     "Precision, recall, F from pooled counts."
@@ -247,10 +316,17 @@ def hough_segments(
 ) -> np.ndarray:
     "Line segments found by the progressive probabilistic Hough transform: `int32` `N×4` rows (x1, y1, x2, y2)."
     cfg = cfg or StructureConfig()
-    src = np.ascontiguousarray(edges, bool).view(np.uint8)    # 0/1: HoughLinesP counts nonzero pixels as edges
-    lines = cv2.HoughLinesP(src, cfg.rho, np.deg2rad(cfg.theta_deg),
-                            int(cfg.hough_threshold), minLineLength=int(cfg.min_line_length), maxLineGap=int(cfg.max_line_gap))
+    src = np.ascontiguousarray(edges, bool).view(np.uint8)  # 0/1: HoughLinesP counts nonzero pixels as edges
+    lines = cv2.HoughLinesP(
+        src,
+        cfg.rho,
+        np.deg2rad(cfg.theta_deg),
+        int(cfg.hough_threshold),
+        minLineLength=int(cfg.min_line_length),
+        maxLineGap=int(cfg.max_line_gap),
+    )
     return np.zeros((0, 4), np.int32) if lines is None else lines.reshape(-1, 4).astype(np.int32)
+
 
 def line_map(
     segments: np.ndarray,  # `N×4` (x1, y1, x2, y2) from `hough_segments`
@@ -261,7 +337,8 @@ def line_map(
     out = np.zeros(shape[:2], np.uint8)
     for x1, y1, x2, y2 in np.asarray(segments, np.int64).reshape(-1, 4):
         cv2.line(out, (int(x1), int(y1)), (int(x2), int(y2)), 1, thickness=1, lineType=cv2.LINE_8)
-    if known is not None: out[~known] = 0
+    if known is not None:
+        out[~known] = 0
     return out.astype(np.float32)
 
 # %% ../../nbs/06_structure.ipynb #2deb1301
@@ -276,13 +353,18 @@ def structure_analysis(
     known = None
     if mask is not None:
         m = to_mask(mask)
-        if m.shape != gray.shape: raise ValueError(f"Image and mask sizes differ: image is {gray.shape[1]}×{gray.shape[0]} (W×H), mask is {m.shape[1]}×{m.shape[0]}")
+        if m.shape != gray.shape:
+            raise ValueError(
+                f"Image and mask sizes differ: image is {gray.shape[1]}×{gray.shape[0]} (W×H), mask is {m.shape[1]}×{m.shape[0]}"
+            )
         known = None if not m.any() else ~m
     if known is not None and not known.any():
-        z = np.zeros(gray.shape, np.float32); return z, z.copy()
+        z = np.zeros(gray.shape, np.float32)
+        return z, z.copy()
     edges = multiscale_edges(gray, known, cfg)
     lines = line_map(hough_segments(edges, cfg), gray.shape, known)
     return edges.astype(np.float32), lines
+
 
 def structure_maps(
     images: torch.Tensor,  # `B×3×H×W` (or `B×1×H×W` grey) float in [0, 1]
@@ -294,49 +376,79 @@ def structure_maps(
         raise ValueError(f"images must be a B×3×H×W (or B×1×H×W) tensor, got {getattr(images, 'shape', type(images))}")
     B, _, H, W = images.shape
     if masks is not None and (not isinstance(masks, torch.Tensor) or tuple(masks.shape) != (B, 1, H, W)):
-        raise ValueError(f"masks must be a B×1×H×W tensor matching the images ({(B, 1, H, W)}), got {getattr(masks, 'shape', type(masks))}")
-    if min(H, W) < MIN_SIDE: raise ValueError(f"Images are too small for structural analysis ({W}×{H}): the smallest side must be ≥ {MIN_SIDE} px")
+        raise ValueError(
+            f"masks must be a B×1×H×W tensor matching the images ({(B, 1, H, W)}), got {getattr(masks, 'shape', type(masks))}"
+        )
+    if min(H, W) < MIN_SIDE:
+        raise ValueError(
+            f"Images are too small for structural analysis ({W}×{H}): the smallest side must be ≥ {MIN_SIDE} px"
+        )
     x = images.detach().float().clamp(0, 1).mul(255).round().to(torch.uint8).cpu().permute(0, 2, 3, 1).numpy()
     m = None if masks is None else (masks.detach().cpu() > 0.5)[:, 0].numpy()
     ims = [x[i, ..., 0] if x.shape[-1] == 1 else x[i] for i in range(B)]
-    maps = cpu_map(partial(structure_analysis, cfg=cfg), ims, [None if m is None else m[i] for i in range(B)])   # all CPU cores (chapter 01)
-    edges = np.stack([e for e, _ in maps] or [np.zeros((H, W), np.float32)])[:B, None]   # (an empty batch gives empty maps)
+    # all CPU cores (chapter 01)
+    maps = cpu_map(partial(structure_analysis, cfg=cfg), ims, [None if m is None else m[i] for i in range(B)])
+    # (an empty batch gives empty maps)
+    edges = np.stack([e for e, _ in maps] or [np.zeros((H, W), np.float32)])[:B, None]
     lines = np.stack([l for _, l in maps] or [np.zeros((H, W), np.float32)])[:B, None]
     return torch.from_numpy(edges).to(images.device), torch.from_numpy(lines).to(images.device)
 
 # %% ../../nbs/06_structure.ipynb #8d0462c2
-OBJECT_GROUPS = ('person', 'vehicle', 'animal', 'furniture', 'food_kitchen', 'electronics_appliance',
-                 'accessory_sports', 'other', 'objectness')  # the 9 detection channels, in order (design.md)
+OBJECT_GROUPS = (
+    'person',
+    'vehicle',
+    'animal',
+    'furniture',
+    'food_kitchen',
+    'electronics_appliance',
+    'accessory_sports',
+    'other',
+    'objectness',
+)  # the 9 detection channels, in order (design.md)
 ANALYSIS_CHANNEL_NAMES = ('edges', 'lines') + OBJECT_GROUPS  # order of `AnalysisMaps.channels()`
 ANALYSIS_CHANNELS = len(ANALYSIS_CHANNEL_NAMES)  # 11
 N_SCENE_CATEGORIES = 50  # scene meta-categories (models/scene.py)
 ANALYSIS_PARTS = ('edges', 'lines', 'objects', 'scene')  # keys of `AnalysisMaps.flags`
 
+
 @dataclass
 class AnalysisMaps:
     "What the analysis knows about an image batch: structure, objects and scene, plus which parts were computed."
-    edges: torch.Tensor    # B×1×H×W float in [0,1]: multi-scale Canny of the known region
-    lines: torch.Tensor    # B×1×H×W float in [0,1]: rasterised Hough segments
+
+    edges: torch.Tensor  # B×1×H×W float in [0,1]: multi-scale Canny of the known region
+    lines: torch.Tensor  # B×1×H×W float in [0,1]: rasterised Hough segments
     objects: torch.Tensor  # B×9×H×W float in [0,1]: detection heatmaps (`OBJECT_GROUPS`)
-    scene: torch.Tensor    # B×50 probabilities over the scene meta-categories
+    scene: torch.Tensor  # B×50 probabilities over the scene meta-categories
     flags: dict = field(default_factory=lambda: {p: True for p in ANALYSIS_PARTS})  # part → computed?
 
     def __post_init__(self):
         for name in ANALYSIS_PARTS:
-            if not isinstance(getattr(self, name), torch.Tensor): raise TypeError(f"AnalysisMaps.{name} must be a tensor, got {type(getattr(self, name)).__name__}")
-        if self.edges.ndim != 4: raise ValueError(f"AnalysisMaps.edges must be B×1×H×W, got {tuple(self.edges.shape)}")
+            if not isinstance(getattr(self, name), torch.Tensor):
+                raise TypeError(f"AnalysisMaps.{name} must be a tensor, got {type(getattr(self, name)).__name__}")
+        if self.edges.ndim != 4:
+            raise ValueError(f"AnalysisMaps.edges must be B×1×H×W, got {tuple(self.edges.shape)}")
         B, _, H, W = self.edges.shape
-        want = dict(edges=(B, 1, H, W), lines=(B, 1, H, W), objects=(B, len(OBJECT_GROUPS), H, W), scene=(B, N_SCENE_CATEGORIES))
+        want = dict(
+            edges=(B, 1, H, W), lines=(B, 1, H, W), objects=(B, len(OBJECT_GROUPS), H, W), scene=(B, N_SCENE_CATEGORIES)
+        )
         for name, shape in want.items():
             if tuple(getattr(self, name).shape) != shape:
-                raise ValueError(f"AnalysisMaps.{name} must have shape {shape} (B×{'×'.join(map(str, shape[1:]))}), got {tuple(getattr(self, name).shape)}")
-        if set(self.flags) != set(ANALYSIS_PARTS): raise ValueError(f"AnalysisMaps.flags must have exactly the keys {ANALYSIS_PARTS}, got {sorted(self.flags)}")
+                raise ValueError(
+                    f"AnalysisMaps.{name} must have shape {shape} (B×{'×'.join(map(str, shape[1:]))}), got {tuple(getattr(self, name).shape)}"
+                )
+        if set(self.flags) != set(ANALYSIS_PARTS):
+            raise ValueError(
+                f"AnalysisMaps.flags must have exactly the keys {ANALYSIS_PARTS}, got {sorted(self.flags)}"
+            )
         self.flags = {k: bool(self.flags[k]) for k in ANALYSIS_PARTS}
 
     @property
-    def batch_size(self) -> int: return self.edges.shape[0]
+    def batch_size(self) -> int:
+        return self.edges.shape[0]
+
     @property
-    def size(self) -> tuple: return tuple(self.edges.shape[-2:])  # (H, W)
+    def size(self) -> tuple:
+        return tuple(self.edges.shape[-2:])  # (H, W)
 
     def channels(self) -> torch.Tensor:
         "The spatial maps stacked for the networks: `B×11×H×W` (edges, lines, 9 object heatmaps)."
@@ -352,71 +464,107 @@ class AnalysisMaps:
         for name in ('edges', 'lines', 'objects'):
             t = getattr(self, name)
             if t.numel() and (not torch.isfinite(t).all() or t.min() < 0 or t.max() > 1):
-                raise ValueError(f"AnalysisMaps.{name} must lie in [0, 1], got [{t.min().item():.3g}, {t.max().item():.3g}]")
+                raise ValueError(
+                    f"AnalysisMaps.{name} must lie in [0, 1], got [{t.min().item():.3g}, {t.max().item():.3g}]"
+                )
         if self.flags['scene'] and self.scene.numel():
             s = self.scene
-            if not torch.isfinite(s).all() or s.min() < 0 or not torch.allclose(s.sum(1), torch.ones_like(s[:, 0]), atol=1e-3):
+            if (
+                not torch.isfinite(s).all()
+                or s.min() < 0
+                or not torch.allclose(s.sum(1), torch.ones_like(s[:, 0]), atol=1e-3)
+            ):
                 raise ValueError("AnalysisMaps.scene rows must be probabilities (≥ 0, summing to 1)")
         return self
 
     @classmethod
-    def zeros(cls,
-              batch: int,  # B
-              height: int,  # H
-              width: int,   # W
-              device=None,  # torch device
-              dtype=torch.float32,  # float dtype
-             ) -> 'AnalysisMaps':
+    def zeros(
+        cls,
+        batch: int,  # B
+        height: int,  # H
+        width: int,  # W
+        device=None,  # torch device
+        dtype=torch.float32,  # float dtype
+    ) -> 'AnalysisMaps':
         "All-zero maps with every flag False: 'no analysis' (what the networks get when analysis is switched off)."
         z = lambda *s: torch.zeros(*s, device=device, dtype=dtype)
-        return cls(z(batch, 1, height, width), z(batch, 1, height, width), z(batch, len(OBJECT_GROUPS), height, width),
-                   z(batch, N_SCENE_CATEGORIES), {p: False for p in ANALYSIS_PARTS})
+        return cls(
+            z(batch, 1, height, width),
+            z(batch, 1, height, width),
+            z(batch, len(OBJECT_GROUPS), height, width),
+            z(batch, N_SCENE_CATEGORIES),
+            {p: False for p in ANALYSIS_PARTS},
+        )
 
     @classmethod
     def cat(cls, maps: list) -> 'AnalysisMaps':
         "Concatenate along the batch; all parts must agree on which parts were computed."
         maps = list(maps)
-        if not maps: raise ValueError("AnalysisMaps.cat needs at least one AnalysisMaps")
-        if any(m.flags != maps[0].flags for m in maps): raise ValueError(f"Cannot concatenate AnalysisMaps with different flags: {[m.flags for m in maps]}")
+        if not maps:
+            raise ValueError("AnalysisMaps.cat needs at least one AnalysisMaps")
+        if any(m.flags != maps[0].flags for m in maps):
+            raise ValueError(f"Cannot concatenate AnalysisMaps with different flags: {[m.flags for m in maps]}")
         return cls(*(torch.cat([getattr(m, n) for m in maps]) for n in ANALYSIS_PARTS), dict(maps[0].flags))
 
 # %% ../../nbs/06_structure.ipynb #a8aa84e2
 HOLE_GREY = 114  # what a detector / scene model sees in the hole: YOLO's letterbox grey (also models/detection.py)
 
+
 def _fill_hole(img: np.ndarray, hole: np.ndarray | None) -> np.ndarray:
     "The image with the hole painted grey (`HOLE_GREY`): what the detector and scene model may see."
-    if hole is None or not hole.any(): return img
-    out = img.copy(); out[hole] = HOLE_GREY
+    if hole is None or not hole.any():
+        return img
+    out = img.copy()
+    out[hole] = HOLE_GREY
     return out
+
 
 def _as_part_fn(part: str, obj):
     "Turn a detector / scene-model argument into a callable `uint8 H×W×3 → output` (None stays None)."
-    if obj is None: return None
-    if callable(getattr(obj, 'maps', None)): return obj.maps       # e.g. models.detection.Detector: image → 9×H×W
+    if obj is None:
+        return None
+    if callable(getattr(obj, 'maps', None)):
+        return obj.maps  # e.g. models.detection.Detector: image → 9×H×W
     if callable(obj) and not isinstance(obj, (str, Path, torch.nn.Module)) and type(obj).__name__ != 'YOLO':
-        return obj                                                  # a plain function
+        return obj  # a plain function
     if part == 'objects':
-        from inpaint_nb.models import detection                     # lazy: ultralytics only when detection is wanted
-        if isinstance(obj, (str, Path)): return detection.Detector(obj).maps
-        if obj is True: return detection.Detector().maps
-        raise TypeError(f"detector must be a callable image → 9×H×W, a `Detector`, a weights path or True; got {type(obj).__name__}")
-    from inpaint_nb.models import scene                             # lazy: the scene backbone only when wanted
-    if hasattr(scene, 'as_scene_model'): return scene.as_scene_model(obj)
+        from inpaint_nb.models import detection  # lazy: ultralytics only when detection is wanted
+
+        if isinstance(obj, (str, Path)):
+            return detection.Detector(obj).maps
+        if obj is True:
+            return detection.Detector().maps
+        raise TypeError(
+            f"detector must be a callable image → 9×H×W, a `Detector`, a weights path or True; got {type(obj).__name__}"
+        )
+    from inpaint_nb.models import scene  # lazy: the scene backbone only when wanted
+
+    if hasattr(scene, 'as_scene_model'):
+        return scene.as_scene_model(obj)
     raise TypeError(f"scene_model must be a callable image → 50 probabilities; got {type(obj).__name__}")
+
 
 def _check_objects(out, h, w) -> torch.Tensor:
     t = torch.as_tensor(np.asarray(out.detach().cpu() if isinstance(out, torch.Tensor) else out), dtype=torch.float32)
     if tuple(t.shape) != (len(OBJECT_GROUPS), h, w):
-        raise ValueError(f"The detector must return {len(OBJECT_GROUPS)}×H×W heatmaps = {(len(OBJECT_GROUPS), h, w)}, got {tuple(t.shape)}")
-    if not torch.isfinite(t).all() or t.min() < 0 or t.max() > 1: raise ValueError("The detector's heatmaps must lie in [0, 1]")
+        raise ValueError(
+            f"The detector must return {len(OBJECT_GROUPS)}×H×W heatmaps = {(len(OBJECT_GROUPS), h, w)}, got {tuple(t.shape)}"
+        )
+    if not torch.isfinite(t).all() or t.min() < 0 or t.max() > 1:
+        raise ValueError("The detector's heatmaps must lie in [0, 1]")
     return t
 
+
 def _check_scene(out) -> torch.Tensor:
-    t = torch.as_tensor(np.asarray(out.detach().cpu() if isinstance(out, torch.Tensor) else out), dtype=torch.float32).reshape(-1)
-    if t.numel() != N_SCENE_CATEGORIES: raise ValueError(f"The scene model must return {N_SCENE_CATEGORIES} probabilities, got {t.numel()} values")
+    t = torch.as_tensor(
+        np.asarray(out.detach().cpu() if isinstance(out, torch.Tensor) else out), dtype=torch.float32
+    ).reshape(-1)
+    if t.numel() != N_SCENE_CATEGORIES:
+        raise ValueError(f"The scene model must return {N_SCENE_CATEGORIES} probabilities, got {t.numel()} values")
     if not torch.isfinite(t).all() or t.min() < 0 or abs(float(t.sum()) - 1) > 1e-3:
         raise ValueError(f"The scene model must return probabilities (≥ 0, summing to 1), got sum {float(t.sum()):.4g}")
     return t
+
 
 def analyse(
     image,  # `uint8` `H×W×3` (or `H×W` grey) numpy image, or a float tensor `3×H×W` / `B×3×H×W` in [0, 1]
@@ -427,25 +575,38 @@ def analyse(
 ) -> AnalysisMaps:
     "Structure (always), objects and scene (when given) of the known region, as `AnalysisMaps` (B = 1 for one image)."
     if isinstance(image, torch.Tensor) and image.ndim == 4:
-        if mask is not None and (not isinstance(mask, torch.Tensor) or mask.ndim != 4 or mask.shape[0] != image.shape[0]):
-            raise ValueError(f"For a batch of {image.shape[0]} images, mask must be a B×1×H×W tensor, got {getattr(mask, 'shape', type(mask))}")
-        return AnalysisMaps.cat([analyse(image[i], None if mask is None else mask[i, 0], detector, scene_model, cfg)
-                                 for i in range(image.shape[0])]).to(image.device)
+        if mask is not None and (
+            not isinstance(mask, torch.Tensor) or mask.ndim != 4 or mask.shape[0] != image.shape[0]
+        ):
+            raise ValueError(
+                f"For a batch of {image.shape[0]} images, mask must be a B×1×H×W tensor, got {getattr(mask, 'shape', type(mask))}"
+            )
+        return AnalysisMaps.cat(
+            [
+                analyse(image[i], None if mask is None else mask[i, 0], detector, scene_model, cfg)
+                for i in range(image.shape[0])
+            ]
+        ).to(image.device)
     gray = to_gray(image)
     img = as_uint8_rgb(image)
     H, W = gray.shape
     hole = None
     if mask is not None:
         hole = to_mask(mask)
-        if hole.shape != (H, W): raise ValueError(f"Image and mask sizes differ: image is {W}×{H} (W×H), mask is {hole.shape[1]}×{hole.shape[0]}")
-        if hole.all(): warnings.warn("The mask covers the whole image: nothing is known, so every analysis map is zero")
+        if hole.shape != (H, W):
+            raise ValueError(
+                f"Image and mask sizes differ: image is {W}×{H} (W×H), mask is {hole.shape[1]}×{hole.shape[0]}"
+            )
+        if hole.all():
+            warnings.warn("The mask covers the whole image: nothing is known, so every analysis map is zero")
     out = AnalysisMaps.zeros(1, H, W)
     edges, lines = structure_analysis(gray, hole, cfg)
     out.edges[0, 0], out.lines[0, 0] = torch.from_numpy(edges), torch.from_numpy(lines)
     out.flags.update(edges=True, lines=True)
     seen = _fill_hole(img, hole)
     if (fn := _as_part_fn('objects', detector)) is not None:
-        if hole is None or not hole.all(): out.objects[0] = _check_objects(fn(seen), H, W)
+        if hole is None or not hole.all():
+            out.objects[0] = _check_objects(fn(seen), H, W)
         out.flags['objects'] = True
     if (fn := _as_part_fn('scene', scene_model)) is not None:
         out.scene[0] = _check_scene(fn(seen)) if hole is None or not hole.all() else 1.0 / N_SCENE_CATEGORIES

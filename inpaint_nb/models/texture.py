@@ -21,22 +21,27 @@ def masked_mean_std(
     eps: float = 1e-5,  # added to the variance before the square root
 ) -> tuple[torch.Tensor, torch.Tensor]:
     "Per-channel mean and standard deviation over the valid pixels, each `B×C×1×1`."
-    if valid is None: return x.mean((2, 3), keepdim=True), (x.var((2, 3), keepdim=True, unbiased=False) + eps).sqrt()
+    if valid is None:
+        return x.mean((2, 3), keepdim=True), (x.var((2, 3), keepdim=True, unbiased=False) + eps).sqrt()
     n = valid.sum((2, 3), keepdim=True)
-    if (n <= 0).any(): raise ValueError("masked_mean_std: a sample has no valid pixel")
+    if (n <= 0).any():
+        raise ValueError("masked_mean_std: a sample has no valid pixel")
     mu = (x * valid).sum((2, 3), keepdim=True) / n
     var = (valid * (x - mu) ** 2).sum((2, 3), keepdim=True) / n
     return mu, (var + eps).sqrt()
 
+
 def adain(
     content: torch.Tensor,  # `B×C×H×W` features to restyle
-    style: torch.Tensor,    # `B×C×He×We` (or `1×C×He×We`) features whose statistics are imposed
+    style: torch.Tensor,  # `B×C×He×We` (or `1×C×He×We`) features whose statistics are imposed
     style_valid: torch.Tensor | None = None,  # `B×1×He×We`, 1 = use this style pixel; None = all
     eps: float = 1e-5,  # variance floor
 ) -> torch.Tensor:
     "Adaptive instance normalisation: `σ(style)·(content − μ(content))/σ(content) + μ(style)`, style stats over the valid region."
     if content.ndim != 4 or style.ndim != 4 or content.shape[1] != style.shape[1]:
-        raise ValueError(f"adain needs B×C×H×W content and style with equal C, got {tuple(content.shape)} and {tuple(style.shape)}")
+        raise ValueError(
+            f"adain needs B×C×H×W content and style with equal C, got {tuple(content.shape)} and {tuple(style.shape)}"
+        )
     mu_c, sd_c = masked_mean_std(content, None, eps)
     mu_s, sd_s = masked_mean_std(style, style_valid, eps)
     return sd_s * (content - mu_c) / sd_c + mu_s
@@ -44,128 +49,166 @@ def adain(
 # %% ../../nbs/09_texture.ipynb #656af3ff
 class CrossAttention(nn.Module):
     "Multi-head cross-attention (Vaswani et al. 2017); unusable keys get −∞; also returns where each head looks."
-    def __init__(self,
-                 dim: int,   # token channels (query and key/value)
-                 heads: int = 4,  # attention heads (must divide dim)
-                 chunk: int = 4096,  # queries per chunk (memory bound: chunk × keys × heads floats)
-                ):
+
+    def __init__(
+        self,
+        dim: int,  # token channels (query and key/value)
+        heads: int = 4,  # attention heads (must divide dim)
+        chunk: int = 4096,  # queries per chunk (memory bound: chunk × keys × heads floats)
+    ):
         super().__init__()
-        if dim % heads: raise ValueError(f"CrossAttention: heads={heads} must divide dim={dim}")
+        if dim % heads:
+            raise ValueError(f"CrossAttention: heads={heads} must divide dim={dim}")
         self.dim, self.heads, self.chunk = dim, heads, chunk
         self.q, self.k, self.v, self.o = (nn.Linear(dim, dim) for _ in range(4))
 
-    def forward(self,
-                query: torch.Tensor,  # `B×Nq×dim`
-                key: torch.Tensor,    # `B×Nk×dim` (values come from the same tokens)
-                key_valid: torch.Tensor | None = None,  # `B×Nk` bool, True = usable; every row needs one True
-                key_pos: torch.Tensor | None = None,    # `B×Nk×2` key positions (e.g. (x, y) in [0,1]) to report where each head looks
-                need_weights: bool = False,  # also return the `B×heads×Nq×Nk` attention weights
-                position: str = 'mean',  # 'mean': Σⱼ Aᵢⱼ pⱼ (differentiable); 'argmax': p of the most-attended key (no gradient)
-               ) -> tuple:   # (out `B×Nq×dim`, looked-at position `B×heads×Nq×2` or None, weights or None)
-        if position not in ('mean', 'argmax'): raise ValueError(f"CrossAttention: position must be 'mean' or 'argmax', got {position!r}")
-        B, Nq, D = query.shape; Nk = key.shape[1]; H, dh = self.heads, D // self.heads
-        if key_valid is not None and not key_valid.any(-1).all(): raise ValueError("CrossAttention: a sample has no usable key")
-        q = self.q(query).view(B, Nq, H, dh).transpose(1, 2)          # B×H×Nq×dh
+    def forward(
+        self,
+        query: torch.Tensor,  # `B×Nq×dim`
+        key: torch.Tensor,  # `B×Nk×dim` (values come from the same tokens)
+        key_valid: torch.Tensor | None = None,  # `B×Nk` bool, True = usable; every row needs one True
+        # `B×Nk×2` key positions (e.g. (x, y) in [0,1]) to report where each head looks
+        key_pos: torch.Tensor | None = None,
+        need_weights: bool = False,  # also return the `B×heads×Nq×Nk` attention weights
+        # 'mean': Σⱼ Aᵢⱼ pⱼ (differentiable); 'argmax': p of the most-attended key (no gradient)
+        position: str = 'mean',
+    ) -> tuple:  # (out `B×Nq×dim`, looked-at position `B×heads×Nq×2` or None, weights or None)
+        if position not in ('mean', 'argmax'):
+            raise ValueError(f"CrossAttention: position must be 'mean' or 'argmax', got {position!r}")
+        B, Nq, D = query.shape
+        Nk = key.shape[1]
+        H, dh = self.heads, D // self.heads
+        if key_valid is not None and not key_valid.any(-1).all():
+            raise ValueError("CrossAttention: a sample has no usable key")
+        q = self.q(query).view(B, Nq, H, dh).transpose(1, 2)  # B×H×Nq×dh
         k = self.k(key).view(B, Nk, H, dh).transpose(1, 2)
         v = self.v(key).view(B, Nk, H, dh).transpose(1, 2)
         mean_pos = key_pos is not None and position == 'mean'
-        if mean_pos: v = torch.cat([v, key_pos[:, None].expand(B, H, Nk, 2).to(v.dtype)], -1)  # p_j rides along with the values
-        bias = None if key_valid is None else torch.zeros(B, 1, 1, Nk, dtype=q.dtype, device=q.device).masked_fill(~key_valid[:, None, None], float('-inf'))
+        # p_j rides along with the values
+        if mean_pos:
+            v = torch.cat([v, key_pos[:, None].expand(B, H, Nk, 2).to(v.dtype)], -1)
+        bias = (
+            None
+            if key_valid is None
+            else torch.zeros(B, 1, 1, Nk, dtype=q.dtype, device=q.device).masked_fill(
+                ~key_valid[:, None, None], float('-inf')
+            )
+        )
         outs, ws, best = [], [], []
         for s in range(0, Nq, self.chunk):
-            qc = q[:, :, s:s + self.chunk]
+            qc = q[:, :, s : s + self.chunk]
             if need_weights or (key_pos is not None and position == 'argmax'):
-                logits = qc @ k.transpose(-1, -2) / math.sqrt(dh)         # QKᵀ/√d
-                if bias is not None: logits = logits + bias                # + M (−∞ on unusable keys)
+                logits = qc @ k.transpose(-1, -2) / math.sqrt(dh)  # QKᵀ/√d
+                if bias is not None:
+                    logits = logits + bias  # + M (−∞ on unusable keys)
                 best.append(logits.argmax(-1))
-                w = logits.softmax(-1); outs.append(w @ v)
-                if need_weights: ws.append(w)
-            else: outs.append(F.scaled_dot_product_attention(qc, k, v, attn_mask=bias))
-        o = torch.cat(outs, 2)                                             # B×H×Nq×(dh[+2])
-        if key_pos is None: pos = None
-        elif mean_pos: pos = o[..., dh:]                                   # Σ_j A_ij p_j
-        else:                                                              # p_{argmax_j A_ij}
-            idx = torch.cat(best, 2)                                       # B×H×Nq
+                w = logits.softmax(-1)
+                outs.append(w @ v)
+                if need_weights:
+                    ws.append(w)
+            else:
+                outs.append(F.scaled_dot_product_attention(qc, k, v, attn_mask=bias))
+        o = torch.cat(outs, 2)  # B×H×Nq×(dh[+2])
+        if key_pos is None:
+            pos = None
+        elif mean_pos:
+            pos = o[..., dh:]  # Σ_j A_ij p_j
+        else:  # p_{argmax_j A_ij}
+            idx = torch.cat(best, 2)  # B×H×Nq
             pos = torch.gather(key_pos[:, None].expand(B, H, Nk, 2), 2, idx[..., None].expand(B, H, Nq, 2)).detach()
         out = self.o(o[..., :dh].transpose(1, 2).reshape(B, Nq, D))
         return out, pos, (torch.cat(ws, 2) if need_weights else None)
 
 # %% ../../nbs/09_texture.ipynb #0206293b
 def bilinear_sample(
-    value: torch.Tensor,   # `B×C×H×W` map to read
+    value: torch.Tensor,  # `B×C×H×W` map to read
     points: torch.Tensor,  # `B×N×2` points `(x, y)` in pixel coordinates of `value` (pixel centres at integers)
-) -> torch.Tensor:         # `B×C×N`; points outside the map read zeros
+) -> torch.Tensor:  # `B×C×N`; points outside the map read zeros
     "Bilinear interpolation of `value` at real-valued pixel positions (zero outside), via `F.grid_sample`."
     B, C, H, W = value.shape
     scale = points.new_tensor([2 / max(W - 1, 1), 2 / max(H - 1, 1)])
-    grid = (points * scale - 1)[:, :, None]                            # B×N×1×2 in [−1, 1], align_corners=True
+    grid = (points * scale - 1)[:, :, None]  # B×N×1×2 in [−1, 1], align_corners=True
     return F.grid_sample(value, grid.to(value.dtype), mode='bilinear', padding_mode='zeros', align_corners=True)[..., 0]
 
 # %% ../../nbs/09_texture.ipynb #51f721a8
 class DeformableAttention(nn.Module):
     "Deformable attention (Zhu et al. 2021): K learned bilinear samples per head around a reference point, unusable pixels renormalised away."
-    def __init__(self,
-                 dim: int,  # token / value channels
-                 heads: int = 4,  # heads (must divide dim)
-                 n_points: int = 4,  # sampling points per head
-                ):
+
+    def __init__(
+        self,
+        dim: int,  # token / value channels
+        heads: int = 4,  # heads (must divide dim)
+        n_points: int = 4,  # sampling points per head
+    ):
         super().__init__()
-        if dim % heads: raise ValueError(f"DeformableAttention: heads={heads} must divide dim={dim}")
+        if dim % heads:
+            raise ValueError(f"DeformableAttention: heads={heads} must divide dim={dim}")
         self.dim, self.heads, self.n_points = dim, heads, n_points
-        self.offsets = nn.Linear(dim, heads * n_points * 2)   # Δp (in value-map pixels)
-        self.weights = nn.Linear(dim, heads * n_points)       # A before softmax
-        self.value = nn.Conv2d(dim, dim, 1)                   # V
-        self.out = nn.Linear(dim, dim)                        # W
-        with torch.no_grad():                                 # Deformable DETR's initialisation
-            self.offsets.weight.zero_(); self.weights.weight.zero_(); self.weights.bias.zero_()
+        self.offsets = nn.Linear(dim, heads * n_points * 2)  # Δp (in value-map pixels)
+        self.weights = nn.Linear(dim, heads * n_points)  # A before softmax
+        self.value = nn.Conv2d(dim, dim, 1)  # V
+        self.out = nn.Linear(dim, dim)  # W
+        with torch.no_grad():  # Deformable DETR's initialisation
+            self.offsets.weight.zero_()
+            self.weights.weight.zero_()
+            self.weights.bias.zero_()
             ang = torch.arange(heads) * 2 * math.pi / heads
-            ray = torch.stack([ang.cos(), ang.sin()], -1)[:, None] * torch.arange(1, n_points + 1.)[None, :, None]
+            ray = torch.stack([ang.cos(), ang.sin()], -1)[:, None] * torch.arange(1, n_points + 1.0)[None, :, None]
             self.offsets.bias.copy_(ray.reshape(-1))
 
-    def forward(self,
-                query: torch.Tensor,  # `B×Nq×dim`
-                ref: torch.Tensor,    # `B×heads×Nq×2` (or `B×1×Nq×2`) reference points `(x, y)` in [0, 1] (image-relative)
-                value: torch.Tensor,  # `B×dim×He×We` value map (full resolution exemplar features)
-                valid: torch.Tensor | None = None,  # `B×1×He×We`, 1 = usable
-               ) -> tuple:  # (out `B×Nq×dim`, sampling points `B×heads×Nq×K×2` in pixels, weights `B×heads×Nq×K`)
-        B, Nq, D = query.shape; H, K, dh = self.heads, self.n_points, D // self.heads
+    def forward(
+        self,
+        query: torch.Tensor,  # `B×Nq×dim`
+        # `B×heads×Nq×2` (or `B×1×Nq×2`) reference points `(x, y)` in [0, 1] (image-relative)
+        ref: torch.Tensor,
+        value: torch.Tensor,  # `B×dim×He×We` value map (full resolution exemplar features)
+        valid: torch.Tensor | None = None,  # `B×1×He×We`, 1 = usable
+    ) -> tuple:  # (out `B×Nq×dim`, sampling points `B×heads×Nq×K×2` in pixels, weights `B×heads×Nq×K`)
+        B, Nq, D = query.shape
+        H, K, dh = self.heads, self.n_points, D // self.heads
         He, We = value.shape[-2:]
-        ref_px = ref * ref.new_tensor([We, He]) - 0.5                                   # [0,1] → pixel coordinates
-        off = self.offsets(query).view(B, Nq, H, K, 2).permute(0, 2, 1, 3, 4)          # B×H×Nq×K×2
-        pts = ref_px.expand(B, H, Nq, 2)[:, :, :, None] + off                           # p̂ + Δp
-        A = self.weights(query).view(B, Nq, H, K).permute(0, 2, 1, 3).softmax(-1)      # B×H×Nq×K
+        ref_px = ref * ref.new_tensor([We, He]) - 0.5  # [0,1] → pixel coordinates
+        off = self.offsets(query).view(B, Nq, H, K, 2).permute(0, 2, 1, 3, 4)  # B×H×Nq×K×2
+        pts = ref_px.expand(B, H, Nq, 2)[:, :, :, None] + off  # p̂ + Δp
+        A = self.weights(query).view(B, Nq, H, K).permute(0, 2, 1, 3).softmax(-1)  # B×H×Nq×K
         v = self.value(value).reshape(B * H, dh, He, We)
         flat = pts.reshape(B * H, Nq * K, 2)
-        samp = bilinear_sample(v, flat).view(B, H, dh, Nq, K)                           # V_h(p̂ + Δp)
+        samp = bilinear_sample(v, flat).view(B, H, dh, Nq, K)  # V_h(p̂ + Δp)
         if valid is not None:
             vs = bilinear_sample(valid.to(v.dtype).repeat_interleave(H, 0), flat).view(B, H, Nq, K)
-            A = A * vs; A = A / A.sum(-1, keepdim=True).clamp_min(1e-6)                 # A' = A v / Σ A v
-        o = (samp * A[:, :, None]).sum(-1)                                              # B×H×dh×Nq
+            A = A * vs
+            A = A / A.sum(-1, keepdim=True).clamp_min(1e-6)  # A' = A v / Σ A v
+        o = (samp * A[:, :, None]).sum(-1)  # B×H×dh×Nq
         return self.out(o.permute(0, 3, 1, 2).reshape(B, Nq, D)), pts, A
 
 # %% ../../nbs/09_texture.ipynb #7eb8bf1c
 @dataclass
 class TextureConfig:
     "Hyper-parameters of `TextureArtist`; every field is checked in `__post_init__`."
+
     feat_channels: int = 128  # F of the builder features (`BuilderConfig.feature_channels` = 4·builder width)
-    width: int = 32           # c: channels of the full-resolution layers; the encoder has c, 2c, dim
-    dim: int = 64             # channels at quarter resolution, where matching happens
-    heads: int = 4            # heads of both attentions
-    max_keys_side: int = 32   # exemplar keys for cross-attention are avg-pooled to at most this many cells per side
-    n_points: int = 4         # deformable sampling points per head
-    reference: str = 'argmax' # deformable reference point: 'argmax' / 'mean' of each head's cross-attention, or 'self' (own position)
+    width: int = 32  # c: channels of the full-resolution layers; the encoder has c, 2c, dim
+    dim: int = 64  # channels at quarter resolution, where matching happens
+    heads: int = 4  # heads of both attentions
+    max_keys_side: int = 32  # exemplar keys for cross-attention are avg-pooled to at most this many cells per side
+    n_points: int = 4  # deformable sampling points per head
+    # deformable reference point: 'argmax' / 'mean' of each head's cross-attention, or 'self' (own position)
+    reference: str = 'argmax'
     use_cross_attention: bool = True  # dense multi-head cross-attention (ablation switch)
-    use_deformable: bool = True       # deformable attention (ablation switch)
-    use_adain: bool = True            # AdaIN with the exemplar's valid-region statistics
-    use_modulation: bool = True       # SPADE-like per-pixel scale/shift from the builder features
-    query_chunk: int = 4096           # queries per cross-attention chunk (memory bound)
+    use_deformable: bool = True  # deformable attention (ablation switch)
+    use_adain: bool = True  # AdaIN with the exemplar's valid-region statistics
+    use_modulation: bool = True  # SPADE-like per-pixel scale/shift from the builder features
+    query_chunk: int = 4096  # queries per cross-attention chunk (memory bound)
 
     def __post_init__(self):
         for k in ('feat_channels', 'width', 'dim', 'heads', 'max_keys_side', 'n_points', 'query_chunk'):
             v = getattr(self, k)
-            if not isinstance(v, int) or v < 1: raise ValueError(f"TextureConfig.{k} must be a positive int, got {v!r}")
-        if self.dim % self.heads: raise ValueError(f"TextureConfig.heads={self.heads} must divide dim={self.dim}")
-        if self.reference not in ('argmax', 'mean', 'self'): raise ValueError(f"TextureConfig.reference must be 'argmax', 'mean' or 'self', got {self.reference!r}")
+            if not isinstance(v, int) or v < 1:
+                raise ValueError(f"TextureConfig.{k} must be a positive int, got {v!r}")
+        if self.dim % self.heads:
+            raise ValueError(f"TextureConfig.heads={self.heads} must divide dim={self.dim}")
+        if self.reference not in ('argmax', 'mean', 'self'):
+            raise ValueError(f"TextureConfig.reference must be 'argmax', 'mean' or 'self', got {self.reference!r}")
 
     @classmethod
     def from_dict(cls, d: dict) -> 'TextureConfig':
@@ -173,7 +216,9 @@ class TextureConfig:
         return dataclass_from_dict(cls, d)
 
 # %% ../../nbs/09_texture.ipynb #2e921ace
-def _conv(i, o, s=1): return nn.Sequential(nn.Conv2d(i, o, 3, s, 1), nn.ELU())
+def _conv(i, o, s=1):
+    return nn.Sequential(nn.Conv2d(i, o, 3, s, 1), nn.ELU())
+
 
 def _grid_centres(h: int, w: int, device=None) -> torch.Tensor:
     "Cell centres `(x, y)` in [0,1] of an `h×w` grid, shape `(h·w)×2`, row-major."
@@ -181,28 +226,35 @@ def _grid_centres(h: int, w: int, device=None) -> torch.Tensor:
     gy, gx = torch.meshgrid(ys, xs, indexing='ij')
     return torch.stack([gx, gy], -1).reshape(-1, 2)
 
+
 def exemplar_validity(
     exemplar_mask: torch.Tensor,  # `B×1×He×We`, 1 = unusable (He, We multiples of 4)
     dilate: int = 1,  # extra cells of erosion at quarter resolution (receptive-field leakage)
-) -> torch.Tensor:   # `B×1×He/4×We/4` in {0,1}, 1 = usable
+) -> torch.Tensor:  # `B×1×He/4×We/4` in {0,1}, 1 = usable
     "Quarter-resolution validity of an exemplar, relaxed per sample when nothing would be left."
     m = exemplar_mask.float()
-    strict = F.max_pool2d(m, 4)                                        # any unusable pixel under the cell
+    strict = F.max_pool2d(m, 4)  # any unusable pixel under the cell
     cands = [F.max_pool2d(strict, 2 * dilate + 1, 1, dilate)] if dilate else []
-    cands += [strict, -F.max_pool2d(-m, 4)]                            # … then: all pixels unusable only
+    cands += [strict, -F.max_pool2d(-m, 4)]  # … then: all pixels unusable only
     out = 1 - cands[-1]
-    for c in reversed(cands[:-1]):                                    # prefer the strictest non-empty map
-        v = 1 - c; ok = v.flatten(1).amax(1) > 0
+    for c in reversed(cands[:-1]):  # prefer the strictest non-empty map
+        v = 1 - c
+        ok = v.flatten(1).amax(1) > 0
         out = torch.where(ok[:, None, None, None], v, out)
-    if not (out.flatten(1).amax(1) > 0).all(): raise ValueError("exemplar_mask marks every exemplar pixel unusable: nothing to borrow texture from")
+    if not (out.flatten(1).amax(1) > 0).all():
+        raise ValueError("exemplar_mask marks every exemplar pixel unusable: nothing to borrow texture from")
     return out
+
 
 class TextureArtist(nn.Module):
     "Refine a coarse fill with texture borrowed from an exemplar: cross + deformable attention, AdaIN, spatial modulation."
+
     multiple = 4
-    def __init__(self,
-                 cfg: TextureConfig | None = None,  # hyper-parameters (default `TextureConfig()`)
-                ):
+
+    def __init__(
+        self,
+        cfg: TextureConfig | None = None,  # hyper-parameters (default `TextureConfig()`)
+    ):
         super().__init__()
         self.cfg = cfg = cfg or TextureConfig()
         c, d = cfg.width, cfg.dim
@@ -211,94 +263,134 @@ class TextureArtist(nn.Module):
         self.feat_proj = nn.Conv2d(cfg.feat_channels, d, 1)
         self.norm_q, self.norm_k = nn.LayerNorm(d), nn.LayerNorm(d)
         branches = 0
-        if cfg.use_cross_attention: self.cross = CrossAttention(d, cfg.heads, cfg.query_chunk); branches += 1
-        if cfg.use_deformable: self.deform = DeformableAttention(d, cfg.heads, cfg.n_points); branches += 1
+        if cfg.use_cross_attention:
+            self.cross = CrossAttention(d, cfg.heads, cfg.query_chunk)
+            branches += 1
+        if cfg.use_deformable:
+            self.deform = DeformableAttention(d, cfg.heads, cfg.n_points)
+            branches += 1
         self.fuse = nn.Linear(branches * d, d) if branches else None
         if cfg.use_modulation:
             self.mod_shared = _conv(d, d)
             self.mod_gamma, self.mod_beta = nn.Conv2d(d, d, 3, padding=1), nn.Conv2d(d, d, 3, padding=1)
-        self.dec = nn.Sequential(_conv(d, d), nn.Upsample(scale_factor=2.0), _conv(d, 2 * c), nn.Upsample(scale_factor=2.0))
+        self.dec = nn.Sequential(
+            _conv(d, d), nn.Upsample(scale_factor=2.0), _conv(d, 2 * c), nn.Upsample(scale_factor=2.0)
+        )
         self.dec_out = nn.Sequential(_conv(2 * c + c, c), nn.Conv2d(c, 3, 3, padding=1))
-        with torch.no_grad(): self.dec_out[-1].weight.mul_(0.1); self.dec_out[-1].bias.zero_()   # start near the coarse image
+        # start near the coarse image
+        with torch.no_grad():
+            self.dec_out[-1].weight.mul_(0.1)
+            self.dec_out[-1].bias.zero_()
 
     def _check(self, coarse, mask, features, exemplar, exemplar_mask):
-        if coarse.ndim != 4 or coarse.shape[1] != 3: raise ValueError(f"coarse must be B×3×H×W, got {tuple(coarse.shape)}")
+        if coarse.ndim != 4 or coarse.shape[1] != 3:
+            raise ValueError(f"coarse must be B×3×H×W, got {tuple(coarse.shape)}")
         B, _, H, W = coarse.shape
-        if mask.shape != (B, 1, H, W): raise ValueError(f"mask must be B×1×H×W = {(B, 1, H, W)}, got {tuple(mask.shape)}")
+        if mask.shape != (B, 1, H, W):
+            raise ValueError(f"mask must be B×1×H×W = {(B, 1, H, W)}, got {tuple(mask.shape)}")
         if features.ndim != 4 or features.shape[:2] != (B, self.cfg.feat_channels):
-            raise ValueError(f"features must be B×{self.cfg.feat_channels}×h×w (cfg.feat_channels), got {tuple(features.shape)}")
+            raise ValueError(
+                f"features must be B×{self.cfg.feat_channels}×h×w (cfg.feat_channels), got {tuple(features.shape)}"
+            )
         if exemplar is None:
-            if exemplar_mask is not None: raise ValueError("exemplar_mask given without an exemplar")
-            return coarse, mask                                       # default: the known region of the same image
+            if exemplar_mask is not None:
+                raise ValueError("exemplar_mask given without an exemplar")
+            return coarse, mask  # default: the known region of the same image
         if exemplar.ndim != 4 or exemplar.shape[1] != 3 or exemplar.shape[0] not in (1, B):
             raise ValueError(f"exemplar must be B×3×He×We or 1×3×He×We with B={B}, got {tuple(exemplar.shape)}")
-        if exemplar_mask is None: exemplar_mask = exemplar.new_zeros(exemplar.shape[0], 1, *exemplar.shape[-2:])
+        if exemplar_mask is None:
+            exemplar_mask = exemplar.new_zeros(exemplar.shape[0], 1, *exemplar.shape[-2:])
         if exemplar_mask.shape != (exemplar.shape[0], 1, *exemplar.shape[-2:]):
-            raise ValueError(f"exemplar_mask must be {(exemplar.shape[0], 1, *exemplar.shape[-2:])} to match the exemplar, got {tuple(exemplar_mask.shape)}")
+            raise ValueError(
+                f"exemplar_mask must be {(exemplar.shape[0], 1, *exemplar.shape[-2:])} to match the exemplar, got {tuple(exemplar_mask.shape)}"
+            )
         return exemplar, exemplar_mask
 
-    def forward(self,
-                coarse: torch.Tensor,    # `B×3×H×W` in [0,1], the builder's fill; composite the known pixels in first (`composite(image, coarse, mask)`) so the default exemplar is the real known region
-                mask: torch.Tensor,      # `B×1×H×W`, 1 = hole
-                features: torch.Tensor,  # `B×F×h×w` builder features (resized to H/4×W/4 here)
-                exemplar: torch.Tensor | None = None,       # `B×3×He×We` (or `1×3×He×We`) reference; None → the image itself
-                exemplar_mask: torch.Tensor | None = None,  # `B×1×He×We`, 1 = unusable; None → all usable (or `mask` when exemplar is None)
-                return_attention: bool = False,  # also return the `B×heads×Nq×Nk` cross-attention weights and the deformable sampling points (memory: Nq·Nk·heads floats)
-               ) -> dict:
+    def forward(
+        self,
+        # `B×3×H×W` in [0,1], the builder's fill; composite the known pixels in first (`composite(image, coarse, mask)`) so the default exemplar is the real known region
+        coarse: torch.Tensor,
+        mask: torch.Tensor,  # `B×1×H×W`, 1 = hole
+        features: torch.Tensor,  # `B×F×h×w` builder features (resized to H/4×W/4 here)
+        exemplar: torch.Tensor | None = None,  # `B×3×He×We` (or `1×3×He×We`) reference; None → the image itself
+        # `B×1×He×We`, 1 = unusable; None → all usable (or `mask` when exemplar is None)
+        exemplar_mask: torch.Tensor | None = None,
+        # also return the `B×heads×Nq×Nk` cross-attention weights and the deformable sampling points (memory: Nq·Nk·heads floats)
+        return_attention: bool = False,
+    ) -> dict:
         cfg = self.cfg
         exemplar, exemplar_mask = self._check(coarse, mask, features, exemplar, exemplar_mask)
         B = coarse.shape[0]
-        if exemplar.shape[0] != B: exemplar, exemplar_mask = exemplar.expand(B, -1, -1, -1), exemplar_mask.expand(B, -1, -1, -1)
+        if exemplar.shape[0] != B:
+            exemplar, exemplar_mask = exemplar.expand(B, -1, -1, -1), exemplar_mask.expand(B, -1, -1, -1)
         xin, hw = pad_to_multiple(coarse, self.multiple)
-        s1 = self.enc1(xin); t = self.enc2(s1)                             # target features, B×d×h×w
+        s1 = self.enc1(xin)
+        t = self.enc2(s1)  # target features, B×d×h×w
         h, w = t.shape[-2:]
         f = F.interpolate(features.to(t.dtype), size=(h, w), mode='bilinear', align_corners=False)
         fp = self.feat_proj(f)
-        z = (t + fp).flatten(2).transpose(1, 2)                            # queries, B×Nq×d
+        z = (t + fp).flatten(2).transpose(1, 2)  # queries, B×Nq×d
         em, _ = pad_to_multiple(exemplar_mask.to(t.dtype), self.multiple)
         ex, _ = pad_to_multiple(exemplar.to(t.dtype), self.multiple)
-        e = self.enc2(self.enc1(ex * (1 - em)))                            # exemplar features, B×d×he×we
-        v = exemplar_validity(em)                                          # B×1×he×we, 1 = usable
+        e = self.enc2(self.enc1(ex * (1 - em)))  # exemplar features, B×d×he×we
+        v = exemplar_validity(em)  # B×1×he×we, 1 = usable
         zq = self.norm_q(z)
         he, we = e.shape[-2:]
-        kh, kw = pooled_grid(he, we, cfg.max_keys_side)                    # longer side ≤ max_keys_side, aspect kept
+        kh, kw = pooled_grid(he, we, cfg.max_keys_side)  # longer side ≤ max_keys_side, aspect kept
         branches, attn, ref, samp = [], None, None, None
         key_valid = None
         if cfg.use_cross_attention:
-            keys = self.norm_k(F.adaptive_avg_pool2d(e, (kh, kw)).flatten(2).transpose(1, 2))   # B×Nk×d
+            keys = self.norm_k(F.adaptive_avg_pool2d(e, (kh, kw)).flatten(2).transpose(1, 2))  # B×Nk×d
             vk = F.adaptive_avg_pool2d(v, (kh, kw)).flatten(1)
-            key_valid = torch.where((vk > 0.999).any(1, keepdim=True), vk > 0.999, vk > 0)   # fully usable cells, else partly
+            # fully usable cells, else partly
+            key_valid = torch.where((vk > 0.999).any(1, keepdim=True), vk > 0.999, vk > 0)
             kpos = _grid_centres(kh, kw, e.device).to(e.dtype)[None].expand(B, -1, -1)
-            out_ca, ref, attn = self.cross(zq, keys, key_valid, kpos if cfg.reference != 'self' else None, need_weights=return_attention,
-                                           position='argmax' if cfg.reference == 'argmax' else 'mean')
+            out_ca, ref, attn = self.cross(
+                zq,
+                keys,
+                key_valid,
+                kpos if cfg.reference != 'self' else None,
+                need_weights=return_attention,
+                position='argmax' if cfg.reference == 'argmax' else 'mean',
+            )
             branches.append(out_ca)
         if cfg.use_deformable:
-            if ref is None: ref = _grid_centres(h, w, e.device).to(e.dtype)[None, None].expand(B, 1, -1, -1)  # own position
+            # own position
+            if ref is None:
+                ref = _grid_centres(h, w, e.device).to(e.dtype)[None, None].expand(B, 1, -1, -1)
             out_da, pts, A = self.deform(zq, ref, e, v)
-            if return_attention: samp = dict(points=pts, weights=A, ref=ref)   # points in exemplar feature pixels
+            if return_attention:
+                samp = dict(points=pts, weights=A, ref=ref)  # points in exemplar feature pixels
             branches.append(out_da)
         hmap = t
-        if branches: hmap = t + self.fuse(torch.cat(branches, -1)).transpose(1, 2).reshape(B, -1, h, w)   # t + W[out_ca; out_da]
-        if cfg.use_adain: hmap = adain(hmap, e, v)                         # exemplar statistics over its valid region
+        # t + W[out_ca; out_da]
+        if branches:
+            hmap = t + self.fuse(torch.cat(branches, -1)).transpose(1, 2).reshape(B, -1, h, w)
+        if cfg.use_adain:
+            hmap = adain(hmap, e, v)  # exemplar statistics over its valid region
         if cfg.use_modulation:
             sh = self.mod_shared(fp)
-            hmap = hmap * (1 + self.mod_gamma(sh)) + self.mod_beta(sh)     # h ⊙ (1 + γ(f)) + β(f)
+            hmap = hmap * (1 + self.mod_gamma(sh)) + self.mod_beta(sh)  # h ⊙ (1 + γ(f)) + β(f)
         delta = self.dec_out(torch.cat([self.dec(hmap), s1], 1))
         c = xin.clamp(1e-3, 1 - 1e-3)
-        image = crop_to(torch.sigmoid(torch.log(c) - torch.log1p(-c) + delta), hw)   # σ(logit(coarse) + δ)
+        image = crop_to(torch.sigmoid(torch.log(c) - torch.log1p(-c) + delta), hw)  # σ(logit(coarse) + δ)
         return dict(image=image, attention=attn, query_hw=(h, w), key_hw=(kh, kw), key_valid=key_valid, sampling=samp)
 
 # %% ../../nbs/09_texture.ipynb #25d062a3
 TEXTURE_PRESETS = dict(
-    tiny=dict(feat_channels=32, width=8, dim=16, heads=2, max_keys_side=8, n_points=2),   # tests; pairs with builder width 8
-    small=dict(feat_channels=128, width=32, dim=96, heads=4, max_keys_side=32, n_points=4),  # CPU model; builder width 32
+    # tests; pairs with builder width 8
+    tiny=dict(feat_channels=32, width=8, dim=16, heads=2, max_keys_side=8, n_points=2),
+    # CPU model; builder width 32
+    small=dict(feat_channels=128, width=32, dim=96, heads=4, max_keys_side=32, n_points=4),
     base=dict(feat_channels=192, width=48, dim=128, heads=8, max_keys_side=32, n_points=4),  # GPU; builder width 48
 )
+
 
 def texture_config(
     name: str,  # 'tiny', 'small' or 'base'
     **overrides,  # fields to change
 ) -> TextureConfig:
     "A named `TextureConfig` preset, optionally with some fields overridden."
-    if name not in TEXTURE_PRESETS: raise ValueError(f"Unknown texture preset {name!r}: use one of {list(TEXTURE_PRESETS)}")
+    if name not in TEXTURE_PRESETS:
+        raise ValueError(f"Unknown texture preset {name!r}: use one of {list(TEXTURE_PRESETS)}")
     return TextureConfig.from_dict({**TEXTURE_PRESETS[name], **overrides})

@@ -16,98 +16,132 @@ __all__ = ['ANALYSIS_CHANNELS', 'ChannelAttention', 'LearnedPositionalEncoding',
 # %% ../../nbs/07_uncertainty.ipynb #2eda2cd1
 class ChannelAttention(nn.Module):
     "Squeeze-and-excitation: reweight the channels by a gate computed from their global averages."
-    def __init__(self,
-                 channels: int,       # number of channels of the input
-                 reduction: int = 2,  # bottleneck ratio of the gate (hidden size = channels // reduction)
-                ):
+
+    def __init__(
+        self,
+        channels: int,  # number of channels of the input
+        reduction: int = 2,  # bottleneck ratio of the gate (hidden size = channels // reduction)
+    ):
         super().__init__()
         hidden = max(channels // reduction, 4)
-        self.gate = nn.Sequential(nn.Linear(channels, hidden), nn.ReLU(inplace=True), nn.Linear(hidden, channels), nn.Sigmoid())
+        self.gate = nn.Sequential(
+            nn.Linear(channels, hidden), nn.ReLU(inplace=True), nn.Linear(hidden, channels), nn.Sigmoid()
+        )
+
     def weights(self, x: torch.Tensor) -> torch.Tensor:
         "The gate w, `B×C` in (0, 1)."
-        return self.gate(x.mean((2, 3)))          # σ(W₂ ReLU(W₁ x̄))
-    def forward(self, x):                         # x: B×C×H×W
-        return x * self.weights(x)[:, :, None, None]   # y_c = w_c x_c
+        return self.gate(x.mean((2, 3)))  # σ(W₂ ReLU(W₁ x̄))
+
+    def forward(self, x):  # x: B×C×H×W
+        return x * self.weights(x)[:, :, None, None]  # y_c = w_c x_c
 
 # %% ../../nbs/07_uncertainty.ipynb #0a478da5
 class LearnedPositionalEncoding(nn.Module):
     "Add a learned `C×g×g` grid, bilinearly resized to the feature size (works for any H, W)."
-    def __init__(self,
-                 channels: int,   # channels of the features it is added to
-                 grid: int = 8,   # side of the learned grid
-                 init_std: float = 0.02,  # std of the random initialisation
-                ):
+
+    def __init__(
+        self,
+        channels: int,  # channels of the features it is added to
+        grid: int = 8,  # side of the learned grid
+        init_std: float = 0.02,  # std of the random initialisation
+    ):
         super().__init__()
         self.grid = nn.Parameter(torch.randn(1, channels, grid, grid) * init_std)
+
     def encoding(self, h: int, w: int) -> torch.Tensor:
         "The encoding resized to `h×w`, shape `1×C×h×w`."
         return F.interpolate(self.grid, size=(h, w), mode='bilinear', align_corners=True)
-    def forward(self, x):                         # x: B×C×H×W
-        return x + self.encoding(*x.shape[-2:])   # x + bilinear(P)
+
+    def forward(self, x):  # x: B×C×H×W
+        return x + self.encoding(*x.shape[-2:])  # x + bilinear(P)
 
 # %% ../../nbs/07_uncertainty.ipynb #725edd18
-def _groups(c: int) -> int: return math.gcd(8, c)
+def _groups(c: int) -> int:
+    return math.gcd(8, c)
+
 
 class ResBlock(nn.Module):
     "Two 3×3 convolutions with group norm and ELU, plus a (strided 1×1 when needed) shortcut."
-    def __init__(self,
-                 cin: int,    # input channels
-                 cout: int,   # output channels
-                 stride: int = 1,  # 2 halves the resolution (odd sizes round up)
-                ):
+
+    def __init__(
+        self,
+        cin: int,  # input channels
+        cout: int,  # output channels
+        stride: int = 1,  # 2 halves the resolution (odd sizes round up)
+    ):
         super().__init__()
         self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
         self.n1 = nn.GroupNorm(_groups(cout), cout)
         self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
         self.n2 = nn.GroupNorm(_groups(cout), cout)
         self.skip = nn.Identity() if (cin == cout and stride == 1) else nn.Conv2d(cin, cout, 1, stride, bias=False)
+
     def forward(self, x):
         h = F.elu(self.n1(self.conv1(x)))
         return F.elu(self.skip(x) + self.n2(self.conv2(h)))
 
 # %% ../../nbs/07_uncertainty.ipynb #48b7726a
 def laplace_nll(
-    pred: torch.Tensor,    # `B×C×H×W` prediction ŷ
+    pred: torch.Tensor,  # `B×C×H×W` prediction ŷ
     target: torch.Tensor,  # `B×C×H×W` ground truth y
-    log_b: torch.Tensor,   # `B×1×H×W` (or `B×C×H×W`) predicted log-scale s = log b
+    log_b: torch.Tensor,  # `B×1×H×W` (or `B×C×H×W`) predicted log-scale s = log b
     mask: torch.Tensor | None = None,  # `B×1×H×W`, 1 = hole: average over the hole only (None: every pixel)
     include_const: bool = True,  # add log 2, so the value is the true NLL in nats per pixel and channel
 ) -> torch.Tensor:
     "Negative log-likelihood of `target` under a Laplace(`pred`, exp(`log_b`)), averaged over the hole (Kendall & Gal, 2017)."
-    if pred.shape != target.shape: raise ValueError(f"pred {tuple(pred.shape)} and target {tuple(target.shape)} differ in shape")
-    if log_b.ndim != 4 or log_b.shape[0] != pred.shape[0] or log_b.shape[-2:] != pred.shape[-2:] or log_b.shape[1] not in (1, pred.shape[1]):
-        raise ValueError(f"log_b must be B×1×H×W or B×C×H×W matching pred {tuple(pred.shape)}, got {tuple(log_b.shape)}")
-    nll = (target - pred).abs() * torch.exp(-log_b) + log_b            # |y−ŷ|/b + log b
-    if include_const: nll = nll + math.log(2.0)                        # + log 2
-    nll = nll.mean(1, keepdim=True)                                    # channels share one b
-    if mask is None: return nll.mean()
-    if mask.shape != log_b.shape[:1] + (1,) + log_b.shape[2:]: raise ValueError(f"mask must be B×1×H×W = {(log_b.shape[0], 1, *log_b.shape[2:])}, got {tuple(mask.shape)}")
+    if pred.shape != target.shape:
+        raise ValueError(f"pred {tuple(pred.shape)} and target {tuple(target.shape)} differ in shape")
+    if (
+        log_b.ndim != 4
+        or log_b.shape[0] != pred.shape[0]
+        or log_b.shape[-2:] != pred.shape[-2:]
+        or log_b.shape[1] not in (1, pred.shape[1])
+    ):
+        raise ValueError(
+            f"log_b must be B×1×H×W or B×C×H×W matching pred {tuple(pred.shape)}, got {tuple(log_b.shape)}"
+        )
+    nll = (target - pred).abs() * torch.exp(-log_b) + log_b  # |y−ŷ|/b + log b
+    if include_const:
+        nll = nll + math.log(2.0)  # + log 2
+    nll = nll.mean(1, keepdim=True)  # channels share one b
+    if mask is None:
+        return nll.mean()
+    if mask.shape != log_b.shape[:1] + (1,) + log_b.shape[2:]:
+        raise ValueError(f"mask must be B×1×H×W = {(log_b.shape[0], 1, *log_b.shape[2:])}, got {tuple(mask.shape)}")
     m = mask.to(nll.dtype)
-    if m.sum() == 0: raise ValueError("mask is empty: laplace_nll averages over the hole and there is none")
-    return (nll * m).sum() / m.sum()                                   # average over Ω
+    if m.sum() == 0:
+        raise ValueError("mask is empty: laplace_nll averages over the hole and there is none")
+    return (nll * m).sum() / m.sum()  # average over Ω
 
 # %% ../../nbs/07_uncertainty.ipynb #0d794e80
 ANALYSIS_CHANNELS = 11  # edges, lines and 9 object heatmaps (design.md, AnalysisMaps.channels())
 
+
 @dataclass
 class UncertaintyConfig:
     "Hyper-parameters of `UncertaintyNet`."
+
     analysis_channels: int = ANALYSIS_CHANNELS  # channels of the analysis maps (0 = none)
-    width: int = 16          # channels of the full-resolution stem; stage k has width·2^k (capped)
+    width: int = 16  # channels of the full-resolution stem; stage k has width·2^k (capped)
     max_channels: int = 128  # cap on the channels of the deepest stage
-    n_blocks: int = 6        # residual blocks (the design's 6)
-    down_every: int = 2      # a stride-2 block every this many blocks (the design's 2)
-    se_reduction: int = 2    # bottleneck ratio of the input channel attention
-    pos_grid: int = 8        # side of the learned positional-encoding grid
+    n_blocks: int = 6  # residual blocks (the design's 6)
+    down_every: int = 2  # a stride-2 block every this many blocks (the design's 2)
+    se_reduction: int = 2  # bottleneck ratio of the input channel attention
+    pos_grid: int = 8  # side of the learned positional-encoding grid
     log_b_min: float = -6.0  # soft floor of the predicted log-scale (b ≥ e^-6 ≈ 0.0025 ≈ 0.6 grey levels)
-    log_b_init: float = -2.5 # initial output (b ≈ 0.08, a typical error of a rough fill)
+    log_b_init: float = -2.5  # initial output (b ≈ 0.08, a typical error of a rough fill)
 
     def __post_init__(self):
         for k in ('width', 'max_channels', 'n_blocks', 'down_every', 'se_reduction', 'pos_grid'):
             v = getattr(self, k)
-            if not isinstance(v, int) or v < 1: raise ValueError(f"UncertaintyConfig.{k} must be a positive int, got {v!r}")
-        if not isinstance(self.analysis_channels, int) or self.analysis_channels < 0: raise ValueError(f"UncertaintyConfig.analysis_channels must be an int ≥ 0, got {self.analysis_channels!r}")
-        if self.log_b_init <= self.log_b_min: raise ValueError(f"UncertaintyConfig.log_b_init ({self.log_b_init}) must exceed log_b_min ({self.log_b_min})")
+            if not isinstance(v, int) or v < 1:
+                raise ValueError(f"UncertaintyConfig.{k} must be a positive int, got {v!r}")
+        if not isinstance(self.analysis_channels, int) or self.analysis_channels < 0:
+            raise ValueError(f"UncertaintyConfig.analysis_channels must be an int ≥ 0, got {self.analysis_channels!r}")
+        if self.log_b_init <= self.log_b_min:
+            raise ValueError(
+                f"UncertaintyConfig.log_b_init ({self.log_b_init}) must exceed log_b_min ({self.log_b_min})"
+            )
 
     @classmethod
     def from_dict(cls, d: dict) -> 'UncertaintyConfig':
@@ -117,15 +151,22 @@ class UncertaintyConfig:
 # %% ../../nbs/07_uncertainty.ipynb #110dd276
 def _check_inputs(image_masked, mask, analysis, n_analysis):
     if not isinstance(image_masked, torch.Tensor) or image_masked.ndim != 4 or image_masked.shape[1] != 3:
-        raise ValueError(f"image_masked must be a B×3×H×W tensor, got {getattr(image_masked, 'shape', type(image_masked).__name__)}")
+        raise ValueError(
+            f"image_masked must be a B×3×H×W tensor, got {getattr(image_masked, 'shape', type(image_masked).__name__)}"
+        )
     B, _, H, W = image_masked.shape
-    if not isinstance(mask, torch.Tensor) or tuple(mask.shape) != (B, 1, H, W): raise ValueError(f"mask must be B×1×H×W = {(B, 1, H, W)}, got {tuple(getattr(mask, 'shape', ()))}")
-    if analysis is None: return image_masked.new_zeros(B, n_analysis, H, W)
-    if tuple(analysis.shape) != (B, n_analysis, H, W): raise ValueError(f"analysis must be B×{n_analysis}×H×W = {(B, n_analysis, H, W)}, got {tuple(analysis.shape)}")
+    if not isinstance(mask, torch.Tensor) or tuple(mask.shape) != (B, 1, H, W):
+        raise ValueError(f"mask must be B×1×H×W = {(B, 1, H, W)}, got {tuple(getattr(mask, 'shape', ()))}")
+    if analysis is None:
+        return image_masked.new_zeros(B, n_analysis, H, W)
+    if tuple(analysis.shape) != (B, n_analysis, H, W):
+        raise ValueError(f"analysis must be B×{n_analysis}×H×W = {(B, n_analysis, H, W)}, got {tuple(analysis.shape)}")
     return analysis.to(image_masked.dtype)
+
 
 class UncertaintyNet(nn.Module):
     "Per-pixel log-scale log b of a Laplace model of the fill error; low = easy (design.md: `u`)."
+
     def __init__(self, cfg: UncertaintyConfig | None = None):
         super().__init__()
         self.cfg = cfg = cfg or UncertaintyConfig()
@@ -135,35 +176,39 @@ class UncertaintyNet(nn.Module):
         self.pos = LearnedPositionalEncoding(cfg.width, cfg.pos_grid)
         blocks, chans, c = [], [], cfg.width
         for i in range(cfg.n_blocks):
-            down = i % cfg.down_every == 0                        # stride 2 at the first block of each group
+            down = i % cfg.down_every == 0  # stride 2 at the first block of each group
             cout = min(cfg.width * 2 ** (i // cfg.down_every), cfg.max_channels) if down else c
-            blocks.append(ResBlock(c, cout, 2 if down else 1)); c = cout
+            blocks.append(ResBlock(c, cout, 2 if down else 1))
+            c = cout
             chans.append(c)
         self.blocks = nn.ModuleList(blocks)
-        self.taps = [i for i in range(cfg.n_blocks) if (i + 1) % cfg.down_every == 0 or i == cfg.n_blocks - 1]  # last block of each stage
+        # last block of each stage
+        self.taps = [i for i in range(cfg.n_blocks) if (i + 1) % cfg.down_every == 0 or i == cfg.n_blocks - 1]
         self.lateral = nn.ModuleList(nn.Conv2d(chans[i], cfg.width, 1) for i in self.taps)
         self.head = nn.Conv2d(cfg.width, 1, 3, 1, 1)
         nn.init.normal_(self.head.weight, std=1e-3)
-        with torch.no_grad():   # start at log b = log_b_init everywhere: invert the soft floor
+        with torch.no_grad():  # start at log b = log_b_init everywhere: invert the soft floor
             self.head.bias.fill_(cfg.log_b_min + math.log(math.expm1(cfg.log_b_init - cfg.log_b_min)))
 
-    def forward(self,
-                image_masked: torch.Tensor,  # `B×3×H×W` in [0,1], hole pixels zeroed
-                mask: torch.Tensor,          # `B×1×H×W`, 1 = hole
-                analysis: torch.Tensor | None = None,  # `B×11×H×W` analysis maps (None → zeros)
-               ) -> torch.Tensor:            # `B×1×H×W` log b
+    def forward(
+        self,
+        image_masked: torch.Tensor,  # `B×3×H×W` in [0,1], hole pixels zeroed
+        mask: torch.Tensor,  # `B×1×H×W`, 1 = hole
+        analysis: torch.Tensor | None = None,  # `B×11×H×W` analysis maps (None → zeros)
+    ) -> torch.Tensor:  # `B×1×H×W` log b
         analysis = _check_inputs(image_masked, mask, analysis, self.cfg.analysis_channels)
         H, W = image_masked.shape[-2:]
         x = torch.cat([image_masked, mask.to(image_masked.dtype), analysis], 1)
-        x = self.attention(x)                       # weight the inputs
-        stem = self.pos(self.stem(x))               # full-resolution features + positional encoding
+        x = self.attention(x)  # weight the inputs
+        stem = self.pos(self.stem(x))  # full-resolution features + positional encoding
         h, out, taps = stem, stem, iter(self.lateral)
         for i, blk in enumerate(self.blocks):
             h = blk(h)
-            if i in self.taps: out = out + F.interpolate(next(taps)(h), size=(H, W), mode='bilinear', align_corners=False)
+            if i in self.taps:
+                out = out + F.interpolate(next(taps)(h), size=(H, W), mode='bilinear', align_corners=False)
         z = self.head(F.elu(out))
         lo = self.cfg.log_b_min
-        return lo + F.softplus(z - lo)              # s = s_min + softplus(z − s_min) ≥ s_min
+        return lo + F.softplus(z - lo)  # s = s_min + softplus(z − s_min) ≥ s_min
 
 # %% ../../nbs/07_uncertainty.ipynb #4a449f0e
 def _avg_rank(v: torch.Tensor) -> torch.Tensor:
@@ -172,23 +217,32 @@ def _avg_rank(v: torch.Tensor) -> torch.Tensor:
     start = torch.cumsum(cnt, 0) - cnt
     return (start + (cnt - 1) / 2).to(v.dtype)[inv]
 
+
 def calibration_bins(
-    log_b: torch.Tensor,   # `B×1×H×W` predicted log-scale
-    error: torch.Tensor,   # `B×1×H×W` actual absolute error (mean over channels)
+    log_b: torch.Tensor,  # `B×1×H×W` predicted log-scale
+    error: torch.Tensor,  # `B×1×H×W` actual absolute error (mean over channels)
     mask: torch.Tensor | None = None,  # `B×1×H×W`, 1 = use the pixel (the hole); None = all pixels
-    n_bins: int = 10,      # equal-count bins of predicted b
+    n_bins: int = 10,  # equal-count bins of predicted b
 ) -> dict:
     "Bin pixels by predicted b; per bin the mean predicted b, mean actual |error| and count, plus ECE and Spearman ρ."
-    if log_b.shape != error.shape: raise ValueError(f"log_b {tuple(log_b.shape)} and error {tuple(error.shape)} differ in shape")
-    if n_bins < 1: raise ValueError(f"n_bins must be ≥ 1, got {n_bins}")
+    if log_b.shape != error.shape:
+        raise ValueError(f"log_b {tuple(log_b.shape)} and error {tuple(error.shape)} differ in shape")
+    if n_bins < 1:
+        raise ValueError(f"n_bins must be ≥ 1, got {n_bins}")
     b, e = log_b.detach().exp().flatten().double(), error.detach().flatten().double()
-    if mask is not None: keep = mask.detach().flatten() > 0.5; b, e = b[keep], e[keep]
-    if b.numel() < n_bins: raise ValueError(f"only {b.numel()} pixels selected, fewer than n_bins={n_bins}")
+    if mask is not None:
+        keep = mask.detach().flatten() > 0.5
+        b, e = b[keep], e[keep]
+    if b.numel() < n_bins:
+        raise ValueError(f"only {b.numel()} pixels selected, fewer than n_bins={n_bins}")
     order = b.argsort()
     chunks = torch.tensor_split(order, n_bins)
-    pred = torch.stack([b[c].mean() for c in chunks]); act = torch.stack([e[c].mean() for c in chunks])
+    pred = torch.stack([b[c].mean() for c in chunks])
+    act = torch.stack([e[c].mean() for c in chunks])
     count = torch.tensor([len(c) for c in chunks])
     ece = float((count * (pred - act).abs()).sum() / count.sum())
     rb, re = _avg_rank(b), _avg_rank(e)
-    rho = float(((rb - rb.mean()) * (re - re.mean())).mean() / (rb.std(unbiased=False) * re.std(unbiased=False) + 1e-12))
+    rho = float(
+        ((rb - rb.mean()) * (re - re.mean())).mean() / (rb.std(unbiased=False) * re.std(unbiased=False) + 1e-12)
+    )
     return dict(pred_b=pred.float(), actual=act.float(), count=count, ece=ece, spearman=rho)

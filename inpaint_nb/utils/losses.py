@@ -16,67 +16,85 @@ __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'VGG16_LAYERS', 'VGG16_FILE', 'VGG16
 
 # %% ../../nbs/12_losses.ipynb #0f559e68
 def pixel_weights(
-    mask: torch.Tensor,         # `B×1×H×W` float, 1 = hole
-    hole_weight: float = 1.0,   # weight of a hole pixel
+    mask: torch.Tensor,  # `B×1×H×W` float, 1 = hole
+    hole_weight: float = 1.0,  # weight of a hole pixel
     valid_weight: float = 1.0,  # weight of a known pixel
 ) -> torch.Tensor:
     "Per-pixel weights $w = w_\\text{hole} m + w_\\text{valid}(1-m)$, `B×1×H×W`."
-    if mask.ndim != 4 or mask.shape[1] != 1: raise ValueError(f"mask must be B×1×H×W, got {tuple(mask.shape)}")
-    if hole_weight < 0 or valid_weight < 0: raise ValueError(f"weights must be ≥ 0, got hole={hole_weight}, valid={valid_weight}")
+    if mask.ndim != 4 or mask.shape[1] != 1:
+        raise ValueError(f"mask must be B×1×H×W, got {tuple(mask.shape)}")
+    if hole_weight < 0 or valid_weight < 0:
+        raise ValueError(f"weights must be ≥ 0, got hole={hole_weight}, valid={valid_weight}")
     m = mask.float()
     return hole_weight * m + valid_weight * (1 - m)
 
+
 def weighted_mean(
-    err: torch.Tensor,                   # `B×C×H×W` per-pixel error
+    err: torch.Tensor,  # `B×C×H×W` per-pixel error
     weight: torch.Tensor | None = None,  # `B×1×H×W` weights (None: plain mean)
 ) -> torch.Tensor:
     "$\\sum w\\,e / (C\\sum w)$ — the mean of `err` with per-pixel weights shared by the channels."
-    if weight is None: return err.mean()
-    if weight.ndim != 4 or weight.shape[1] != 1 or weight.shape[0] != err.shape[0] or weight.shape[-2:] != err.shape[-2:]:
+    if weight is None:
+        return err.mean()
+    if (
+        weight.ndim != 4
+        or weight.shape[1] != 1
+        or weight.shape[0] != err.shape[0]
+        or weight.shape[-2:] != err.shape[-2:]
+    ):
         raise ValueError(f"weight must be B×1×H×W matching err {tuple(err.shape)}, got {tuple(weight.shape)}")
     total = weight.sum() * err.shape[1]
-    if total <= 0: raise ValueError("all weights are zero: nothing to average")
+    if total <= 0:
+        raise ValueError("all weights are zero: nothing to average")
     return (err * weight).sum() / total
 
 # %% ../../nbs/12_losses.ipynb #949f83c0
 def reconstruction_loss(
-    pred: torch.Tensor,    # `B×3×H×W` prediction ŷ
+    pred: torch.Tensor,  # `B×3×H×W` prediction ŷ
     target: torch.Tensor,  # `B×3×H×W` ground truth y
     mask: torch.Tensor | None = None,  # `B×1×H×W`, 1 = hole (None: unweighted)
-    l1_weight: float = 1.0,    # λ₁
-    l2_weight: float = 0.5,    # λ₂
+    l1_weight: float = 1.0,  # λ₁
+    l2_weight: float = 0.5,  # λ₂
     hole_weight: float = 1.0,  # weight of hole pixels (with `mask`)
-    valid_weight: float = 1.0, # weight of known pixels (with `mask`)
+    valid_weight: float = 1.0,  # weight of known pixels (with `mask`)
 ) -> torch.Tensor:
     "λ₁·L1 + λ₂·L2 between `pred` and `target`, hole-weighted when a mask is given."
-    if pred.shape != target.shape: raise ValueError(f"pred {tuple(pred.shape)} and target {tuple(target.shape)} differ in shape")
+    if pred.shape != target.shape:
+        raise ValueError(f"pred {tuple(pred.shape)} and target {tuple(target.shape)} differ in shape")
     w = None if mask is None else pixel_weights(mask, hole_weight, valid_weight)
     d = pred - target
-    return l1_weight * weighted_mean(d.abs(), w) + l2_weight * weighted_mean(d * d, w)   # λ₁|ŷ−y| + λ₂(ŷ−y)²
+    return l1_weight * weighted_mean(d.abs(), w) + l2_weight * weighted_mean(d * d, w)  # λ₁|ŷ−y| + λ₂(ŷ−y)²
 
 # %% ../../nbs/12_losses.ipynb #c8846471
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
-VGG16_LAYERS = {'relu1_2': 3, 'relu2_2': 8, 'relu3_3': 15, 'relu4_3': 22}   # indices in torchvision's vgg16().features
+VGG16_LAYERS = {'relu1_2': 3, 'relu2_2': 8, 'relu3_3': 15, 'relu4_3': 22}  # indices in torchvision's vgg16().features
 VGG16_FILE = 'vgg16-397923af.pth'
 VGG16_URL = 'https://download.pytorch.org/models/vgg16-397923af.pth'
 
+
 def vgg16_weights_path() -> Path:
     "Where torchvision keeps its VGG16 ImageNet weights: `<torch hub dir>/checkpoints/vgg16-397923af.pth`."
-    return Path(torch.hub.get_dir())/'checkpoints'/VGG16_FILE
+    return Path(torch.hub.get_dir()) / 'checkpoints' / VGG16_FILE
+
 
 class VGGFeatures(nn.Module):
     "Frozen VGG16 feature extractor returning the activations at `layers` for `[0,1]` RGB input."
-    def __init__(self,
-                 layers: tuple = ('relu1_2', 'relu2_2', 'relu3_3', 'relu4_3'),  # names from `VGG16_LAYERS`
-                 pretrained: bool = True,  # load ImageNet weights (must be in the torch hub cache); False: random, for tests
-                 weights_path: str | Path | None = None,  # explicit weights file (default `vgg16_weights_path()`)
-                 seed: int = 0,  # seed of the random initialisation when `pretrained=False`
-                ):
+
+    def __init__(
+        self,
+        layers: tuple = ('relu1_2', 'relu2_2', 'relu3_3', 'relu4_3'),  # names from `VGG16_LAYERS`
+        # load ImageNet weights (must be in the torch hub cache); False: random, for tests
+        pretrained: bool = True,
+        weights_path: str | Path | None = None,  # explicit weights file (default `vgg16_weights_path()`)
+        seed: int = 0,  # seed of the random initialisation when `pretrained=False`
+    ):
         super().__init__()
         import torchvision
+
         bad = [l for l in layers if l not in VGG16_LAYERS]
-        if bad or not layers: raise ValueError(f"Unknown VGG16 layer(s) {bad or layers}: choose from {list(VGG16_LAYERS)}")
+        if bad or not layers:
+            raise ValueError(f"Unknown VGG16 layer(s) {bad or layers}: choose from {list(VGG16_LAYERS)}")
         self.layers = tuple(layers)
         self.idx = [VGG16_LAYERS[l] for l in self.layers]
         with torch.random.fork_rng(devices=[]):
@@ -85,13 +103,18 @@ class VGGFeatures(nn.Module):
         if pretrained:
             p = Path(weights_path) if weights_path is not None else vgg16_weights_path()
             if not p.is_file():
-                raise FileNotFoundError(f"VGG16 ImageNet weights not found at {p}. Download {VGG16_URL} and put it there "
-                                        f"(or pass weights_path=...), or use pretrained=False (random features, for tests only).")
-            try: vgg.load_state_dict(torch.load(p, map_location='cpu', weights_only=True))
-            except Exception as ex: raise ValueError(f"{p} is not a valid torchvision VGG16 state dict: {ex}") from ex
-        self.features = vgg.features[:max(self.idx) + 1]
+                raise FileNotFoundError(
+                    f"VGG16 ImageNet weights not found at {p}. Download {VGG16_URL} and put it there "
+                    f"(or pass weights_path=...), or use pretrained=False (random features, for tests only)."
+                )
+            try:
+                vgg.load_state_dict(torch.load(p, map_location='cpu', weights_only=True))
+            except Exception as ex:
+                raise ValueError(f"{p} is not a valid torchvision VGG16 state dict: {ex}") from ex
+        self.features = vgg.features[: max(self.idx) + 1]
         for mod in self.features:
-            if isinstance(mod, nn.ReLU): mod.inplace = False   # keep the activations we return intact
+            if isinstance(mod, nn.ReLU):
+                mod.inplace = False  # keep the activations we return intact
         self.register_buffer('mean', torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1), persistent=False)
         self.register_buffer('std', torch.tensor(IMAGENET_STD).view(1, 3, 1, 1), persistent=False)
         self.requires_grad_(False)
@@ -102,95 +125,115 @@ class VGGFeatures(nn.Module):
         return super().train(False)
 
     def forward(self, x: torch.Tensor) -> list[torch.Tensor]:  # x: `B×3×H×W` in [0,1]
-        if x.ndim != 4 or x.shape[1] != 3: raise ValueError(f"VGGFeatures expects B×3×H×W images, got {tuple(x.shape)}")
-        h, out = (x - self.mean) / self.std, []       # ImageNet normalisation
+        if x.ndim != 4 or x.shape[1] != 3:
+            raise ValueError(f"VGGFeatures expects B×3×H×W images, got {tuple(x.shape)}")
+        h, out = (x - self.mean) / self.std, []  # ImageNet normalisation
         for i, mod in enumerate(self.features):
             h = mod(h)
-            if i in self.idx: out.append(h)
+            if i in self.idx:
+                out.append(h)
         return out
 
 # %% ../../nbs/12_losses.ipynb #46225b06
 class PerceptualLoss(nn.Module):
     "Σᵢ λᵢ · mean((φᵢ(ŷ) − φᵢ(y))²) over the feature maps of `extractor`."
-    def __init__(self,
-                 extractor: nn.Module | None = None,  # returns a list of feature maps (default `VGGFeatures(pretrained=...)`)
-                 weights: tuple = (0.125, 0.25, 0.5, 1.0),  # λᵢ, one per feature map
-                 pretrained: bool = True,  # only used when `extractor` is None
-                ):
+
+    def __init__(
+        self,
+        # returns a list of feature maps (default `VGGFeatures(pretrained=...)`)
+        extractor: nn.Module | None = None,
+        weights: tuple = (0.125, 0.25, 0.5, 1.0),  # λᵢ, one per feature map
+        pretrained: bool = True,  # only used when `extractor` is None
+    ):
         super().__init__()
         self.extractor = extractor if extractor is not None else VGGFeatures(pretrained=pretrained)
         self.weights = tuple(float(w) for w in weights)
 
     def forward(self, pred, target, pred_feats=None, target_feats=None):
         fp = pred_feats if pred_feats is not None else self.extractor(pred)
-        with torch.no_grad(): ft = target_feats if target_feats is not None else self.extractor(target)
-        if len(fp) != len(self.weights): raise ValueError(f"{len(fp)} feature maps but {len(self.weights)} weights")
-        return sum(w * F.mse_loss(a, b.detach()) for w, a, b in zip(self.weights, fp, ft))   # Σ λᵢ mean(φᵢ(ŷ)−φᵢ(y))²
+        with torch.no_grad():
+            ft = target_feats if target_feats is not None else self.extractor(target)
+        if len(fp) != len(self.weights):
+            raise ValueError(f"{len(fp)} feature maps but {len(self.weights)} weights")
+        return sum(w * F.mse_loss(a, b.detach()) for w, a, b in zip(self.weights, fp, ft))  # Σ λᵢ mean(φᵢ(ŷ)−φᵢ(y))²
 
 # %% ../../nbs/12_losses.ipynb #6c2576a4
 def gram_matrix(
     feat: torch.Tensor,  # `B×C×H×W` feature map
 ) -> torch.Tensor:
     "Normalised Gram matrix $\\phi\\phi^\\top/(CHW)$, `B×C×C`."
-    if feat.ndim != 4: raise ValueError(f"gram_matrix expects B×C×H×W, got {tuple(feat.shape)}")
+    if feat.ndim != 4:
+        raise ValueError(f"gram_matrix expects B×C×H×W, got {tuple(feat.shape)}")
     b, c, h, w = feat.shape
     f = feat.reshape(b, c, h * w).float()
-    return f @ f.transpose(1, 2) / (c * h * w)   # φφᵀ/(CHW)
+    return f @ f.transpose(1, 2) / (c * h * w)  # φφᵀ/(CHW)
+
 
 class StyleLoss(nn.Module):
     "Σᵢ μᵢ · mean((G(φᵢ(ŷ)) − G(φᵢ(exemplar)))²)."
-    def __init__(self,
-                 extractor: nn.Module | None = None,  # feature extractor (default `VGGFeatures(pretrained=...)`)
-                 weights: tuple = (1.0, 1.0, 1.0, 1.0),  # μᵢ, one per feature map
-                 pretrained: bool = True,  # only used when `extractor` is None
-                ):
+
+    def __init__(
+        self,
+        extractor: nn.Module | None = None,  # feature extractor (default `VGGFeatures(pretrained=...)`)
+        weights: tuple = (1.0, 1.0, 1.0, 1.0),  # μᵢ, one per feature map
+        pretrained: bool = True,  # only used when `extractor` is None
+    ):
         super().__init__()
         self.extractor = extractor if extractor is not None else VGGFeatures(pretrained=pretrained)
         self.weights = tuple(float(w) for w in weights)
 
     def forward(self, pred, exemplar, pred_feats=None, exemplar_feats=None):
         fp = pred_feats if pred_feats is not None else self.extractor(pred)
-        with torch.no_grad(): fe = exemplar_feats if exemplar_feats is not None else self.extractor(exemplar)
-        if len(fp) != len(self.weights): raise ValueError(f"{len(fp)} feature maps but {len(self.weights)} weights")
+        with torch.no_grad():
+            fe = exemplar_feats if exemplar_feats is not None else self.extractor(exemplar)
+        if len(fp) != len(self.weights):
+            raise ValueError(f"{len(fp)} feature maps but {len(self.weights)} weights")
         return sum(w * F.mse_loss(gram_matrix(a), gram_matrix(b).detach()) for w, a, b in zip(self.weights, fp, fe))
 
 # %% ../../nbs/12_losses.ipynb #e209aa7e
 def edge_loss(
-    pred_edges: torch.Tensor,    # `B×1×H×W` soft edge map predicted by the builder
+    pred_edges: torch.Tensor,  # `B×1×H×W` soft edge map predicted by the builder
     target_edges: torch.Tensor,  # `B×1×H×W` soft edges of the target (same operator)
     mask: torch.Tensor | None = None,  # `B×1×H×W`, 1 = hole
-    hole_weight: float = 1.0,   # weight of hole pixels (with `mask`)
+    hole_weight: float = 1.0,  # weight of hole pixels (with `mask`)
     valid_weight: float = 1.0,  # weight of known pixels (with `mask`)
 ) -> torch.Tensor:
     "Hole-weighted L1 between predicted and target soft edge maps."
-    if pred_edges.shape != target_edges.shape: raise ValueError(f"edge maps differ in shape: {tuple(pred_edges.shape)} vs {tuple(target_edges.shape)}")
+    if pred_edges.shape != target_edges.shape:
+        raise ValueError(f"edge maps differ in shape: {tuple(pred_edges.shape)} vs {tuple(target_edges.shape)}")
     w = None if mask is None else pixel_weights(mask, hole_weight, valid_weight)
     return weighted_mean((pred_edges - target_edges.detach()).abs(), w)
 
 # %% ../../nbs/12_losses.ipynb #a2b01fe1
 def uncertainty_loss(
-    log_b: torch.Tensor,   # `B×1×H×W` predicted log-scale
-    pred: torch.Tensor,    # `B×3×H×W` prediction (detached inside)
+    log_b: torch.Tensor,  # `B×1×H×W` predicted log-scale
+    pred: torch.Tensor,  # `B×3×H×W` prediction (detached inside)
     target: torch.Tensor,  # `B×3×H×W` ground truth
     mask: torch.Tensor | None = None,  # `B×1×H×W`, 1 = hole: average over the hole
 ) -> torch.Tensor:
     "Laplace NLL of the (detached) prediction error under scale exp(`log_b`), averaged over the hole."
     from inpaint_nb.models.uncertainty import laplace_nll
-    if mask is not None and mask.sum() == 0: mask = None   # no hole in this batch: average over every pixel
+
+    if mask is not None and mask.sum() == 0:
+        mask = None  # no hole in this batch: average over every pixel
     return laplace_nll(pred.detach(), target, log_b, mask)
 
 # %% ../../nbs/12_losses.ipynb #09e15682
 def score_weights(
     mask: torch.Tensor,  # `B×1×H×W`, 1 = hole
-    size: tuple,         # (h, w) of the discriminator's score map
+    size: tuple,  # (h, w) of the discriminator's score map
 ) -> torch.Tensor:
     "Fraction of hole pixels under each score-map cell, `B×1×h×w` — weights for the fake terms."
     return F.adaptive_avg_pool2d(mask.float(), tuple(size))
 
+
 def _wmean(x, w):
-    if w is None: return x.mean()
-    if w.shape != x.shape: raise ValueError(f"weights {tuple(w.shape)} must match the score map {tuple(x.shape)}")
+    if w is None:
+        return x.mean()
+    if w.shape != x.shape:
+        raise ValueError(f"weights {tuple(w.shape)} must match the score map {tuple(x.shape)}")
     return (x * w).sum() / w.sum().clamp_min(1e-8)
+
 
 def d_hinge_loss(
     real_scores: torch.Tensor,  # D(y): scores of real images
@@ -199,6 +242,7 @@ def d_hinge_loss(
 ) -> torch.Tensor:
     "Discriminator hinge loss: mean relu(1 − D(real)) + mean relu(1 + D(fake))."
     return F.relu(1 - real_scores).mean() + _wmean(F.relu(1 + fake_scores), fake_weight)
+
 
 def g_hinge_loss(
     fake_scores: torch.Tensor,  # D(ŷ) with gradients flowing into G
@@ -213,91 +257,115 @@ def r1_penalty(
     real_images: torch.Tensor,  # the real images x, `B×3×H×W`
 ) -> torch.Tensor:
     "R1 = mean over the batch of ‖∇ₓ Σ D(x)‖² (Mescheder et al., 2018). Keeps the graph so it can be backpropagated."
-    if not real_images.requires_grad: raise ValueError("r1_penalty needs real_images.requires_grad_(True) before D is applied")
-    if not real_scores.requires_grad: return real_scores.new_zeros(())   # D does not depend on anything trainable here
-    g, = torch.autograd.grad(real_scores.float().sum(), real_images, create_graph=True, allow_unused=True)
-    if g is None: return real_scores.new_zeros(())                       # D ignores its input: gradient is zero
-    return g.float().pow(2).reshape(g.shape[0], -1).sum(1).mean()       # mean_b ‖∇ₓD(x_b)‖²
+    if not real_images.requires_grad:
+        raise ValueError("r1_penalty needs real_images.requires_grad_(True) before D is applied")
+    if not real_scores.requires_grad:
+        return real_scores.new_zeros(())  # D does not depend on anything trainable here
+    (g,) = torch.autograd.grad(real_scores.float().sum(), real_images, create_graph=True, allow_unused=True)
+    if g is None:
+        return real_scores.new_zeros(())  # D ignores its input: gradient is zero
+    return g.float().pow(2).reshape(g.shape[0], -1).sum(1).mean()  # mean_b ‖∇ₓD(x_b)‖²
 
 # %% ../../nbs/12_losses.ipynb #b49a0ba9
 @dataclass
 class LossConfig:
     "Weights of the generator and discriminator losses (the `loss:` section of the training config)."
-    l1: float = 1.0             # λ₁ of the reconstruction loss
-    l2: float = 0.5             # λ₂ of the reconstruction loss
-    hole_weight: float = 6.0    # weight of hole pixels in reconstruction/edge losses
-    valid_weight: float = 1.0   # weight of known pixels in reconstruction/edge losses
-    coarse: float = 0.5         # weight of the reconstruction loss of the builder's coarse image
-    perceptual: float = 0.1     # λ_p; 0 switches VGG off
-    perceptual_layers: list = field(default_factory=lambda: [0.125, 0.25, 0.5, 1.0])  # λᵢ at relu1_2, relu2_2, relu3_3, relu4_3
-    style: float = 250.0        # λ_s (normalised Gram matrices are small, hence the large weight); 0 switches it off
+
+    l1: float = 1.0  # λ₁ of the reconstruction loss
+    l2: float = 0.5  # λ₂ of the reconstruction loss
+    hole_weight: float = 6.0  # weight of hole pixels in reconstruction/edge losses
+    valid_weight: float = 1.0  # weight of known pixels in reconstruction/edge losses
+    coarse: float = 0.5  # weight of the reconstruction loss of the builder's coarse image
+    perceptual: float = 0.1  # λ_p; 0 switches VGG off
+    # λᵢ at relu1_2, relu2_2, relu3_3, relu4_3
+    perceptual_layers: list = field(default_factory=lambda: [0.125, 0.25, 0.5, 1.0])
+    style: float = 250.0  # λ_s (normalised Gram matrices are small, hence the large weight); 0 switches it off
     style_layers: list = field(default_factory=lambda: [1.0, 1.0, 1.0, 1.0])  # μᵢ per VGG layer
-    edge: float = 1.0           # λ_e, L1 between the builder's soft edges and SoftEdges(target)
-    uncertainty: float = 0.1    # λ_u, Laplace NLL of the uncertainty head
-    adversarial: float = 0.1    # λ_a, generator hinge loss; 0 trains without a GAN
-    r1_gamma: float = 1.0       # γ of the R1 penalty, L_D += γ/2 · R1; 0 switches it off
-    r1_every: int = 4           # lazy R1: apply every k D-steps, scaled by k (Karras et al., 2020)
+    edge: float = 1.0  # λ_e, L1 between the builder's soft edges and SoftEdges(target)
+    uncertainty: float = 0.1  # λ_u, Laplace NLL of the uncertainty head
+    adversarial: float = 0.1  # λ_a, generator hinge loss; 0 trains without a GAN
+    r1_gamma: float = 1.0  # γ of the R1 penalty, L_D += γ/2 · R1; 0 switches it off
+    r1_every: int = 4  # lazy R1: apply every k D-steps, scaled by k (Karras et al., 2020)
     masked_adversarial: bool = True  # weight fake patch scores by their hole fraction
-    vgg_pretrained: bool = True # load ImageNet VGG16 (must be in the torch hub cache); False = random VGG (tests only)
+    vgg_pretrained: bool = True  # load ImageNet VGG16 (must be in the torch hub cache); False = random VGG (tests only)
 
     def __post_init__(self):
         for f in fields(self):
             v = getattr(self, f.name)
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and v < 0: raise ValueError(f"loss.{f.name} must be ≥ 0, got {v}")
-        if len(self.perceptual_layers) != 4 or len(self.style_layers) != 4: raise ValueError("perceptual_layers and style_layers need 4 weights each (VGG16 relu1_2..relu4_3)")
-        if self.r1_every < 1: raise ValueError(f"loss.r1_every must be ≥ 1, got {self.r1_every}")
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and v < 0:
+                raise ValueError(f"loss.{f.name} must be ≥ 0, got {v}")
+        if len(self.perceptual_layers) != 4 or len(self.style_layers) != 4:
+            raise ValueError("perceptual_layers and style_layers need 4 weights each (VGG16 relu1_2..relu4_3)")
+        if self.r1_every < 1:
+            raise ValueError(f"loss.r1_every must be ≥ 1, got {self.r1_every}")
+
 
 class InpaintingLoss(nn.Module):
     "The generator objective: weighted sum of every loss term, computed from the model's output dict."
-    def __init__(self,
-                 cfg: LossConfig | None = None,  # the weights
-                 extractor: nn.Module | None = None,  # shared feature extractor (default VGGFeatures(cfg.vgg_pretrained) when needed)
-                 edge_fn: nn.Module | None = None,    # edge operator applied to the target (default `models.builder.SoftEdges()`)
-                ):
+
+    def __init__(
+        self,
+        cfg: LossConfig | None = None,  # the weights
+        # shared feature extractor (default VGGFeatures(cfg.vgg_pretrained) when needed)
+        extractor: nn.Module | None = None,
+        # edge operator applied to the target (default `models.builder.SoftEdges()`)
+        edge_fn: nn.Module | None = None,
+    ):
         super().__init__()
         self.cfg = cfg = cfg or LossConfig()
         if extractor is None and (cfg.perceptual > 0 or cfg.style > 0):
-            try: extractor = VGGFeatures(pretrained=cfg.vgg_pretrained)
+            try:
+                extractor = VGGFeatures(pretrained=cfg.vgg_pretrained)
             except FileNotFoundError as ex:
-                raise FileNotFoundError(f"{ex} In a training config: put the file there, or set loss.perceptual=0 loss.style=0 "
-                                        f"(no VGG), or loss.vgg_pretrained=false (random VGG features).") from None
+                raise FileNotFoundError(
+                    f"{ex} In a training config: put the file there, or set loss.perceptual=0 loss.style=0 "
+                    f"(no VGG), or loss.vgg_pretrained=false (random VGG features)."
+                ) from None
         self.extractor = extractor
         self.perc = PerceptualLoss(extractor, cfg.perceptual_layers) if cfg.perceptual > 0 else None
         self.sty = StyleLoss(extractor, cfg.style_layers) if cfg.style > 0 else None
         if edge_fn is None and cfg.edge > 0:
             from inpaint_nb.models.builder import SoftEdges
+
             edge_fn = SoftEdges()
         self.edge_fn = edge_fn
         self.parts = {}
 
-    def forward(self,
-                out: dict,              # model output: output, prediction, coarse, edges, uncertainty
-                target: torch.Tensor,   # `B×3×H×W` ground truth
-                mask: torch.Tensor,     # `B×1×H×W`, 1 = hole
-                exemplar: torch.Tensor | None = None,  # style exemplar (default: the target)
-                fake_scores: torch.Tensor | None = None,  # D(out['output'], mask), with gradients into G
-               ) -> torch.Tensor:
+    def forward(
+        self,
+        out: dict,  # model output: output, prediction, coarse, edges, uncertainty
+        target: torch.Tensor,  # `B×3×H×W` ground truth
+        mask: torch.Tensor,  # `B×1×H×W`, 1 = hole
+        exemplar: torch.Tensor | None = None,  # style exemplar (default: the target)
+        fake_scores: torch.Tensor | None = None,  # D(out['output'], mask), with gradients into G
+    ) -> torch.Tensor:
         c, p = self.cfg, {}
         for k in ('output', 'prediction'):
-            if k not in out: raise KeyError(f"model output has no {k!r} (keys: {sorted(out)})")
+            if k not in out:
+                raise KeyError(f"model output has no {k!r} (keys: {sorted(out)})")
         rec = dict(mask=mask, l1_weight=c.l1, l2_weight=c.l2, hole_weight=c.hole_weight, valid_weight=c.valid_weight)
         p['rec'] = reconstruction_loss(out['prediction'], target, **rec)
-        if c.coarse > 0 and out.get('coarse') is not None: p['coarse'] = c.coarse * reconstruction_loss(out['coarse'], target, **rec)
+        if c.coarse > 0 and out.get('coarse') is not None:
+            p['coarse'] = c.coarse * reconstruction_loss(out['coarse'], target, **rec)
         if self.extractor is not None:
             fo = self.extractor(out['output'])
             with torch.no_grad():
                 ft = self.extractor(target)
                 fe = ft if exemplar is None else self.extractor(exemplar)
-            if self.perc is not None: p['perceptual'] = c.perceptual * self.perc(None, None, fo, ft)
-            if self.sty is not None: p['style'] = c.style * self.sty(None, None, fo, fe)
+            if self.perc is not None:
+                p['perceptual'] = c.perceptual * self.perc(None, None, fo, ft)
+            if self.sty is not None:
+                p['style'] = c.style * self.sty(None, None, fo, fe)
         if c.edge > 0 and out.get('edges') is not None:
-            with torch.no_grad(): te = self.edge_fn(target)
+            with torch.no_grad():
+                te = self.edge_fn(target)
             p['edge'] = c.edge * edge_loss(out['edges'], te, mask, c.hole_weight, c.valid_weight)
         if c.uncertainty > 0 and out.get('uncertainty') is not None:
             p['uncertainty'] = c.uncertainty * uncertainty_loss(out['uncertainty'], out['prediction'], target, mask)
         if c.adversarial > 0 and fake_scores is not None:
             w = score_weights(mask, fake_scores.shape[-2:]) if c.masked_adversarial else None
-            if w is not None and w.sum() == 0: w = None
+            if w is not None and w.sum() == 0:
+                w = None
             p['adv'] = c.adversarial * g_hinge_loss(fake_scores, w)
         self.parts = {k: v.detach() for k, v in p.items()}
         return sum(p.values())

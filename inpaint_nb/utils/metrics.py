@@ -15,16 +15,19 @@ __all__ = ['psnr', 'gaussian_window', 'ssim_map', 'ssim', 'LPIPSMetric', 'summar
 
 # %% ../../nbs/14_evaluation.ipynb #600cb024
 def _check_pair(pred: torch.Tensor, target: torch.Tensor, mask: torch.Tensor | None):
-    if pred.shape != target.shape: raise ValueError(f"prediction {tuple(pred.shape)} and target {tuple(target.shape)} differ in shape")
-    if pred.ndim != 4: raise ValueError(f"metrics expect B×C×H×W batches, got shape {tuple(pred.shape)}")
+    if pred.shape != target.shape:
+        raise ValueError(f"prediction {tuple(pred.shape)} and target {tuple(target.shape)} differ in shape")
+    if pred.ndim != 4:
+        raise ValueError(f"metrics expect B×C×H×W batches, got shape {tuple(pred.shape)}")
     if mask is not None:
         if mask.ndim != 4 or mask.shape[1] != 1 or mask.shape[0] != pred.shape[0] or mask.shape[-2:] != pred.shape[-2:]:
             raise ValueError(f"mask must be B×1×H×W matching {tuple(pred.shape)}, got {tuple(mask.shape)}")
-        if (mask.flatten(1).sum(1) == 0).any(): raise ValueError("a mask in the batch is empty: a masked metric over no pixels is undefined")
+        if (mask.flatten(1).sum(1) == 0).any():
+            raise ValueError("a mask in the batch is empty: a masked metric over no pixels is undefined")
 
 # %% ../../nbs/14_evaluation.ipynb #2e5c53dd
 def psnr(
-    pred: torch.Tensor,    # `B×C×H×W` in [0, max_val]
+    pred: torch.Tensor,  # `B×C×H×W` in [0, max_val]
     target: torch.Tensor,  # `B×C×H×W` in [0, max_val]
     mask: torch.Tensor | None = None,  # `B×1×H×W`, 1 = pixels to score (the hole); None = whole image
     max_val: float = 1.0,  # MAX_I: 1 for [0,1] tensors, 255 for 8-bit
@@ -32,11 +35,12 @@ def psnr(
     "Peak signal-to-noise ratio in dB, one value per image."
     _check_pair(pred, target, mask)
     se = (pred.double() - target.double()) ** 2
-    if mask is None: mse = se.flatten(1).mean(1)
+    if mask is None:
+        mse = se.flatten(1).mean(1)
     else:
         w = mask.double().expand_as(se)
         mse = (se * w).flatten(1).sum(1) / w.flatten(1).sum(1)
-    return (20 * math.log10(max_val) - 10 * torch.log10(mse)).float()   # the textbook formula, term by term
+    return (20 * math.log10(max_val) - 10 * torch.log10(mse)).float()  # the textbook formula, term by term
 
 # %% ../../nbs/14_evaluation.ipynb #3331565c
 def gaussian_window(
@@ -46,42 +50,53 @@ def gaussian_window(
     "Normalised 1-D Gaussian window."
     r = int(truncate * sigma + 0.5)
     t = torch.arange(-r, r + 1, dtype=torch.float64)
-    g = torch.exp(-t ** 2 / (2 * sigma ** 2))
+    g = torch.exp(-(t**2) / (2 * sigma**2))
     return g / g.sum()
 
+
 def ssim_map(
-    pred: torch.Tensor, target: torch.Tensor,  # `B×C×H×W` in [0, data_range]
+    pred: torch.Tensor,
+    target: torch.Tensor,  # `B×C×H×W` in [0, data_range]
     data_range: float = 1.0,  # L, the dynamic range
     sigma: float = 1.5,  # Gaussian window σ
-    k1: float = 0.01, k2: float = 0.03,  # C₁ = (k₁L)², C₂ = (k₂L)²
-    alpha: float = 1.0, beta: float = 1.0, gamma: float = 1.0,  # exponents of luminance, contrast, structure
+    k1: float = 0.01,
+    k2: float = 0.03,  # C₁ = (k₁L)², C₂ = (k₂L)²
+    alpha: float = 1.0,
+    beta: float = 1.0,
+    gamma: float = 1.0,  # exponents of luminance, contrast, structure
 ) -> torch.Tensor:
     "Per-pixel SSIM, `B×C×(H−2r)×(W−2r)` (border where the window leaves the image removed)."
-    if pred.shape != target.shape: raise ValueError(f"prediction {tuple(pred.shape)} and target {tuple(target.shape)} differ in shape")
+    if pred.shape != target.shape:
+        raise ValueError(f"prediction {tuple(pred.shape)} and target {tuple(target.shape)} differ in shape")
     g = gaussian_window(sigma).to(pred.device)
-    if min(pred.shape[-2:]) < len(g): raise ValueError(f"images must be at least {len(g)} px on each side for SSIM, got {tuple(pred.shape[-2:])}")
+    if min(pred.shape[-2:]) < len(g):
+        raise ValueError(f"images must be at least {len(g)} px on each side for SSIM, got {tuple(pred.shape[-2:])}")
     B, C = pred.shape[:2]
-    dt = torch.float64 if pred.dtype == torch.float64 else torch.float32   # float32 agrees with skimage to ~1e-6
-    g = g.to(dt); x, y = pred.to(dt), target.to(dt)
+    dt = torch.float64 if pred.dtype == torch.float64 else torch.float32  # float32 agrees with skimage to ~1e-6
+    g = g.to(dt)
+    x, y = pred.to(dt), target.to(dt)
     # the five local statistics in one separable, 'valid' (border-cropped) Gaussian blur
     stack = torch.cat([x, y, x * x, y * y, x * y], 1)
     gx, gy = g.view(1, 1, 1, -1).repeat(5 * C, 1, 1, 1), g.view(1, 1, -1, 1).repeat(5 * C, 1, 1, 1)
     blurred = F.conv2d(F.conv2d(stack, gx, groups=5 * C), gy, groups=5 * C)
     mu_x, mu_y, exx, eyy, exy = blurred.split(C, 1)
-    var_x = (exx - mu_x ** 2).clamp_min(0); var_y = (eyy - mu_y ** 2).clamp_min(0)
+    var_x = (exx - mu_x**2).clamp_min(0)
+    var_y = (eyy - mu_y**2).clamp_min(0)
     cov = exy - mu_x * mu_y
     c1, c2 = (k1 * data_range) ** 2, (k2 * data_range) ** 2
     if alpha == beta == gamma == 1:
-        return ((2 * mu_x * mu_y + c1) * (2 * cov + c2) / ((mu_x ** 2 + mu_y ** 2 + c1) * (var_x + var_y + c2))).float()
+        return ((2 * mu_x * mu_y + c1) * (2 * cov + c2) / ((mu_x**2 + mu_y**2 + c1) * (var_x + var_y + c2))).float()
     c3 = c2 / 2
     sx, sy = var_x.sqrt(), var_y.sqrt()
-    l = (2 * mu_x * mu_y + c1) / (mu_x ** 2 + mu_y ** 2 + c1)
+    l = (2 * mu_x * mu_y + c1) / (mu_x**2 + mu_y**2 + c1)
     c = (2 * sx * sy + c2) / (var_x + var_y + c2)
     s = (cov + c3) / (sx * sy + c3)
-    return (l ** alpha * c ** beta * s.sign() * s.abs() ** gamma).float()
+    return (l**alpha * c**beta * s.sign() * s.abs() ** gamma).float()
+
 
 def ssim(
-    pred: torch.Tensor, target: torch.Tensor,  # `B×C×H×W` in [0, data_range]
+    pred: torch.Tensor,
+    target: torch.Tensor,  # `B×C×H×W` in [0, data_range]
     mask: torch.Tensor | None = None,  # `B×1×H×W`, 1 = score these pixels (SSIM map averaged there)
     data_range: float = 1.0,  # L
     **kwargs,  # passed to `ssim_map`
@@ -89,43 +104,57 @@ def ssim(
     "Mean SSIM per image (over the whole image, or over the masked pixels of the SSIM map)."
     _check_pair(pred, target, mask)
     m = ssim_map(pred, target, data_range, **kwargs)
-    if mask is None: return m.flatten(1).mean(1)
+    if mask is None:
+        return m.flatten(1).mean(1)
     r = (pred.shape[-1] - m.shape[-1]) // 2
-    w = mask[..., r:pred.shape[-2] - r, r:pred.shape[-1] - r].float().expand_as(m)
-    if (w.flatten(1).sum(1) == 0).any(): raise ValueError("the mask lies entirely in the SSIM border: no window to score")
+    w = mask[..., r : pred.shape[-2] - r, r : pred.shape[-1] - r].float().expand_as(m)
+    if (w.flatten(1).sum(1) == 0).any():
+        raise ValueError("the mask lies entirely in the SSIM border: no window to score")
     return (m * w).flatten(1).sum(1) / w.flatten(1).sum(1)
 
 # %% ../../nbs/14_evaluation.ipynb #9984304c
-_TRUNK_FILES = {'alex': 'alexnet-owt-7be5be79.pth', 'vgg': 'vgg16-397923af.pth', 'squeeze': 'squeezenet1_1-b8a52dc0.pth'}
+_TRUNK_FILES = {
+    'alex': 'alexnet-owt-7be5be79.pth',
+    'vgg': 'vgg16-397923af.pth',
+    'squeeze': 'squeezenet1_1-b8a52dc0.pth',
+}
+
 
 def _trunk_path(net: str) -> Path:
-    return Path(torch.hub.get_dir())/'checkpoints'/_TRUNK_FILES[net]
+    return Path(torch.hub.get_dir()) / 'checkpoints' / _TRUNK_FILES[net]
+
 
 class LPIPSMetric(torch.nn.Module):
     "LPIPS distance per image (lower = more similar), inputs in [0, 1]."
-    def __init__(self,
-                 net: str = 'alex',  # trunk: 'alex' (the standard for reporting), 'vgg' or 'squeeze'
-                 pretrained_backbone: bool = True,  # False: random trunk — for tests only, not a perceptual metric
-                 allow_download: bool = False,  # let torchvision download the trunk weights if they are missing
-                ):
+
+    def __init__(
+        self,
+        net: str = 'alex',  # trunk: 'alex' (the standard for reporting), 'vgg' or 'squeeze'
+        pretrained_backbone: bool = True,  # False: random trunk — for tests only, not a perceptual metric
+        allow_download: bool = False,  # let torchvision download the trunk weights if they are missing
+    ):
         super().__init__()
-        if net not in _TRUNK_FILES: raise ValueError(f"Unknown LPIPS trunk {net!r}: choose from {sorted(_TRUNK_FILES)}")
+        if net not in _TRUNK_FILES:
+            raise ValueError(f"Unknown LPIPS trunk {net!r}: choose from {sorted(_TRUNK_FILES)}")
         import lpips
+
         if pretrained_backbone and not allow_download and not _trunk_path(net).exists():
             raise FileNotFoundError(
                 f"LPIPS needs torchvision's ImageNet weights for its {net} trunk, expected at {_trunk_path(net)}. "
                 f"Download them once with internet (e.g. `LPIPSMetric(allow_download=True)`), or copy the file there "
-                f"(set $TORCH_HOME to use another cache folder).")
-        with warnings.catch_warnings():   # lpips still calls torchvision's deprecated `pretrained=` API
+                f"(set $TORCH_HOME to use another cache folder)."
+            )
+        with warnings.catch_warnings():  # lpips still calls torchvision's deprecated `pretrained=` API
             warnings.simplefilter('ignore', UserWarning)
             self.net = lpips.LPIPS(net=net, pnet_rand=not pretrained_backbone, verbose=False).eval()
-        for p in self.net.parameters(): p.requires_grad_(False)
+        for p in self.net.parameters():
+            p.requires_grad_(False)
         self.pretrained_backbone = pretrained_backbone
 
     @torch.no_grad()
     def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         _check_pair(pred, target, None)
-        return self.net(pred * 2 - 1, target * 2 - 1, normalize=False).flatten()   # lpips expects [-1, 1]
+        return self.net(pred * 2 - 1, target * 2 - 1, normalize=False).flatten()  # lpips expects [-1, 1]
 
 # %% ../../nbs/14_evaluation.ipynb #556248ee
 def summarise(
@@ -134,42 +163,64 @@ def summarise(
 ) -> dict:
     "Mean, std (ddof=1), standard error and 95 % t-interval of per-image scores."
     v = np.asarray(values, dtype=np.float64).ravel()
-    if v.size == 0: raise ValueError("no values to summarise")
-    if not np.isfinite(v).all(): raise ValueError(f"{name or 'values'} contain {np.sum(~np.isfinite(v))} non-finite entries (e.g. PSNR of identical images): drop or cap them explicitly")
-    n = v.size; sd = v.std(ddof=1) if n > 1 else 0.0; se = sd / np.sqrt(n)
+    if v.size == 0:
+        raise ValueError("no values to summarise")
+    if not np.isfinite(v).all():
+        raise ValueError(
+            f"{name or 'values'} contain {np.sum(~np.isfinite(v))} non-finite entries (e.g. PSNR of identical images): drop or cap them explicitly"
+        )
+    n = v.size
+    sd = v.std(ddof=1) if n > 1 else 0.0
+    se = sd / np.sqrt(n)
     half = stats.t.ppf(0.975, n - 1) * se if n > 1 else float('nan')
     return dict(name=name, n=n, mean=v.mean(), std=sd, sem=se, ci95=(v.mean() - half, v.mean() + half))
+
 
 def format_summary(s: dict, digits: int = 2) -> str:
     "`mean ± std (n)` as a string."
     return f"{s['mean']:.{digits}f} ± {s['std']:.{digits}f} (n={s['n']})"
 
+
 def paired_test(
-    a, b,  # per-image scores of two methods on the same images, same order
+    a,
+    b,  # per-image scores of two methods on the same images, same order
     n_boot: int = 10_000,  # bootstrap resamples for the CI of the mean difference
     seed: int = 0,  # bootstrap seed
 ) -> dict:
     "Paired comparison of two methods: mean difference a−b with bootstrap CI, paired t and Wilcoxon p-values, win rate."
     a, b = np.asarray(a, np.float64).ravel(), np.asarray(b, np.float64).ravel()
-    if a.shape != b.shape: raise ValueError(f"paired scores need the same images: got {a.size} and {b.size} values")
-    if a.size < 2: raise ValueError("a paired test needs at least 2 images")
+    if a.shape != b.shape:
+        raise ValueError(f"paired scores need the same images: got {a.size} and {b.size} values")
+    if a.size < 2:
+        raise ValueError("a paired test needs at least 2 images")
     d = a - b
     rng = np.random.default_rng(seed)
     boots = d[rng.integers(0, d.size, (n_boot, d.size))].mean(1)
     t_p = stats.ttest_rel(a, b).pvalue if d.std() > 0 else (0.0 if d.mean() != 0 else 1.0)
     w_p = stats.wilcoxon(a, b).pvalue if np.any(d != 0) else 1.0
-    return dict(mean_diff=d.mean(), ci95=tuple(np.percentile(boots, [2.5, 97.5])), t_pvalue=float(t_p),
-                wilcoxon_pvalue=float(w_p), win_rate=float((d > 0).mean()), n=d.size)
+    return dict(
+        mean_diff=d.mean(),
+        ci95=tuple(np.percentile(boots, [2.5, 97.5])),
+        t_pvalue=float(t_p),
+        wilcoxon_pvalue=float(w_p),
+        win_rate=float((d > 0).mean()),
+        n=d.size,
+    )
 
 # %% ../../nbs/14_evaluation.ipynb #c84dc769
 def inpainting_metrics(
-    pred: torch.Tensor,    # `B×3×H×W` composited outputs in [0, 1]
+    pred: torch.Tensor,  # `B×3×H×W` composited outputs in [0, 1]
     target: torch.Tensor,  # `B×3×H×W` ground truth in [0, 1]
-    mask: torch.Tensor,    # `B×1×H×W`, 1 = hole
+    mask: torch.Tensor,  # `B×1×H×W`, 1 = hole
     lpips_metric: LPIPSMetric | None = None,  # add LPIPS (full image) when given
 ) -> dict[str, torch.Tensor]:
     "Per-image PSNR/SSIM on the hole and on the full image (+ LPIPS): a dict of length-B tensors."
-    out = {'psnr_hole': psnr(pred, target, mask), 'ssim_hole': ssim(pred, target, mask),
-           'psnr_full': psnr(pred, target), 'ssim_full': ssim(pred, target)}
-    if lpips_metric is not None: out['lpips'] = lpips_metric(pred, target).cpu()
+    out = {
+        'psnr_hole': psnr(pred, target, mask),
+        'ssim_hole': ssim(pred, target, mask),
+        'psnr_full': psnr(pred, target),
+        'ssim_full': ssim(pred, target),
+    }
+    if lpips_metric is not None:
+        out['lpips'] = lpips_metric(pred, target).cpu()
     return out

@@ -17,13 +17,20 @@ __all__ = ['count_saved_activations', 'checkpoint_modules', 'autocast', 'grad_sc
 def count_saved_activations():
     "Context manager yielding a dict whose 'bytes' is the memory of tensors saved for backward inside the block."
     stats, seen = {'bytes': 0, 'tensors': 0}, set()
+
     def pack(t):
-        try: key = (t.untyped_storage().data_ptr(), t.device)
-        except Exception: key = (id(t), t.device)
+        try:
+            key = (t.untyped_storage().data_ptr(), t.device)
+        except Exception:
+            key = (id(t), t.device)
         if key not in seen:
-            seen.add(key); stats['tensors'] += 1
-            stats['bytes'] += t.untyped_storage().nbytes() if hasattr(t, 'untyped_storage') else t.numel() * t.element_size()
+            seen.add(key)
+            stats['tensors'] += 1
+            stats['bytes'] += (
+                t.untyped_storage().nbytes() if hasattr(t, 'untyped_storage') else t.numel() * t.element_size()
+            )
         return t
+
     with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
         yield stats
 
@@ -35,16 +42,24 @@ def checkpoint_modules(
     "Recompute the named submodules in the backward pass instead of storing their activations; returns an undo function."
     mods = dict(model.named_modules())
     missing = [n for n in names if n not in mods]
-    if missing: raise ValueError(f"No submodules named {missing}; e.g. {[n for n in mods if n][:8]}")
+    if missing:
+        raise ValueError(f"No submodules named {missing}; e.g. {[n for n in mods if n][:8]}")
     originals = {}
     for n in names:
-        m = mods[n]; originals[n] = m.forward
+        m = mods[n]
+        originals[n] = m.forward
+
         def fwd(*args, _orig=m.forward, **kw):
-            if torch.is_grad_enabled(): return checkpoint(_orig, *args, use_reentrant=False, **kw)
+            if torch.is_grad_enabled():
+                return checkpoint(_orig, *args, use_reentrant=False, **kw)
             return _orig(*args, **kw)
+
         m.forward = fwd
+
     def undo():
-        for n, f in originals.items(): mods[n].forward = f
+        for n, f in originals.items():
+            mods[n].forward = f
+
     return undo
 
 # %% ../../nbs/16_optimization.ipynb #0b8fded7
@@ -53,9 +68,12 @@ def autocast(
     enabled: bool = True,  # False gives plain float32
 ):
     "Mixed-precision context: bfloat16 on CPU (and on GPUs that support it), float16 on older GPUs."
-    if device_type == 'cuda' and not torch.cuda.is_bf16_supported(): dtype = torch.float16
-    else: dtype = torch.bfloat16
+    if device_type == 'cuda' and not torch.cuda.is_bf16_supported():
+        dtype = torch.float16
+    else:
+        dtype = torch.bfloat16
     return torch.autocast(device_type=device_type, dtype=dtype, enabled=enabled)
+
 
 def grad_scaler(device_type: str = 'cpu') -> torch.amp.GradScaler:
     "A loss scaler that is active only where float16 is used (CUDA without bfloat16)."
@@ -64,7 +82,7 @@ def grad_scaler(device_type: str = 'cpu') -> torch.amp.GradScaler:
 
 # %% ../../nbs/16_optimization.ipynb #2bd79e20
 def sqnr(
-    y: torch.Tensor,    # approximate output (e.g. INT8 model)
+    y: torch.Tensor,  # approximate output (e.g. INT8 model)
     ref: torch.Tensor,  # reference output (float model)
 ) -> float:
     "Signal-to-quantisation-noise ratio in dB: 10·log10(var(ref) / mean((y − ref)²))."
@@ -87,34 +105,45 @@ def fake_quantize(
     q = torch.clamp(torch.round(x / scale), -qmax, qmax) * scale
     return x + (q - x).detach()
 
+
 def weight_scale(w: torch.Tensor, bits: int = 8) -> torch.Tensor:
     "Per-output-channel symmetric scale of a conv/linear weight."
     m = w.detach().abs().flatten(1).amax(1).clamp_min(1e-8)
     return (m / (2 ** (bits - 1) - 1)).view(-1, *([1] * (w.ndim - 1)))
 
+
 class QuantConv2d(nn.Module):
     "A Conv2d whose weights (per channel) and input (per tensor, calibrated) are fake-quantised to INT8."
-    def __init__(self,
-                 conv: nn.Conv2d,  # the float layer to wrap (shares its parameters)
-                 calibration: str = 'percentile',  # 'minmax' or 'percentile' for the activation range
-                 percentile: float = 99.99,  # used by 'percentile'
-                ):
+
+    def __init__(
+        self,
+        conv: nn.Conv2d,  # the float layer to wrap (shares its parameters)
+        calibration: str = 'percentile',  # 'minmax' or 'percentile' for the activation range
+        percentile: float = 99.99,  # used by 'percentile'
+    ):
         super().__init__()
-        if calibration not in ('minmax', 'percentile'): raise ValueError(f"Unknown calibration {calibration!r}: use 'minmax' or 'percentile'")
+        if calibration not in ('minmax', 'percentile'):
+            raise ValueError(f"Unknown calibration {calibration!r}: use 'minmax' or 'percentile'")
         self.conv, self.calibration, self.percentile = conv, calibration, percentile
-        self.register_buffer('act_max', torch.tensor(0.0)); self.mode = 'calibrate'
+        self.register_buffer('act_max', torch.tensor(0.0))
+        self.mode = 'calibrate'
+
     def forward(self, x):
-        if self.mode == 'float': return self.conv(x)
+        if self.mode == 'float':
+            return self.conv(x)
         if self.mode == 'calibrate':
             a = x.detach().abs().flatten().float()
-            if a.numel() > 1_000_000: a = a[torch.randint(0, a.numel(), (1_000_000,), generator=torch.Generator().manual_seed(0))]
+            if a.numel() > 1_000_000:
+                a = a[torch.randint(0, a.numel(), (1_000_000,), generator=torch.Generator().manual_seed(0))]
             v = a.max() if self.calibration == 'minmax' else torch.quantile(a, self.percentile / 100)
             self.act_max = torch.maximum(self.act_max, v)
             return self.conv(x)
-        if self.act_max <= 0: raise RuntimeError("QuantConv2d used before calibration: run calibration batches first")
+        if self.act_max <= 0:
+            raise RuntimeError("QuantConv2d used before calibration: run calibration batches first")
         xq = fake_quantize(x, (self.act_max / 127).clamp_min(1e-8))
         wq = fake_quantize(self.conv.weight, weight_scale(self.conv.weight))
         return self.conv._conv_forward(xq, wq, self.conv.bias)
+
 
 def quantize_convs(
     model: nn.Module,  # modified in place: every nn.Conv2d (except `skip`) is wrapped
@@ -128,11 +157,16 @@ def quantize_convs(
         for cname, child in list(mod.named_children()):
             full = f"{name}.{cname}" if name else cname
             if type(child) is nn.Conv2d and full not in skip:
-                q = QuantConv2d(child, calibration); setattr(mod, cname, q); wrapped[full] = q
-    if not wrapped: raise ValueError("the model has no nn.Conv2d layers to quantise")
+                q = QuantConv2d(child, calibration)
+                setattr(mod, cname, q)
+                wrapped[full] = q
+    if not wrapped:
+        raise ValueError("the model has no nn.Conv2d layers to quantise")
     with torch.no_grad():
-        for args in calibration_batches: model(*args)
-    for q in wrapped.values(): q.mode = 'int8'
+        for args in calibration_batches:
+            model(*args)
+    for q in wrapped.values():
+        q.mode = 'int8'
     return wrapped
 
 # %% ../../nbs/16_optimization.ipynb #62abcb71
@@ -143,11 +177,13 @@ def layer_sensitivity(
     calibration: str = 'percentile',  # activation-range method
 ) -> dict[str, float]:
     "Output SQNR (dB) when only one conv at a time is INT8 — lower = more sensitive."
-    with torch.no_grad(): ref = run(model)
+    with torch.no_grad():
+        ref = run(model)
     names = [n for n, m in model.named_modules() if type(m) is nn.Conv2d]
     out = {}
     for n in names:
         qm = copy.deepcopy(model).eval()
         quantize_convs(qm, calibration_batches, calibration, skip=tuple(k for k in names if k != n))
-        with torch.no_grad(): out[n] = sqnr(run(qm), ref)
+        with torch.no_grad():
+            out[n] = sqnr(run(qm), ref)
     return out

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np, torch, matplotlib.pyplot as plt
 from PIL import Image
 
+
 def compact_notebook_figures(
     fmt: str = 'jpeg',  # 'jpeg' for photographs (≈10× smaller than PNG), 'png' for line plots
     quality: int = 85,  # JPEG quality
@@ -14,41 +15,56 @@ def compact_notebook_figures(
     "Make inline notebook figures compact; a no-op outside a Jupyter kernel."
     try:
         from IPython import get_ipython
-        if get_ipython() is None or 'IPKernelApp' not in get_ipython().config: return False
+
+        if get_ipython() is None or 'IPKernelApp' not in get_ipython().config:
+            return False
         from matplotlib_inline.backend_inline import set_matplotlib_formats
+
         set_matplotlib_formats(fmt, **({'pil_kwargs': {'quality': quality}} if fmt == 'jpeg' else {}))
         return True
-    except Exception: return False   # figures are a nicety; never fail an import over them
+    except Exception:
+        return False  # figures are a nicety; never fail an import over them
+
 
 # Notebooks are committed *with* their outputs (the docs site shows them), and a grid of photos saved as
 # PNG weighs about 1.5 MB. JPEG at quality 85 looks the same and is ten times smaller.
 compact_notebook_figures()
 
+
 def _to_displayable(im):
     "numpy/tensor/PIL → array matplotlib can draw, plus a default colormap (gray for single channel)."
-    if isinstance(im, Image.Image): im = np.asarray(im)
+    if isinstance(im, Image.Image):
+        im = np.asarray(im)
     if isinstance(im, torch.Tensor):
         im = im.detach().float().cpu()
-        if im.ndim == 4 and im.shape[0] == 1: im = im[0]
-        if im.ndim == 3 and im.shape[0] in (1, 3): im = im.permute(1, 2, 0)
+        if im.ndim == 4 and im.shape[0] == 1:
+            im = im[0]
+        if im.ndim == 3 and im.shape[0] in (1, 3):
+            im = im.permute(1, 2, 0)
         im = im.numpy()
     im = np.asarray(im)
-    if im.ndim == 3 and im.shape[2] == 1: im = im[..., 0]
-    if im.dtype == bool: im = im.astype(np.float32)
-    if im.ndim == 3 and np.issubdtype(im.dtype, np.floating): im = im.clip(0, 1)
+    if im.ndim == 3 and im.shape[2] == 1:
+        im = im[..., 0]
+    if im.dtype == bool:
+        im = im.astype(np.float32)
+    if im.ndim == 3 and np.issubdtype(im.dtype, np.floating):
+        im = im.clip(0, 1)
     return im, ('gray' if im.ndim == 2 else None)
+
 
 def overlay_mask(
     image,  # `uint8` `H×W×3` or float tensor `3×H×W`
-    mask,   # bool `H×W` (True = hole) or tensor `1×H×W`
+    mask,  # bool `H×W` (True = hole) or tensor `1×H×W`
     color: tuple = (255, 40, 40),  # tint of the hole
     alpha: float = 0.55,  # tint strength
 ) -> np.ndarray:
     "The image with the hole tinted, as `uint8` `H×W×3` — how every chapter shows a masked input."
     from inpaint_nb.data.preprocessing import as_uint8_rgb, to_mask
+
     img, m = as_uint8_rgb(image).astype(np.float32), to_mask(mask)
     img[m] = (1 - alpha) * img[m] + alpha * np.asarray(color, np.float32)
     return img.round().astype(np.uint8)
+
 
 def show_images(
     images,  # list of images: numpy (`H×W`, `H×W×3`), tensors (`3×H×W`, `1×H×W`, `H×W`), PIL, bool masks
@@ -61,20 +77,35 @@ def show_images(
 ):
     "Draw images in a grid with titles; returns the matplotlib figure."
     images = list(images)
-    if not images: raise ValueError("show_images needs at least one image")
-    n = len(images); ncols = ncols or min(n, 6); nrows = (n + ncols - 1) // ncols
+    if not images:
+        raise ValueError("show_images needs at least one image")
+    n = len(images)
+    ncols = ncols or min(n, 6)
+    nrows = (n + ncols - 1) // ncols
     titles = list(titles) if titles is not None else [None] * n
-    if len(titles) != n: raise ValueError(f"{n} images but {len(titles)} titles")
+    if len(titles) != n:
+        raise ValueError(f"{n} images but {len(titles)} titles")
     first, _ = _to_displayable(images[0])
     aspect = first.shape[0] / max(first.shape[1], 1)
-    fig, axs = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * min(max(aspect, 0.5), 1.5) + (0.4 if suptitle else 0)), squeeze=False)
-    for ax in axs.flat: ax.axis('off')
+    fig, axs = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(size * ncols, size * nrows * min(max(aspect, 0.5), 1.5) + (0.4 if suptitle else 0)),
+        squeeze=False,
+    )
+    for ax in axs.flat:
+        ax.axis('off')
     for ax, im, t in zip(axs.flat, images, titles):
         arr, default_cmap = _to_displayable(im)
-        h = ax.imshow(arr, cmap=cmap or default_cmap, interpolation='nearest' if max(arr.shape[:2]) < 64 else 'antialiased')
-        if colorbar and arr.ndim == 2: fig.colorbar(h, ax=ax, fraction=0.046, pad=0.04)
-        if t: ax.set_title(t, fontsize=10)
-    if suptitle: fig.suptitle(suptitle)
+        h = ax.imshow(
+            arr, cmap=cmap or default_cmap, interpolation='nearest' if max(arr.shape[:2]) < 64 else 'antialiased'
+        )
+        if colorbar and arr.ndim == 2:
+            fig.colorbar(h, ax=ax, fraction=0.046, pad=0.04)
+        if t:
+            ax.set_title(t, fontsize=10)
+    if suptitle:
+        fig.suptitle(suptitle)
     fig.tight_layout()
     return fig
 
