@@ -15,8 +15,8 @@ from .eval import EvalProtocol, evaluate
 from .utils.metrics import summarise, paired_test
 
 # %% auto #0
-__all__ = ['COMPONENT_SWITCHES', 'Variant', 'component_ablations', 'standard_ablations', 'model_fill_fn_from', 'run_study',
-           'seed_table', 'ablation_tests']
+__all__ = ['COMPONENT_SWITCHES', 'PROBE_PALETTE', 'PROBE_PARTS', 'Variant', 'component_ablations', 'standard_ablations',
+           'model_fill_fn_from', 'run_study', 'seed_table', 'ablation_tests', 'probe_batch', 'input_probe']
 
 # %% ../nbs/15_experiments.ipynb #ec5e1fa1
 @dataclass
@@ -170,3 +170,81 @@ def ablation_tests(
         keys = sorted(set(ref) & set(cur))
         out[v] = paired_test([cur[k] for k in keys], [ref[k] for k in keys])
     return out
+
+# %% ../nbs/15_experiments.ipynb #9a63283cbaf04dbcab1f6479b197f3a8
+import torch.nn.functional as F
+from .models.full_model import SCENE_CONTEXT
+from .models.structure import ANALYSIS_CHANNELS
+
+PROBE_PALETTE = torch.tensor([[0.9, 0.2, 0.2], [0.2, 0.8, 0.3], [0.2, 0.3, 0.9], [0.9, 0.8, 0.2]])  # the 4 hole colours
+PROBE_PARTS = ('exemplar', 'scene', 'objects')
+
+
+def probe_batch(
+    n: int,  # crops (colour k = i mod 4)
+    size: int,  # crop side
+    gen: torch.Generator,  # random source of the backgrounds
+    part: str,  # which input carries the hole's colour: 'exemplar', 'scene' or 'objects'
+) -> tuple:
+    "A probe batch: (image B×3, hole B×1, model inputs dict) whose hole colour only `part`'s input reveals."
+    if part not in PROBE_PARTS:
+        raise ValueError(f"probe part must be one of {PROBE_PARTS}, got {part!r}")
+    k = torch.arange(n) % len(PROBE_PALETTE)
+    low = torch.rand(n, 3, 4, 4, generator=gen) * 0.6 + 0.2  # a smooth background: says nothing about k
+    img = F.interpolate(low, size=(size, size), mode='bilinear', align_corners=False)
+    hole = torch.zeros(n, 1, size, size)
+    a = size // 4
+    hole[..., a : size - a, a : size - a] = 1
+    colour = PROBE_PALETTE[k][..., None, None]
+    img = img * (1 - hole) + colour * hole
+    if part == 'exemplar':  # a patch of the hole's colour
+        noise = 0.05 * torch.randn(n, 3, size // 2, size // 2, generator=gen)
+        inputs = dict(exemplar=(colour + noise).clamp(0, 1))
+    elif part == 'scene':  # one-hot over the 50 scene meta-categories
+        inputs = dict(scene=F.one_hot(k, SCENE_CONTEXT).float())
+    else:  # object group k's heatmap on everywhere (channels 0, 1 are edges and lines)
+        an = torch.zeros(n, ANALYSIS_CHANNELS, size, size)
+        an[torch.arange(n), 2 + k] = 1.0
+        inputs = dict(analysis=an)
+    return img, hole, inputs
+
+# %% ../nbs/15_experiments.ipynb #8edb47106e1a46a883d545849b8ab81b
+def input_probe(
+    part: str,  # 'exemplar', 'scene' or 'objects'
+    steps: int = 80,  # Adam steps on fresh probe batches
+    blank: bool = False,  # the control: the input is zeros in training and in use
+    model: dict | None = None,  # `model_config('tiny', **model)` changes, e.g. {'texture': {'use_adain': False}}
+    mutate=None,  # optional `fn(model)` applied after building, e.g. a hook that cuts a pathway
+    size: int = 32,  # crop side
+    batch: int = 8,  # crops per step
+    lr: float = 3e-3,  # Adam learning rate
+    seed: int = 0,  # weights and data
+) -> dict:
+    "Train a `tiny` model on the probe task, then return hole L1 with each crop's own input and with another's, and their ratio r."
+    torch.manual_seed(seed)
+    gen = torch.Generator().manual_seed(seed)
+    kw = copy.deepcopy(model or {})
+    if part == 'scene':
+        kw.setdefault('scene', 'random')  # a builder with the FiLM context (the vector is given, not computed)
+    net = InpaintingModel(model_config('tiny', **kw))
+    if mutate is not None:
+        mutate(net)
+    opt = torch.optim.Adam(net.parameters(), lr)
+    use = lambda d: {k: torch.zeros_like(v) for k, v in d.items()} if blank else d
+
+    def hole_l1(img, hole, inputs):
+        out = net(img * (1 - hole), hole, **use(inputs))['output']
+        return ((out - img).abs() * hole).sum() / (3 * hole.sum())  # mean |error| over hole pixels
+
+    net.train()
+    for _ in range(steps):
+        loss = hole_l1(*probe_batch(batch, size, gen, part))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    net.eval()
+    img, hole, inputs = probe_batch(16, size, gen, part)
+    with torch.no_grad():
+        own = float(hole_l1(img, hole, inputs))
+        other = float(hole_l1(img, hole, {k: v.roll(1, 0) for k, v in inputs.items()}))  # every colour wrong
+    return dict(part=part, blank=blank, steps=steps, own=own, other=other, ratio=own / other)
