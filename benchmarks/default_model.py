@@ -22,7 +22,6 @@ def main(argv=None):
     ap.add_argument('--n_images', type=int, default=None, help="first N photos of BSDS500 val (default: all 100)")
     ap.add_argument('--out', default=None, help="results file (default: benchmarks/results/default_model_<date>.json)")
     a = ap.parse_args(argv)
-    import numpy as np
     from inpaint_nb.eval import EvalProtocol, evaluate, compare, classical_fill_fn, model_fill_fn
     from inpaint_nb.utils.metrics import summarise
     from inpaint_nb.inpaint import CLASSICAL_METHODS, default_weights_path
