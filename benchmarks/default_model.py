@@ -27,6 +27,7 @@ def main(argv=None):
     from inpaint_nb.inpaint import CLASSICAL_METHODS, default_weights_path
     from inpaint_nb.device_train import machine_description, git_commit
 
+    commit = git_commit()  # the code that runs: taken before the (minutes-long) run
     weights = Path(a.weights) if a.weights else default_weights_path()
     proto = EvalProtocol(split='val', size=256, seed=0, n_images=a.n_images)
     methods = {**{m: classical_fill_fn(m) for m in CLASSICAL_METHODS}, 'model': model_fill_fn(weights)}
@@ -52,7 +53,7 @@ def main(argv=None):
     out = dict(
         machine=machine_description(),
         date=time.strftime('%Y-%m-%d'),
-        commit=git_commit(),
+        commit=commit,
         command=f"python benchmarks/default_model.py {argv_s}".strip(),
         weights=weights.name,
         protocol=dict(split=proto.split, size=proto.size, seed=proto.seed, kinds=kinds, n_images=proto.n_images),
