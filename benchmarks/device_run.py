@@ -106,7 +106,13 @@ def main(argv=None):
 
         (out / 'bench.json').write_text(
             json.dumps(
-                dict(machine=machine_description(), date=time.strftime('%Y-%m-%d'), commit=git_commit(), rows=rows),
+                dict(
+                    machine=machine_description(),
+                    date=time.strftime('%Y-%m-%d'),
+                    commit=git_commit(),
+                    command=' '.join(['python benchmarks/device_run.py', *(sys.argv[1:] if argv is None else argv)]),
+                    rows=rows,
+                ),
                 indent=1,
             )
         )

@@ -43,6 +43,7 @@ def main(argv=None):
         machine=machine_description(),
         date=time.strftime('%Y-%m-%d'),
         commit=git_commit(),
+        command=' '.join(['python benchmarks/exemplar_effect.py', *(sys.argv[1:] if argv is None else argv)]),
         weights=name,
         half=a.half,
         rows=rows,

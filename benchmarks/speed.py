@@ -3,6 +3,9 @@
     python benchmarks/speed.py                 # CPU at 512² with 1 and 2 torch threads; GPU throughput at 256² if CUDA is present
     python benchmarks/speed.py --quick         # a few seconds: small sizes, one repetition (a smoke test, not a measurement)
 
+A full run also writes benchmarks/results/speed_<cpu|gpu>_<date>.json (machine, date, commit, command, load average and
+every number printed), so that numbers quoted elsewhere can be traced to a file; run it on an otherwise idle machine.
+
 Prints ratios measured in the same run (never compare numbers across machines or runs). The CPU table is chapter 17's
 (`speed_per_image`): the first five BSDS500 val photos under seeded demo masks, or the bundled demo photo under five
 masks where the data is not installed. The GPU table uses the demo photo, so it needs no data and no network. Part of
@@ -11,7 +14,8 @@ is solved there), so the GPU section reports the whole forward pass and the pref
 """
 
 from __future__ import annotations
-import argparse, os, time, statistics
+import argparse, json, os, sys, time, statistics
+from pathlib import Path
 import torch
 from inpaint_nb.data.preprocessing import load_image, to_tensor, cpu_processes, bsds500_paths
 from inpaint_nb.eval import center_crop_resize
@@ -50,7 +54,9 @@ def cpu_pairs(size: int, n: int = 5):
 def cpu_section(inp: Inpainter, size: int, n: int, threads=(1, 2)):
     "Seconds per size² image on the CPU: the model at each thread count beside Telea, Navier–Stokes and harmonic (chapter 17's `speed_per_image`)."
     print(f"CPU, {size}² per image (median of {n} photos):")
-    print(format_speed(speed_per_image(inp, cpu_pairs(size, n), threads)))
+    s = speed_per_image(inp, cpu_pairs(size, n), threads)
+    print(format_speed(s))
+    return dict(size=size, photos=n, seconds=s)
 
 
 def throughput_section(inp: Inpainter, device: str, size: int, batches, reps: int):
@@ -63,6 +69,7 @@ def throughput_section(inp: Inpainter, device: str, size: int, batches, reps: in
     sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
     name = torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'CPU'
     print(f"{name}, {size}², images per second (median of {reps}):")
+    rows = []
     for b in batches:
         xb, mb = x[:b], m[:b]
         with torch.no_grad():
@@ -71,6 +78,7 @@ def throughput_section(inp: Inpainter, device: str, size: int, batches, reps: in
                 median_seconds(lambda: classical_prefill(xb * (1 - mb), mb, pre), reps, sync) if pre != 'none' else 0.0
             )
             row = [f"  batch {b:3d}: prefill alone {b / t_pre:8.1f}" if t_pre else f"  batch {b:3d}:"]
+            rec = dict(batch=b, prefill_images_per_s=b / t_pre if t_pre else None)
             for dname, dtype in (('fp32', None), ('bf16', torch.bfloat16), ('fp16', torch.float16)):
 
                 def fwd():
@@ -78,17 +86,20 @@ def throughput_section(inp: Inpainter, device: str, size: int, batches, reps: in
                         model(xb, mb)
 
                 try:
-                    row.append(f"{dname} forward {b / median_seconds(fwd, reps, sync):8.1f}")
+                    rec[f'{dname}_images_per_s'] = b / median_seconds(fwd, reps, sync)
+                    row.append(f"{dname} forward {rec[f'{dname}_images_per_s']:8.1f}")
                 except RuntimeError as ex:
                     row.append(f"{dname}: not supported here ({str(ex).splitlines()[0][:60]})")
         print(' | '.join(row))
+        rows.append(rec)
     model.to(inp.device)
+    return dict(device=name, size=size, reps=reps, rows=rows)
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--size', type=int, default=512, help='CPU benchmark side (the issue: 512)')
-    ap.add_argument('--gpu-size', type=int, default=256, help='GPU throughput side (the issue: 256)')
+    ap.add_argument('--size', type=int, default=512, help='CPU benchmark side (the speed target is per 512² image)')
+    ap.add_argument('--gpu-size', type=int, default=256, help='GPU throughput side (training and evaluation use 256²)')
     ap.add_argument('--batches', default='1,8,32', help='GPU batch sizes')
     ap.add_argument('--reps', type=int, default=5, help='timed repetitions of each GPU batch (after one warm-up)')
     ap.add_argument('--photos', type=int, default=5, help='photos timed on the CPU (median over them)')
@@ -112,6 +123,9 @@ def main(argv=None):
         a.size, a.gpu_size, a.batches, a.reps, a.photos = 128, 64, '1,2', 1, 2
     if a.cpu_processes is not None:
         os.environ['INPAINT_NB_CPU_PROCESSES'] = str(a.cpu_processes)
+    from inpaint_nb.device_train import git_commit
+
+    commit = git_commit()  # before the run
     inp = Inpainter(weights=a.weights)
     load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
     n_proc = cpu_processes()
@@ -120,17 +134,32 @@ def main(argv=None):
         f"({sum(p.numel() for p in inp.model.parameters()):,} parameters); {os.cpu_count()} CPUs, load average {load:.1f}; "
         f"per-image CPU work on {f'{n_proc} processes' if n_proc else 'threads'}"
     )
+    out = dict(load_average=load, cpu_processes=n_proc, model=inp.model.cfg.name, weights=a.weights or 'default')
     if not a.skip_cpu:
-        cpu_section(inp, a.size, a.photos)
+        out['cpu'] = cpu_section(inp, a.size, a.photos)
     batches = [int(b) for b in a.batches.split(',')]
     if torch.cuda.is_available():
-        throughput_section(inp, 'cuda', a.gpu_size, batches, a.reps)
+        out['gpu'] = throughput_section(inp, 'cuda', a.gpu_size, batches, a.reps)
     else:
         print(
             "GPU: none here (torch.cuda.is_available() is False) — run this script on a GPU machine for the throughput table"
         )
         if a.quick:
             throughput_section(inp, 'cpu', a.gpu_size, batches, a.reps)  # exercise the throughput code path
+    if not a.quick:
+        from inpaint_nb.device_train import machine_description, git_commit
+
+        date = time.strftime('%Y-%m-%d')
+        argv_s = ' '.join(sys.argv[1:] if argv is None else argv)
+        rec = dict(
+            machine=machine_description(),
+            date=date,
+            commit=commit,
+            command=f"python benchmarks/speed.py {argv_s}".strip(),
+        )
+        p = Path(__file__).resolve().parent / 'results' / f"speed_{'gpu' if 'gpu' in out else 'cpu'}_{date}.json"
+        p.write_text(json.dumps({**rec, **out}, indent=1) + '\n')
+        print(f"wrote benchmarks/results/{p.name}")
 
 
 if __name__ == '__main__':

@@ -50,7 +50,12 @@ def main(argv=None):
             if spin:
                 spin.kill()
     out = dict(
-        machine=machine_description(), date=time.strftime('%Y-%m-%d'), commit=git_commit(), size=a.size, rows=rows
+        machine=machine_description(),
+        date=time.strftime('%Y-%m-%d'),
+        commit=git_commit(),
+        command=' '.join(['python benchmarks/threads_busy.py', *(sys.argv[1:] if argv is None else argv)]),
+        size=a.size,
+        rows=rows,
     )
     p = ROOT / 'benchmarks' / 'results' / f"threads_busy_{out['date']}.json"
     p.write_text(json.dumps(out, indent=1))

@@ -55,6 +55,7 @@ def main(argv=None):
         machine=machine_description(),
         date=time.strftime('%Y-%m-%d'),
         commit=git_commit(),
+        command=' '.join(['python benchmarks/train_speed.py', *(sys.argv[1:] if argv is None else argv)]),
         side=side,
         quick=a.quick,
         rows=rows,

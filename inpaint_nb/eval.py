@@ -31,6 +31,7 @@ from inpaint_nb.data.mask_generator import (
 from .data.dataset import bsds_segmentations
 from .utils.metrics import inpainting_metrics, summarise, paired_test, format_summary, LPIPSMetric
 from .inpaint import classical_fill, CLASSICAL_METHODS
+from .inpaint import Inpainter
 
 # %% auto #0
 __all__ = ['DAMAGE_KINDS', 'SEGMENTATION_KINDS', 'ALL_EVAL_KINDS', 'FillFn', 'EvalProtocol', 'protocol_items',
@@ -142,20 +143,14 @@ def classical_fill_fn(
 
 
 def model_fill_fn(
-    model_path: str | Path,  # checkpoint written by the training chapter (safetensors)
+    model_path: str | Path,  # weights `Inpainter` reads: an exported `.safetensors`, a checkpoint or a run folder
     device: str = 'cpu',  # torch device
     steps: int = 1,  # easy-first steps
 ) -> FillFn:
-    "A fill function for a trained model checkpoint (needs the model and training chapters' loaders)."
+    "A fill function for a trained model (loaded once by the inpainting chapter's `Inpainter`)."
     p = Path(model_path).expanduser()
     if not p.exists():
         raise FileNotFoundError(f"No model checkpoint at {p}")
-    try:
-        from inpaint_nb.inpaint import Inpainter
-    except ImportError:
-        raise ImportError(
-            "Loading a trained model needs `inpaint_nb.inpaint.Inpainter` (the inpainting-app chapter); this installation does not have it yet"
-        ) from None
     inp = Inpainter(weights=p, device=device)
     return lambda img, m: inp(img, m, steps=steps)
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_experiments.ipynb #dc0fde49
 from __future__ import annotations
-import json, copy
+import json, copy, contextlib, io
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, torch
@@ -100,6 +100,8 @@ def run_study(
     train_cfg: TrainConfig,  # shared training settings (its `seed` and `out_dir` are set per run)
     proto: EvalProtocol,  # shared evaluation protocol
     out_dir: str | Path,  # each run writes to out_dir/<variant>/seed<k>
+    # show each run's training lines (they are also in the run's folder); a study of many runs is quiet by default
+    verbose: bool = False,
 ) -> list[dict]:
     "Train each variant with each seed, evaluate on `proto`; records carry `variant` and `seed`."
     if not variants or not seeds:
@@ -116,7 +118,8 @@ def run_study(
             cfg.progress = False
             torch.manual_seed(s)
             gen = InpaintingModel(v.model_config())
-            train(cfg, generator=gen)
+            with contextlib.nullcontext() if verbose else contextlib.redirect_stdout(io.StringIO()):
+                train(cfg, generator=gen)
             Path(cfg.out_dir, 'variant.json').write_text(json.dumps(asdict(v)))
             for r in evaluate({v.name: model_fill_fn_from(gen)}, proto, progress=False):
                 records.append({**r, 'variant': v.name, 'seed': s})

@@ -261,13 +261,13 @@ def _check_texture_matches(tex: TextureConfig, bld: BuilderConfig):
 
 MODEL_PRESETS = dict(
     tiny=dict(uncertainty=dict(width=8, max_channels=32, pos_grid=4)),  # tests: < 200 k parameters
-    small=dict(uncertainty=dict(width=16, max_channels=64)),  # the shipped CPU model: ≤ 3 M parameters
+    small=dict(uncertainty=dict(width=16, max_channels=64)),  # ≈ 2.5 M parameters: GPU training (small_ffc)
     base=dict(uncertainty=dict(width=32, max_channels=128)),  # GPU training
 )
 
 
 def model_config(
-    name: str,  # 'tiny' (tests), 'small' (the shipped CPU model, ≤ 3 M parameters) or 'base'
+    name: str,  # 'tiny' (tests; the shipped default model), 'small' (≈ 2.5 M parameters) or 'base'
     # `ModelConfig` fields to change, e.g. refine_fraction=0.0, use_texture=False, or builder=dict(prefill='telea') (a dict changes only those fields of the part's preset)
     **overrides,
 ) -> ModelConfig:
