@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses, hashlib, json, re, warnings
 from pathlib import Path
 import torch
-from .data.preprocessing import atomic_write, state_dict_mismatch, load_state_dict_checked
+from .core import atomic_write, state_dict_mismatch, load_state_dict_checked
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'WEIGHTS_FORMAT', 'INFERENCE_MODULES', 'TRAINING_MODULES', 'sha256_file', 'save_checkpoint',

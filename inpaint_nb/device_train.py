@@ -8,16 +8,11 @@ import os, sys, json, math, time, platform, subprocess, multiprocessing as mp
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, cv2, torch, torch.nn.functional as F
-from inpaint_nb.data.preprocessing import (
-    load_image,
-    bsds500_paths,
-    hash_split,
-    center_crop_resize,
-    dataclass_from_dict,
-)
+from .data.preprocessing import load_image, bsds500_paths, hash_split, center_crop_resize
+from .core import dataclass_from_dict
 from .data.mask_generator import default_mask_sampler, eval_mask_sampler, EVAL_KINDS
 from .models.full_model import InpaintingModel, model_config
-from .models.builder import classical_prefill
+from .classical import classical_prefill
 from .utils.losses import InpaintingLoss, LossConfig
 from .utils.metrics import psnr, paired_test
 from .checkpoint import save_weights, load_generator_weights
@@ -453,7 +448,7 @@ def train_on_device(
     gen.manual_seed(cfg.seed)
     model = InpaintingModel(model_config(cfg.model, **json.loads(json.dumps(cfg.model_overrides)))).to(dev)
     if cfg.init_weights:  # continue an earlier run: same architecture, fresh optimiser and schedule
-        from inpaint_nb.data.preprocessing import load_state_dict_checked
+        from inpaint_nb.core import load_state_dict_checked
 
         load_state_dict_checked(model, load_generator_weights(cfg.init_weights)[0], f"init_weights {cfg.init_weights}")
     if dev.type == 'cuda' and cfg.channels_last:

@@ -10,14 +10,8 @@ import numpy as np, cv2
 from PIL import Image
 import threading, time
 import torch
-from inpaint_nb.data.preprocessing import (
-    as_uint8_rgb,
-    to_mask,
-    validate_pair,
-    load_image,
-    to_tensor,
-    atomic_write,
-)
+from .data.preprocessing import as_uint8_rgb, to_mask, validate_pair, load_image, to_tensor
+from .core import atomic_write, is_int
 from inpaint_nb.checkpoint import (
     load_generator_weights,
     model_from_weights,
@@ -25,40 +19,11 @@ from inpaint_nb.checkpoint import (
     export_generator,  # noqa: F401 (re-exported: `from inpaint_nb.inpaint import export_generator` is the documented spelling)
 )
 from .utils.visualization import overlay_mask
-from .models.builder import CLASSICAL_FILLS, classical_fill_array
+from .classical import CLASSICAL_FILLS, CLASSICAL_LABELS, classical_fill
 
 # %% auto #0
-__all__ = ['CLASSICAL_METHODS', 'IMAGE_EXTS', 'CLASSICAL_NAMES', 'classical_fill', 'demo_mask', 'save_image_atomic', 'read_mask',
-           'hole_groups', 'fill_threads', 'Inpainter', 'demo_figure', 'main', 'speed_per_image', 'format_speed']
-
-# %% ../nbs/17_inpaint.ipynb #312fecd2
-# the builder chapter's table: OpenCV's two methods, their smoothed versions, harmonic
-CLASSICAL_METHODS = CLASSICAL_FILLS
-
-
-def _is_int(v) -> bool:
-    "An integer option's value: a Python or numpy int, not a bool or a float."
-    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
-
-
-def classical_fill(
-    image,  # anything `as_uint8_rgb` accepts (path, `uint8` `H×W×3`, PIL, tensor)
-    mask,  # anything `to_mask` accepts; True / white = hole
-    # 'telea' (fast marching, Telea 2004), 'ns' (Navier–Stokes, Bertalmio et al. 2001), 'telea_smooth' / 'ns_smooth' (either blurred with depth), or 'harmonic' (Laplace's equation in the hole; chapter 08)
-    method: str = 'telea',
-    radius: int = 5,  # neighbourhood radius in pixels used by OpenCV
-) -> np.ndarray:
-    "Fill the hole with OpenCV's classical inpainting; returns `uint8` `H×W×3` with known pixels unchanged."
-    if method not in CLASSICAL_METHODS:
-        raise ValueError(f"Unknown method {method!r}: choose from {sorted(CLASSICAL_METHODS)}")
-    if not _is_int(radius) or radius < 1:
-        raise ValueError(f"radius must be a whole number of pixels ≥ 1, got {radius!r}")
-    img, m = validate_pair(image, mask, allow_empty=True)
-    if not m.any():
-        return img.copy()
-    out = np.clip(np.round(classical_fill_array(img, m, method, radius)), 0, 255).astype(np.uint8)
-    out[~m] = img[~m]
-    return out
+__all__ = ['IMAGE_EXTS', 'demo_mask', 'save_image_atomic', 'read_mask', 'hole_groups', 'fill_threads', 'Inpainter', 'demo_figure',
+           'main', 'speed_per_image', 'format_speed']
 
 # %% ../nbs/17_inpaint.ipynb #6981c033
 def demo_mask(
@@ -107,7 +72,7 @@ def read_mask(
     dilate: int = 0,  # grow the hole by this many pixels (elliptical kernel)
 ) -> np.ndarray:
     "Load and normalise a user mask: bool `H×W`, True = hole, optionally inverted and dilated."
-    if not _is_int(dilate) or dilate < 0:
+    if not is_int(dilate) or dilate < 0:
         raise ValueError(f"dilate must be a whole number of pixels ≥ 0, got {dilate!r}")
     m = to_mask(mask, invert=invert)
     if dilate:
@@ -165,7 +130,7 @@ def fill_threads(
 ) -> int:
     "Torch threads for a CPU fill: `requested`; else torch's setting when `OMP_NUM_THREADS` is set; else whichever of 1 and torch's setting runs `probe` faster (without a probe: the cores not already busy)."
     if requested is not None:
-        if not _is_int(requested) or requested < 1:
+        if not is_int(requested) or requested < 1:
             raise ValueError(f"threads must be a whole number ≥ 1, got {requested!r}")
         return int(requested)
     current = torch.get_num_threads()
@@ -209,7 +174,7 @@ class Inpainter:
         # torch threads of a CPU fill (None: `fill_threads()`, decided now: the cores not busy, or OMP_NUM_THREADS's choice)
         threads: int | None = None,
     ):
-        if not _is_int(work_size) or work_size < 32:
+        if not is_int(work_size) or work_size < 32:
             raise ValueError(f"work_size must be a whole number ≥ 32 px, got {work_size!r}")
         if not isinstance(context, (int, float)) or isinstance(context, bool) or not 0 <= context < float('inf'):
             raise ValueError(f"context must be a finite fraction ≥ 0, got {context!r}")
@@ -266,7 +231,7 @@ class Inpainter:
         return_steps: bool = False,
     ):
         "Inpaint; returns `uint8` `H×W×3` (or a dict with `output`, `uncertainty`, `steps` when asked for more)."
-        if not _is_int(steps) or steps < 1:
+        if not is_int(steps) or steps < 1:
             raise ValueError(f"steps must be an int ≥ 1, got {steps!r}")
         img, m = validate_pair(image, mask, allow_empty=True)
         H, W = m.shape
@@ -432,7 +397,7 @@ def _parser():
     )
     ap.add_argument(
         '--method',
-        choices=['model', *CLASSICAL_METHODS],
+        choices=['model', *CLASSICAL_FILLS],
         default=None,
         help="'model' (the default when model weights are installed), OpenCV's classical 'telea' / 'ns', 'telea_smooth' / 'ns_smooth' (either blurred with depth into the hole), or 'harmonic' (Laplace's equation solved in the hole)",
     )
@@ -579,12 +544,9 @@ def speed_per_image(
     return out
 
 
-CLASSICAL_NAMES = {'telea': 'Telea', 'ns': 'Navier–Stokes', 'harmonic': 'harmonic'}  # for printing
-
-
 def format_speed(s: dict) -> str:
     "`speed_per_image`'s result as text: one line per torch thread count, with the model's time as a multiple of Telea's."
-    base = ', '.join(f"{CLASSICAL_NAMES.get(k, k)} {v:.3f} s" for k, v in s.items() if not k.startswith('model@'))
+    base = ', '.join(f"{CLASSICAL_LABELS.get(k, k)} {v:.3f} s" for k, v in s.items() if not k.startswith('model@'))
     return '\n'.join(
         f"torch threads {k.split('@')[1]}: model {v:.3f} s; {base}"
         + (f"; model / Telea = {v / s['telea']:.1f}×" if 'telea' in s else '')

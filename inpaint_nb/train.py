@@ -28,7 +28,7 @@ from fastai.data.core import DataLoaders
 from fastai.optimizer import OptimWrapper
 from .utils.losses import LossConfig, InpaintingLoss, d_hinge_loss, r1_penalty, score_weights
 from .models.discriminator import DiscriminatorConfig, PatchDiscriminator
-from .data.preprocessing import atomic_write, load_state_dict_checked
+from .core import atomic_write, load_state_dict_checked
 from inpaint_nb.checkpoint import (
     save_checkpoint,
     read_checkpoint,
