@@ -37,7 +37,8 @@ from pathlib import Path
 import numpy as np, torch
 from PIL import Image
 
-from inpaint_nb.inpaint import Inpainter, classical_fill, read_mask
+from inpaint_nb.inpaint import Inpainter, read_mask
+from inpaint_nb.classical import classical_fill
 
 CLEAR = (ValueError, TypeError)
 CLEAR_PATH = (ValueError, TypeError, FileNotFoundError, PermissionError)  # for inputs that are paths

@@ -23,7 +23,9 @@ def main(argv=None):
     ap.add_argument('--lr', type=float, default=2e-3, help="learning rate (constant after a warm-up of 50 steps)")
     ap.add_argument('--points', type=int, nargs='+', default=[250, 750, 2000], help="steps at which to score")
     ap.add_argument('--threads', type=int, default=1, help="torch threads")
-    ap.add_argument('--out', default=None, help="results file (default: benchmarks/results/learning_curve_NAME_DATE.json)")
+    ap.add_argument(
+        '--out', default=None, help="results file (default: benchmarks/results/learning_curve_NAME_DATE.json)"
+    )
     a = ap.parse_args(argv)
     import torch
 
@@ -65,6 +67,7 @@ def main(argv=None):
         if steps in done and (seg / 'final.safetensors').exists():
             prev_steps, init = steps, str(seg / 'final.safetensors')
             continue
+        trained = seg / 'valid.json'  # trained but not scored (an interrupted run): score it
         cfg = DeviceTrainConfig(
             model=a.model,
             model_overrides=overrides,
@@ -84,12 +87,14 @@ def main(argv=None):
             seed=prev_steps,  # a new stream of crops and masks for each segment
             out_dir=str(seg),
         )
-        t = time.perf_counter()
-        s = train_on_device(cfg, device='cpu', valid=valid, log=lambda *x: print(*x, flush=True))
-        train_s = time.perf_counter() - t
-        recs = heldout_records(
-            {'harmonic': harmonic, 'model': model_fill_fn(seg / 'final.safetensors')}, half='valid'
-        )
+        if trained.exists() and (seg / 'final.safetensors').exists():
+            s = json.loads(trained.read_text())
+            train_s = s['train_seconds']
+        else:
+            t = time.perf_counter()
+            s = train_on_device(cfg, device='cpu', valid=valid, log=lambda *x: print(*x, flush=True))
+            train_s = time.perf_counter() - t
+        recs = heldout_records({'harmonic': harmonic, 'model': model_fill_fn(seg / 'final.safetensors')}, half='valid')
         rows = gain_table(recs, baseline='harmonic')
         point = dict(
             steps=steps,

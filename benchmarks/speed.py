@@ -17,10 +17,11 @@ from __future__ import annotations
 import argparse, json, os, sys, time, statistics
 from pathlib import Path
 import torch
-from inpaint_nb.data.preprocessing import load_image, to_tensor, cpu_processes, bsds500_paths
+from inpaint_nb.data.preprocessing import load_image, to_tensor, bsds500_paths
+from inpaint_nb.core import cpu_processes
 from inpaint_nb.eval import center_crop_resize
 from inpaint_nb.inpaint import Inpainter, demo_mask, _demo_image_path, speed_per_image, format_speed
-from inpaint_nb.models.builder import classical_prefill
+from inpaint_nb.classical import classical_prefill
 
 
 def median_seconds(f, reps: int, sync=lambda: None) -> float:

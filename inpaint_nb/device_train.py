@@ -8,25 +8,20 @@ import os, sys, json, math, time, platform, subprocess, multiprocessing as mp
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, cv2, torch, torch.nn.functional as F
-from inpaint_nb.data.preprocessing import (
-    load_image,
-    bsds500_paths,
-    atomic_write,
-    hash_split,
-    center_crop_resize,
-    dataclass_from_dict,
-)
+from .data.preprocessing import load_image, bsds500_paths, hash_split, center_crop_resize
+from .core import dataclass_from_dict
 from .data.mask_generator import default_mask_sampler, eval_mask_sampler, EVAL_KINDS
 from .models.full_model import InpaintingModel, model_config
-from .models.builder import classical_prefill
+from .classical import classical_prefill
 from .utils.losses import InpaintingLoss, LossConfig
 from .utils.metrics import psnr, paired_test
+from .checkpoint import save_weights, load_generator_weights
 
 # %% auto #0
 __all__ = ['PhotoCache', 'random_crops', 'split_crops', 'make_mask_bank', 'dihedral', 'unpack_masks', 'DeviceMasks',
            'bsds500_heldout', 'heldout_batch', 'gain_over_harmonic', 'DeviceTrainConfig', 'load_device_config',
-           'lr_factor', 'machine_description', 'git_commit', 'save_weights', 'train_on_device', 'profile_step',
-           'heldout_records', 'gain_table']
+           'lr_factor', 'machine_description', 'git_commit', 'train_on_device', 'profile_step', 'heldout_records',
+           'gain_table']
 
 # %% ../nbs/13b_device_training.ipynb #6a10e821
 class PhotoCache:
@@ -416,22 +411,6 @@ def git_commit() -> str:
         return 'unknown'
 
 
-def save_weights(model, path, **card) -> Path:
-    "Write the generator as an exported weights file (`Inpainter(weights=path)` reads it), atomically."
-    from safetensors.torch import save as st_save
-    from inpaint_nb.inpaint import WEIGHTS_FORMAT
-
-    base = getattr(model, '_orig_mod', model)
-    meta = {
-        'format': WEIGHTS_FORMAT,
-        'model': base.cfg.name,
-        'model_config': json.dumps(base.cfg.to_dict()),
-        **{k: str(v) for k, v in card.items()},
-    }
-    sd = {k: v.detach().float().contiguous().cpu() for k, v in base.state_dict().items()}
-    return atomic_write(Path(path), lambda f: f.write(st_save(sd, metadata=meta)), make_parent=True)
-
-
 def _loss(fwd, crit, x, m, dev, amp, ex=None, prefill=None):
     with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp):
         o = fwd(x, m, exemplar=ex, prefill=prefill)
@@ -469,8 +448,7 @@ def train_on_device(
     gen.manual_seed(cfg.seed)
     model = InpaintingModel(model_config(cfg.model, **json.loads(json.dumps(cfg.model_overrides)))).to(dev)
     if cfg.init_weights:  # continue an earlier run: same architecture, fresh optimiser and schedule
-        from inpaint_nb.inpaint import load_generator_weights
-        from inpaint_nb.data.preprocessing import load_state_dict_checked
+        from inpaint_nb.core import load_state_dict_checked
 
         load_state_dict_checked(model, load_generator_weights(cfg.init_weights)[0], f"init_weights {cfg.init_weights}")
     if dev.type == 'cuda' and cfg.channels_last:

@@ -11,14 +11,8 @@ from typing import Callable, Iterator
 import numpy as np, cv2, torch
 from fastcore.script import call_parse, store_true
 from fastprogress.fastprogress import progress_bar
-from inpaint_nb.data.preprocessing import (
-    load_image,
-    to_tensor,
-    bsds500_paths,
-    validate_pair,
-    atomic_write,
-    center_crop_resize,
-)
+from .data.preprocessing import load_image, to_tensor, bsds500_paths, validate_pair, center_crop_resize
+from .core import atomic_write
 from inpaint_nb.data.mask_generator import (
     EVAL_KINDS,
     eval_mask_sampler,
@@ -30,7 +24,7 @@ from inpaint_nb.data.mask_generator import (
 )
 from .data.dataset import bsds_segmentations
 from .utils.metrics import inpainting_metrics, summarise, paired_test, format_summary, LPIPSMetric
-from .inpaint import classical_fill, CLASSICAL_METHODS
+from .classical import classical_fill, CLASSICAL_FILLS
 from .inpaint import Inpainter
 
 # %% auto #0
@@ -133,12 +127,12 @@ FillFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 def classical_fill_fn(
-    method: str,  # a key of `CLASSICAL_METHODS`: 'telea', 'ns', 'telea_smooth', 'ns_smooth' or 'harmonic'
+    method: str,  # a key of `CLASSICAL_FILLS`: 'telea', 'ns', 'telea_smooth', 'ns_smooth' or 'harmonic'
     radius: int = 5,  # OpenCV neighbourhood radius
 ) -> FillFn:
     "A fill function for one of the classical methods (OpenCV's two, their smoothed versions, harmonic)."
-    if method not in CLASSICAL_METHODS:
-        raise ValueError(f"Unknown classical method {method!r}: choose from {sorted(CLASSICAL_METHODS)}")
+    if method not in CLASSICAL_FILLS:
+        raise ValueError(f"Unknown classical method {method!r}: choose from {sorted(CLASSICAL_FILLS)}")
     return lambda img, m: classical_fill(img, m, method, radius)
 
 

@@ -4,59 +4,26 @@
 
 # %% ../nbs/17_inpaint.ipynb #cd0dcd2e
 from __future__ import annotations
-import dataclasses, hashlib, os, re, sys, warnings
+import os, sys
 from pathlib import Path
 import numpy as np, cv2
 from PIL import Image
-import json, threading, time
+import threading, time
 import torch
-from inpaint_nb.data.preprocessing import (
-    as_uint8_rgb,
-    to_mask,
-    validate_pair,
-    load_image,
-    to_tensor,
-    atomic_write,
-    state_dict_mismatch,
-    load_state_dict_checked,
+from .data.preprocessing import as_uint8_rgb, to_mask, validate_pair, load_image, to_tensor
+from .core import atomic_write, is_int
+from inpaint_nb.checkpoint import (
+    load_generator_weights,
+    model_from_weights,
+    default_weights_path,
+    export_generator,  # noqa: F401 (re-exported: `from inpaint_nb.inpaint import export_generator` is the documented spelling)
 )
 from .utils.visualization import overlay_mask
-from .models.builder import CLASSICAL_FILLS, classical_fill_array
+from .classical import CLASSICAL_FILLS, CLASSICAL_LABELS, classical_fill
 
 # %% auto #0
-__all__ = ['CLASSICAL_METHODS', 'WEIGHTS_FORMAT', 'IMAGE_EXTS', 'CLASSICAL_NAMES', 'classical_fill', 'demo_mask',
-           'save_image_atomic', 'read_mask', 'default_weights_path', 'load_generator_weights', 'official_detector_name',
-           'export_generator', 'hole_groups', 'fill_threads', 'Inpainter', 'demo_figure', 'main', 'speed_per_image',
-           'format_speed']
-
-# %% ../nbs/17_inpaint.ipynb #312fecd2
-# the builder chapter's table: OpenCV's two methods, their smoothed versions, harmonic
-CLASSICAL_METHODS = CLASSICAL_FILLS
-
-
-def _is_int(v) -> bool:
-    "An integer option's value: a Python or numpy int, not a bool or a float."
-    return isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
-
-
-def classical_fill(
-    image,  # anything `as_uint8_rgb` accepts (path, `uint8` `H×W×3`, PIL, tensor)
-    mask,  # anything `to_mask` accepts; True / white = hole
-    # 'telea' (fast marching, Telea 2004), 'ns' (Navier–Stokes, Bertalmio et al. 2001), 'telea_smooth' / 'ns_smooth' (either blurred with depth), or 'harmonic' (Laplace's equation in the hole; chapter 08)
-    method: str = 'telea',
-    radius: int = 5,  # neighbourhood radius in pixels used by OpenCV
-) -> np.ndarray:
-    "Fill the hole with OpenCV's classical inpainting; returns `uint8` `H×W×3` with known pixels unchanged."
-    if method not in CLASSICAL_METHODS:
-        raise ValueError(f"Unknown method {method!r}: choose from {sorted(CLASSICAL_METHODS)}")
-    if not _is_int(radius) or radius < 1:
-        raise ValueError(f"radius must be a whole number of pixels ≥ 1, got {radius!r}")
-    img, m = validate_pair(image, mask, allow_empty=True)
-    if not m.any():
-        return img.copy()
-    out = np.clip(np.round(classical_fill_array(img, m, method, radius)), 0, 255).astype(np.uint8)
-    out[~m] = img[~m]
-    return out
+__all__ = ['IMAGE_EXTS', 'demo_mask', 'save_image_atomic', 'read_mask', 'hole_groups', 'fill_threads', 'Inpainter', 'demo_figure',
+           'main', 'speed_per_image', 'format_speed']
 
 # %% ../nbs/17_inpaint.ipynb #6981c033
 def demo_mask(
@@ -105,235 +72,13 @@ def read_mask(
     dilate: int = 0,  # grow the hole by this many pixels (elliptical kernel)
 ) -> np.ndarray:
     "Load and normalise a user mask: bool `H×W`, True = hole, optionally inverted and dilated."
-    if not _is_int(dilate) or dilate < 0:
+    if not is_int(dilate) or dilate < 0:
         raise ValueError(f"dilate must be a whole number of pixels ≥ 0, got {dilate!r}")
     m = to_mask(mask, invert=invert)
     if dilate:
         k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * dilate + 1, 2 * dilate + 1))
         m = cv2.dilate(m.astype(np.uint8), k).astype(bool)
     return m
-
-# %% ../nbs/17_inpaint.ipynb #01b3570b
-WEIGHTS_FORMAT = 'inpaint_nb-generator-1'  # metadata tag of an exported generator file
-
-
-def default_weights_path() -> Path:
-    "Where the shipped default model lives: `inpaint_nb/weights/default.safetensors` inside the installed package."
-    import inpaint_nb
-
-    return Path(inpaint_nb.__file__).parent / 'weights' / 'default.safetensors'
-
-
-def _split_generator(sd: dict) -> dict:
-    "Generator tensors of a training checkpoint (`generator.` prefix) or of an exported file (no prefix)."
-    g = {k[len('generator.') :]: v for k, v in sd.items() if k.startswith('generator.')}
-    return g if g else {k: v for k, v in sd.items() if not k.startswith('discriminator.')}
-
-
-def _generator_of(sd: dict, p) -> dict:
-    "The generator tensors of state dict `sd` read from file `p`, or a clear error if it holds another model's or non-finite values."
-    g = _split_generator(sd)
-    if not any(k.startswith(('builder.', 'uncertainty.')) for k in g):
-        raise ValueError(
-            f"{p} holds no inpaint_nb generator weights (keys like {sorted(sd)[:3]}): it comes from another model"
-        )
-    bad = [k for k, v in g.items() if v.is_floating_point() and not torch.isfinite(v).all()]
-    if bad:
-        raise ValueError(
-            f"{p} holds non-finite weights (NaN or infinity) in {len(bad)} tensor(s), e.g. {bad[:3]}: "
-            "the training run diverged or the file is damaged; use an earlier checkpoint"
-        )
-    return g
-
-
-def _sha256_of(p: Path) -> str:
-    h = hashlib.sha256()
-    with open(p, 'rb') as f:
-        for b in iter(lambda: f.read(1 << 20), b''):
-            h.update(b)
-    return h.hexdigest()
-
-
-def _verify_recorded_hash(p: Path):
-    "Check `p` against a SHA-256 recorded beside it: the training checkpoint's `.pt` (`weights_sha256`) or a `<name>.sha256` file."
-    recorded, where = None, None
-    side = p.with_name(p.name + '.sha256')
-    if side.is_file():
-        words = side.read_text(errors='replace').split()
-        recorded, where = (words[0].lower() if words else ''), side
-    st = p.with_suffix('.pt')
-    if recorded is None and p.suffix == '.safetensors' and st.is_file():
-        # weights_only: never runs code from the file
-        try:
-            state = torch.load(st, map_location='cpu', weights_only=True)
-        except Exception:
-            state = None  # not a checkpoint state: nothing recorded to check against
-        if (
-            isinstance(state, dict)
-            and state.get('weights_file', p.name) == p.name
-            and isinstance(state.get('weights_sha256'), str)
-        ):
-            recorded, where = state['weights_sha256'], st
-    if recorded is not None and _sha256_of(p) != recorded:
-        raise ValueError(
-            f"{p} does not match the SHA-256 recorded in {where} (truncated, damaged or replaced after it was saved)"
-        )
-
-
-def _load_torch_weights(p: Path) -> tuple[dict, dict]:
-    "Generator tensors and metadata of a `torch.save`d state dict (e.g. a `best_model.pth`): plain, or under 'state_dict'/'model'/'generator' beside an optional 'model_config'."
-    try:
-        obj = torch.load(p, map_location='cpu', weights_only=True)  # weights_only: never runs code from the file
-    except Exception as e:
-        raise ValueError(
-            f"{p} is not a readable PyTorch weights file (corrupt, truncated, or not a state dict?): {type(e).__name__}: {e}"
-        ) from None
-    meta = {}
-    if isinstance(obj, dict) and isinstance(obj.get('model_config'), (dict, str)):
-        mc = obj['model_config']
-        meta['model_config'] = mc if isinstance(mc, str) else json.dumps(mc)
-    for key in ('generator', 'state_dict', 'model'):
-        if isinstance(obj, dict) and isinstance(obj.get(key), dict):
-            obj = obj[key]
-            break
-    if not isinstance(obj, dict) or not obj or not all(isinstance(v, torch.Tensor) for v in obj.values()):
-        hint = (
-            f"; a training checkpoint's .pt needs its {p.with_suffix('.safetensors').name} beside it"
-            if p.suffix == '.pt'
-            else " (save one with torch.save(model.state_dict(), path))"
-        )
-        raise ValueError(f"{p} holds a {type(obj).__name__}, not a state dict of tensors{hint}")
-    stripped = True
-    while stripped:  # saved from a torch.compile'd and/or DistributedDataParallel model, wrapped in either order
-        stripped = False
-        for prefix in ('_orig_mod.', 'module.'):
-            if all(k.startswith(prefix) for k in obj):
-                obj = {k[len(prefix) :]: v for k, v in obj.items()}
-                stripped = True
-    return _generator_of(obj, p), meta
-
-
-def load_generator_weights(
-    # a `.safetensors` file (exported generator or training checkpoint), a checkpoint `.pt`, a run folder, or a PyTorch state dict (`.pth`/`.pt`)
-    path: str | Path,
-) -> tuple[dict, dict]:
-    "Read generator weights and metadata from any file `train.py` or `export_generator` writes, with clear errors."
-    from safetensors import safe_open
-    from safetensors.torch import load_file
-
-    p = Path(path).expanduser()
-    if p.is_dir():  # a run folder or its checkpoints/ folder: the best (else newest) checkpoint
-        from inpaint_nb.train import best_checkpoint, resume_path
-
-        d = p / 'checkpoints' if (p / 'checkpoints').is_dir() else p
-        b = best_checkpoint(d)
-        p = (b if b is not None else resume_path(d)).with_suffix('.safetensors')
-    # (a .pt beside a .safetensors is a training checkpoint)
-    if p.is_file() and (p.suffix == '.pth' or (p.suffix == '.pt' and not p.with_suffix('.safetensors').is_file())):
-        _verify_recorded_hash(p)
-        return _load_torch_weights(p)
-    # checkpoint name
-    if p.suffix == '.pt' or (p.suffix == '' and p.with_suffix('.safetensors').is_file()):
-        p = p.with_suffix('.safetensors')
-    if not p.is_file():
-        raise FileNotFoundError(
-            f"Model weights not found: {p} (train a model with `inpaint_nb_train`, or reinstall inpaint_nb for the default weights)"
-        )
-    _verify_recorded_hash(p)
-    try:
-        with safe_open(str(p), framework='pt') as f:
-            meta = dict(f.metadata() or {})
-        sd = load_file(str(p))
-    except Exception as e:
-        raise ValueError(
-            f"{p} is not a readable safetensors weights file (corrupt or truncated?): {type(e).__name__}: {e}"
-        ) from None
-    return _generator_of(sd, p), meta
-
-
-_OFFICIAL_YOLO = re.compile(r'yolo(v\d+|\d+)[a-z0-9-]*\.(pt|ya?ml)')
-
-
-def official_detector_name(name: str) -> bool:
-    "Whether `name` is one of ultralytics' own weight/architecture file names (a bare name like 'yolov5su.pt', no folder)."
-    return Path(name).name == name and bool(_OFFICIAL_YOLO.fullmatch(name))
-
-
-def _with_detector(cfg, detector, path):
-    "The stored configuration `cfg` with the caller's `detector`, or with a detector named only by the file made harmless."
-    if detector is not None:
-        if cfg.analysis != 'objects':
-            raise ValueError(
-                f"detector={str(detector)!r} was given, but the model in {path} computes no object maps (analysis={cfg.analysis!r})"
-            )
-        return dataclasses.replace(cfg, detector=str(detector))
-    if cfg.analysis == 'objects' and not official_detector_name(cfg.detector):
-        warnings.warn(
-            f"The model configuration stored in {path} names the YOLO detector {cfg.detector!r}. A detector's .pt file "
-            "is a Python pickle, which can run any code when it is loaded, and a file named by a weights file is not "
-            "one you chose, so it is not loaded: this model runs without object maps (analysis='structure'). "
-            "If you trust that detector file, pass it yourself: Inpainter(weights, detector=...) or --detector."
-        )
-        return dataclasses.replace(cfg, analysis='structure', detector='')
-    return cfg
-
-
-def _model_for(g: dict, meta: dict, path, detector=None) -> 'torch.nn.Module':
-    "Build the `InpaintingModel` whose parameters fit `g` (the preset named in the metadata first, then the others)."
-    from inpaint_nb.models.full_model import InpaintingModel, model_config, MODEL_PRESETS, ModelConfig
-
-    # the file names its full configuration (shapes alone cannot tell e.g. a prefill builder)
-    if 'model_config' in meta:
-        try:
-            m = InpaintingModel(_with_detector(ModelConfig.from_dict(json.loads(meta['model_config'])), detector, path))
-        except (ValueError, TypeError, KeyError) as e:
-            raise ValueError(
-                f"The model configuration stored in {path} is not valid for this version of inpaint_nb: {e}"
-            ) from None
-        return load_state_dict_checked(m, g, f"weights in {path} (for the model configuration stored with them)")
-    if detector is not None:
-        raise ValueError(
-            f"detector={str(detector)!r} was given, but {path} stores no model configuration that uses object maps"
-        )
-    names = [meta['model']] if meta.get('model') in MODEL_PRESETS else []
-    names += [n for n in MODEL_PRESETS if n not in names]
-    for n in names:  # files without a stored configuration: match by preset
-        m = InpaintingModel(model_config(n))
-        if not state_dict_mismatch(m, g):
-            warnings.warn(
-                f"{path} stores no model configuration: its weights fit the {n!r} preset, which is used as it is; "
-                "settings that change no parameter shape (builder.prefill, analysis) cannot be recovered from the weights. "
-                "Save {'state_dict': model.state_dict(), 'model_config': model.cfg.to_dict()} or use export_generator to keep them."
-            )
-            m.load_state_dict(g)
-            return m
-    raise ValueError(
-        f"The weights in {path} fit none of the model presets {list(MODEL_PRESETS)}: they come from another architecture or version"
-    )
-
-
-def export_generator(
-    src: str | Path,  # training checkpoint (`.safetensors`/`.pt`) or run folder
-    dst: str | Path,  # output `.safetensors` (generator only)
-    **card,  # extra metadata strings stored in the file (e.g. iterations, data)
-) -> Path:
-    "Write the generator of a training checkpoint as a small standalone safetensors file (atomic)."
-    from safetensors.torch import save as st_save
-
-    g, meta = load_generator_weights(src)
-    m = _model_for(g, meta, src)
-    # as stored: a detector it names stays a name, never loaded here
-    stored = meta.get('model_config') or json.dumps(m.cfg.to_dict())
-    meta = {
-        'format': WEIGHTS_FORMAT,
-        'model': m.cfg.name,
-        'model_config': stored,
-        **{k: str(v) for k, v in card.items()},
-    }
-    sd = {k: v.contiguous() for k, v in m.state_dict().items()}
-    dst = Path(dst)
-    atomic_write(dst, lambda f: f.write(st_save(sd, metadata=meta)), make_parent=True)
-    return dst
 
 # %% ../nbs/17_inpaint.ipynb #7b052779
 def hole_groups(
@@ -385,7 +130,7 @@ def fill_threads(
 ) -> int:
     "Torch threads for a CPU fill: `requested`; else torch's setting when `OMP_NUM_THREADS` is set; else whichever of 1 and torch's setting runs `probe` faster (without a probe: the cores not already busy)."
     if requested is not None:
-        if not _is_int(requested) or requested < 1:
+        if not is_int(requested) or requested < 1:
             raise ValueError(f"threads must be a whole number ≥ 1, got {requested!r}")
         return int(requested)
     current = torch.get_num_threads()
@@ -429,7 +174,7 @@ class Inpainter:
         # torch threads of a CPU fill (None: `fill_threads()`, decided now: the cores not busy, or OMP_NUM_THREADS's choice)
         threads: int | None = None,
     ):
-        if not _is_int(work_size) or work_size < 32:
+        if not is_int(work_size) or work_size < 32:
             raise ValueError(f"work_size must be a whole number ≥ 32 px, got {work_size!r}")
         if not isinstance(context, (int, float)) or isinstance(context, bool) or not 0 <= context < float('inf'):
             raise ValueError(f"context must be a finite fraction ≥ 0, got {context!r}")
@@ -441,7 +186,9 @@ class Inpainter:
             )
         g, self.metadata = load_generator_weights(self.weights)
         self.device = _as_device(device)
-        self.model = _model_for(g, self.metadata, self.weights, detector).to(self.device).eval().requires_grad_(False)
+        self.model = (
+            model_from_weights(g, self.metadata, self.weights, detector).to(self.device).eval().requires_grad_(False)
+        )
         self.work_size, self.context = int(work_size), float(context)
         self._lock = threading.Lock()
         self.threads = fill_threads(threads, self._probe if self.device.type == 'cpu' else None)
@@ -484,7 +231,7 @@ class Inpainter:
         return_steps: bool = False,
     ):
         "Inpaint; returns `uint8` `H×W×3` (or a dict with `output`, `uncertainty`, `steps` when asked for more)."
-        if not _is_int(steps) or steps < 1:
+        if not is_int(steps) or steps < 1:
             raise ValueError(f"steps must be an int ≥ 1, got {steps!r}")
         img, m = validate_pair(image, mask, allow_empty=True)
         H, W = m.shape
@@ -650,7 +397,7 @@ def _parser():
     )
     ap.add_argument(
         '--method',
-        choices=['model', *CLASSICAL_METHODS],
+        choices=['model', *CLASSICAL_FILLS],
         default=None,
         help="'model' (the default when model weights are installed), OpenCV's classical 'telea' / 'ns', 'telea_smooth' / 'ns_smooth' (either blurred with depth into the hole), or 'harmonic' (Laplace's equation solved in the hole)",
     )
@@ -797,12 +544,9 @@ def speed_per_image(
     return out
 
 
-CLASSICAL_NAMES = {'telea': 'Telea', 'ns': 'Navier–Stokes', 'harmonic': 'harmonic'}  # for printing
-
-
 def format_speed(s: dict) -> str:
     "`speed_per_image`'s result as text: one line per torch thread count, with the model's time as a multiple of Telea's."
-    base = ', '.join(f"{CLASSICAL_NAMES.get(k, k)} {v:.3f} s" for k, v in s.items() if not k.startswith('model@'))
+    base = ', '.join(f"{CLASSICAL_LABELS.get(k, k)} {v:.3f} s" for k, v in s.items() if not k.startswith('model@'))
     return '\n'.join(
         f"torch threads {k.split('@')[1]}: model {v:.3f} s; {base}"
         + (f"; model / Telea = {v / s['telea']:.1f}×" if 'telea' in s else '')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_training.ipynb #ac6c5c61
 from __future__ import annotations
-import os, sys, copy, math, json, random, hashlib, argparse, dataclasses, typing, warnings, types
+import os, sys, copy, math, json, random, argparse, dataclasses, typing, warnings, types
 from dataclasses import dataclass, field, fields, asdict, is_dataclass
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
@@ -28,16 +28,25 @@ from fastai.data.core import DataLoaders
 from fastai.optimizer import OptimWrapper
 from .utils.losses import LossConfig, InpaintingLoss, d_hinge_loss, r1_penalty, score_weights
 from .models.discriminator import DiscriminatorConfig, PatchDiscriminator
-from .data.preprocessing import atomic_write, load_state_dict_checked
+from .core import atomic_write, load_state_dict_checked
+from inpaint_nb.checkpoint import (
+    save_checkpoint,
+    read_checkpoint,
+    checkpoint_state,
+    list_checkpoints,
+    best_checkpoint,
+    mark_best,
+    resume_path,
+)
 from .utils.optimization import checkpoint_modules
 
 # %% auto #0
-__all__ = ['DATASETS', 'CKPT_FORMAT', 'DataConfig', 'OptimConfig', 'ScheduleConfig', 'TrainConfig', 'validate_config',
-           'config_from_dict', 'config_to_dict', 'apply_overrides', 'load_config', 'render_config_yaml',
-           'default_config_path', 'lr_at', 'InpaintLearner', 'SyntheticInpaintDataset', 'make_dls', 'build_models',
-           'GANLoss', 'GANTrainer', 'psnr_metric', 'ssim_metric', 'save_checkpoint', 'read_checkpoint',
-           'list_checkpoints', 'best_checkpoint', 'CheckpointCallback', 'EpochCSVLogger', 'IterLogger', 'shard_dl',
-           'seed_everything', 'build_learner', 'resume_path', 'resume_config', 'train', 'main']
+__all__ = ['DATASETS', 'DataConfig', 'OptimConfig', 'ScheduleConfig', 'TrainConfig', 'validate_config', 'config_from_dict',
+           'config_to_dict', 'apply_overrides', 'load_config', 'render_config_yaml', 'default_config_path', 'lr_at',
+           'InpaintLearner', 'SyntheticInpaintDataset', 'make_dls', 'build_models', 'GANLoss', 'GANTrainer',
+           'psnr_metric', 'ssim_metric', 'arch_config', 'save_training_checkpoint', 'CheckpointCallback',
+           'EpochCSVLogger', 'IterLogger', 'shard_dl', 'seed_everything', 'build_learner', 'resume_config', 'train',
+           'main']
 
 # %% ../nbs/13_training.ipynb #fcd099a7
 DATASETS = ('bsds500', 'cocostuff', 'folder', 'synthetic')  # what `data.dataset` accepts
@@ -773,17 +782,6 @@ def ssim_metric():
     return _ImageMetric(_ssim, 'ssim')
 
 # %% ../nbs/13_training.ipynb #ec2f9fcc
-CKPT_FORMAT = 1
-
-
-def _sha256(path) -> str:
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 20), b''):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _rng_states(dls=None) -> dict:
     s = dict(
         torch=torch.get_rng_state(),
@@ -829,23 +827,12 @@ def _set_rng_states(s: dict, dls=None):
                     dl.epoch = e
 
 
-def _arch_config(cfg: TrainConfig) -> dict:
-    "The parts of the config a checkpoint's weights depend on."
+def arch_config(cfg: TrainConfig) -> dict:
+    "The parts of the config a checkpoint's weights depend on (what `read_checkpoint(path, arch)` compares)."
     return dict(model=cfg.model, model_overrides=cfg.model_overrides, discriminator=asdict(cfg.discriminator))
 
 
-def _flat_diff(a, b, prefix=''):
-    out = []
-    for k in sorted(set(a) | set(b)):
-        va, vb = a.get(k, '<missing>'), b.get(k, '<missing>')
-        if isinstance(va, dict) and isinstance(vb, dict):
-            out += _flat_diff(va, vb, f'{prefix}{k}.')
-        elif va != vb:
-            out.append(f'{prefix}{k}: checkpoint {va!r} vs current {vb!r}')
-    return out
-
-
-def save_checkpoint(
+def save_training_checkpoint(
     path: str | Path,  # checkpoint name without extension, e.g. runs/x/checkpoints/epoch_0003
     learn: Learner,  # the learner (generator, its optimiser, dls)
     gan: GANTrainer,  # the GAN callback (discriminator, its optimiser, scalers, step counter)
@@ -853,81 +840,25 @@ def save_checkpoint(
     epoch: int,  # epochs completed
     best: float | None = None,  # best validation PSNR so far
 ):
-    "Write `path.safetensors` and `path.pt` atomically (weights first; the `.pt` names the weights' hash)."
-    from safetensors.torch import save as st_save
-
-    path = Path(path)
-    tensors = {f'generator.{k}': v.detach().cpu().contiguous().clone() for k, v in learn.model.state_dict().items()}
-    tensors |= {f'discriminator.{k}': v.detach().cpu().contiguous().clone() for k, v in gan.disc.state_dict().items()}
-    wpath = path.with_suffix('.safetensors')
-    existed = wpath.exists()
-    meta = {'format': str(CKPT_FORMAT), 'model': cfg.model}
-    # the generator's full `ModelConfig`, when it has one
+    "Everything a run needs to continue, written as a checkpoint pair (`checkpoint.save_checkpoint`)."
+    meta = {'model': cfg.model}
+    # the generator's full `ModelConfig`, when it has one (shapes alone cannot tell e.g. a prefill builder)
     gcfg = getattr(getattr(learn.model, 'g', learn.model), 'cfg', None)
-    # shapes alone cannot tell e.g. a prefill builder
     if hasattr(gcfg, 'to_dict'):
         meta['model_config'] = json.dumps(gcfg.to_dict())
-    atomic_write(wpath, lambda f: f.write(st_save(tensors, metadata=meta)), make_parent=True)
     state = dict(
-        format=CKPT_FORMAT,
         epoch=epoch,
         iteration=gan.it,
         best=best,
-        weights_sha256=_sha256(wpath),
-        weights_file=wpath.name,
         g_opt=learn.opt.opt.state_dict(),
         d_opt=gan.d_opt.state_dict(),
         g_scaler=gan.g_scaler.state_dict(),
         d_scaler=gan.d_scaler.state_dict(),
         rng=_rng_states(learn.dls),
-        arch=_arch_config(cfg),
+        arch=arch_config(cfg),
         config=asdict(cfg),
     )
-    try:
-        atomic_write(path.with_suffix('.pt'), lambda f: torch.save(state, f), make_parent=True)
-    except BaseException:
-        if not existed:
-            wpath.unlink(missing_ok=True)  # no orphan weights without their state
-        raise
-
-
-def read_checkpoint(
-    path: str | Path,  # checkpoint name (with or without extension)
-    cfg: TrainConfig | None = None,  # current config: refuse a checkpoint of another architecture
-) -> tuple[dict, dict, dict]:
-    "Verified `(generator_state, discriminator_state, training_state)` of a checkpoint pair."
-    from safetensors.torch import load_file
-
-    path = Path(path)
-    if path.suffix in ('.pt', '.safetensors'):
-        path = path.with_suffix('')
-    spath, wpath = path.with_suffix('.pt'), path.with_suffix('.safetensors')
-    for p in (spath, wpath):
-        if not p.is_file():
-            raise FileNotFoundError(f"checkpoint file {p} not found (a checkpoint is a .safetensors + .pt pair)")
-    try:
-        state = torch.load(spath, map_location='cpu', weights_only=True)
-    except Exception as ex:
-        raise ValueError(f"corrupt checkpoint state {spath}: cannot be read ({type(ex).__name__}: {ex})") from ex
-    if not isinstance(state, dict) or state.get('format') != CKPT_FORMAT:
-        raise ValueError(f"{spath} is not an inpaint_nb checkpoint (format {CKPT_FORMAT})")
-    if _sha256(wpath) != state['weights_sha256']:
-        raise ValueError(
-            f"corrupt checkpoint: {wpath} does not match the hash recorded in {spath} (truncated, or from another save)"
-        )
-    try:
-        w = load_file(wpath)
-    except Exception as ex:
-        raise ValueError(f"corrupt checkpoint weights {wpath}: {ex}") from ex
-    if cfg is not None:
-        diff = _flat_diff(state['arch'], _arch_config(cfg))
-        if diff:
-            raise ValueError(
-                f"checkpoint {path} was written for another model/discriminator configuration: " + '; '.join(diff)
-            )
-    g = {k[len('generator.') :]: v for k, v in w.items() if k.startswith('generator.')}
-    d = {k[len('discriminator.') :]: v for k, v in w.items() if k.startswith('discriminator.')}
-    return g, d, state
+    return save_checkpoint(path, learn.model.state_dict(), gan.disc.state_dict(), state, meta)
 
 
 def _restore_training_state(learn, gan, ckpt):
@@ -940,24 +871,6 @@ def _restore_training_state(learn, gan, ckpt):
     gan.d_scaler.load_state_dict(st['d_scaler'])
     gan.it, gan.micro = st['iteration'], 0
     _set_rng_states(st['rng'], learn.dls)
-
-
-def list_checkpoints(ckpt_dir: str | Path) -> list[Path]:
-    "Complete epoch checkpoints (`epoch_NNNN`, both files present) in a folder, oldest first."
-    d = Path(ckpt_dir)
-    return (
-        sorted(p.with_suffix('') for p in d.glob('epoch_*.pt') if p.with_suffix('.safetensors').is_file())
-        if d.is_dir()
-        else []
-    )
-
-
-def best_checkpoint(ckpt_dir: str | Path) -> Path | None:
-    "The checkpoint `best.json` points at (highest validation PSNR), or None."
-    f = Path(ckpt_dir) / 'best.json'
-    if not f.is_file():
-        return None
-    return Path(ckpt_dir) / json.loads(f.read_text())['name']
 
 
 class CheckpointCallback(Callback):
@@ -982,13 +895,9 @@ class CheckpointCallback(Callback):
         if improved:
             self.best = float(psnr)
         p = self.dir / f'epoch_{self.epoch + 1:04d}'
-        save_checkpoint(p, self.learn, self.gan, self.cfg, self.epoch + 1, self.best)
+        save_training_checkpoint(p, self.learn, self.gan, self.cfg, self.epoch + 1, self.best)
         if improved:  # `best.json` points at a checkpoint; one atomic write switches it
-            atomic_write(
-                self.dir / 'best.json',
-                lambda f: f.write(json.dumps(dict(name=p.name, epoch=self.epoch + 1, psnr=self.best))),
-                mode='w',
-            )
+            mark_best(self.dir, p.name, epoch=self.epoch + 1, psnr=self.best)
         keep = best_checkpoint(self.dir)
         for old in list_checkpoints(self.dir)[: -self.cfg.keep_last]:
             if keep is not None and old.name == keep.name:
@@ -1170,33 +1079,14 @@ class _StepsWrapper(nn.Module):
         return self.g.load_state_dict(sd, *a, **k)
 
 
-def resume_path(resume: str | Path) -> Path:
-    "A checkpoint name from `--resume`: a run folder (its newest epoch checkpoint), a checkpoint folder, or a checkpoint file/name."
-    p = Path(resume)
-    for d in (p / 'checkpoints', p):
-        if d.is_dir():
-            c = list_checkpoints(d)
-            if not c:
-                raise FileNotFoundError(f"no complete checkpoint (epoch_NNNN.safetensors + .pt) in {d}")
-            return c[-1]
-    if p.suffix in ('.pt', '.safetensors'):
-        p = p.with_suffix('')
-    if not p.with_suffix('.pt').is_file():
-        raise FileNotFoundError(f"--resume {resume}: no such run folder or checkpoint")
-    return p
-
-
 def resume_config(
     resume: str | Path,  # run folder or checkpoint, as for `--resume`
 ) -> TrainConfig:
     "The configuration a checkpoint was trained with (stored in its `.pt`), writing into the run folder that holds it."
     p = resume_path(resume).with_suffix('.pt')
-    try:
-        state = torch.load(p, map_location='cpu', weights_only=True)  # weights_only: never runs code from the file
-    except Exception as ex:
-        raise ValueError(f"corrupt checkpoint state {p}: cannot be read ({type(ex).__name__}: {ex})") from ex
-    if not isinstance(state, dict) or state.get('format') != CKPT_FORMAT or not isinstance(state.get('config'), dict):
-        raise ValueError(f"{p} is not an inpaint_nb checkpoint (format {CKPT_FORMAT})")
+    state = checkpoint_state(p)
+    if not isinstance(state.get('config'), dict):
+        raise ValueError(f"{p} is an inpaint_nb checkpoint without a training configuration")
     cfg = config_from_dict(TrainConfig, state['config'])
     # the run folder, wherever it is now
     if p.parent.name == 'checkpoints':
@@ -1213,7 +1103,7 @@ def train(
     "Train (or continue training) and return the learner; logs and checkpoints go to `cfg.out_dir`."
     rank, ws = _init_distributed()
     # first: a failed resume creates nothing
-    ck = read_checkpoint(resume_path(resume), cfg) if resume is not None else None
+    ck = read_checkpoint(resume_path(resume), arch_config(cfg)) if resume is not None else None
     out = Path(cfg.out_dir)
     if rank == 0:
         out.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,8 @@ from pathlib import Path, PurePosixPath
 import numpy as np, cv2, scipy.io
 from PIL import Image
 from fastcore.script import call_parse
-from .preprocessing import data_root, load_image, bsds500_paths, atomic_write
+from .preprocessing import data_root, load_image, bsds500_paths
+from ..core import atomic_write
 
 # %% auto #0
 __all__ = ['COCOSTUFF_LABELS', 'COCOSTUFF_NUM_CLASSES', 'COCOSTUFF_THING_IDS', 'COCOSTUFF_STUFF_IDS',

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch.nn.utils.parametrizations import spectral_norm
-from ..data.preprocessing import dataclass_from_dict
+from ..core import dataclass_from_dict
 
 # %% auto #0
 __all__ = ['DiscriminatorConfig', 'patch_output_size', 'receptive_field', 'PatchDiscriminator']

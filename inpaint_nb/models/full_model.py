@@ -7,7 +7,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, asdict
 import numpy as np, cv2, torch, torch.nn as nn
-from ..data.preprocessing import pad_to_multiple, crop_to, composite, dataclass_from_dict
+from ..data.preprocessing import pad_to_multiple, crop_to, composite
+from ..core import dataclass_from_dict
 from .uncertainty import UncertaintyConfig, UncertaintyNet, ANALYSIS_CHANNELS
 from .builder import BuilderConfig, StructureBuilder, builder_config
 from .structure import structure_maps, MIN_SIDE, OBJECT_GROUPS

@@ -10,7 +10,8 @@ from pathlib import Path
 from functools import partial
 import numpy as np, cv2, torch
 from skimage.morphology import skeletonize
-from ..data.preprocessing import as_uint8_rgb, to_mask, dataclass_from_dict, cpu_map
+from ..data.preprocessing import as_uint8_rgb, to_mask
+from ..core import dataclass_from_dict, cpu_map
 
 # %% auto #0
 __all__ = ['MIN_SIDE', 'OBJECT_GROUPS', 'ANALYSIS_CHANNEL_NAMES', 'ANALYSIS_CHANNELS', 'N_SCENE_CATEGORIES', 'ANALYSIS_PARTS',

@@ -7,7 +7,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
-from ..data.preprocessing import pad_to_multiple, crop_to, dataclass_from_dict
+from ..data.preprocessing import pad_to_multiple, crop_to
+from ..core import dataclass_from_dict
 from .builder import pooled_grid
 
 # %% auto #0

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import math
 import torch, torch.nn as nn, torch.nn.functional as F
-from ..data.preprocessing import dataclass_from_dict
+from ..core import dataclass_from_dict
 
 # %% auto #0
 __all__ = ['ANALYSIS_CHANNELS', 'ChannelAttention', 'LearnedPositionalEncoding', 'ResBlock', 'laplace_nll', 'UncertaintyConfig',
