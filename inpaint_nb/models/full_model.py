@@ -20,7 +20,8 @@ from .texture import TextureConfig, TextureArtist, texture_config
 
 # %% auto #0
 __all__ = ['ANALYSIS_SOURCES', 'SCENE_CONTEXT', 'MODEL_PRESETS', 'distance_to_known', 'easy_first_commit', 'least_confident',
-           'progressive_fill', 'own_analysis', 'scene_context', 'ModelConfig', 'model_config', 'InpaintingModel']
+           'progressive_fill', 'own_analysis', 'scene_context', 'ModelConfig', 'model_config', 'InpaintingModel',
+           'detector_or_structure']
 
 # %% ../../nbs/11_full_model.ipynb #dd41ae79
 def distance_to_known(
@@ -443,3 +444,28 @@ class InpaintingModel(nn.Module):
         out = {k: (sum(p.numel() for p in v.parameters()) if v is not None else 0) for k, v in parts.items()}
         out['total'] = sum(out.values())
         return out
+
+# %% ../../nbs/11_full_model.ipynb #46e2be32
+import dataclasses
+from .detection import weights_help
+
+_FALLBACK_SAID = set()  # weights names already reported in this process (say it once, not at every model build)
+
+
+def detector_or_structure(
+    cfg: ModelConfig,  # a model configuration
+    log=print,  # where the fallback notice goes (once per weights name and process)
+) -> ModelConfig:
+    "`cfg` if it needs no detector or its YOLO weights can be loaded; else `cfg` with `analysis='structure'`, saying why."
+    w = cfg.detector
+    if cfg.analysis != 'objects' or w.endswith(('.yaml', '.yml')) or find_weights(w) or is_downloadable(w):
+        return cfg
+    if w not in _FALLBACK_SAID:
+        _FALLBACK_SAID.add(w)
+        log(
+            f"analysis='objects' needs the YOLO weights {w!r}, which are not here and cannot be downloaded now "
+            f"(YOLO_OFFLINE is set or the name is not one ultralytics knows). Going on with analysis='structure': "
+            f"edges and lines only, no object maps. To use objects, put {Path(w).name} in {weights_help(w)}, "
+            f"or run once with network access."
+        )
+    return dataclasses.replace(cfg, analysis='structure')
