@@ -57,6 +57,8 @@ def main(argv=None):
             args=vars(a),
             points=[],
         )
+    # a resumed run that adds points records the command that asked for all of them
+    res['command'] = 'python benchmarks/learning_curve.py ' + ' '.join(argv if argv is not None else sys.argv[1:])
     overrides = {'builder': {'prefill': 'harmonic', 'use_ffc': bool(a.ffc)}}
     valid = heldout_batch(bsds500_heldout()['valid'][:8], size=a.crop)  # the trainer's own quick check
     harmonic = classical_fill_fn('harmonic')
