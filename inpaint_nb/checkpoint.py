@@ -341,7 +341,10 @@ def _with_detector(cfg, detector, path):
             "If you trust that detector file, pass it yourself: Inpainter(weights, detector=...) or --detector."
         )
         return dataclasses.replace(cfg, analysis='structure', detector='')
-    return cfg
+    from inpaint_nb.models.full_model import detector_or_structure
+
+    # ultralytics' own weights, neither here nor downloadable now: say so once and go on without object maps
+    return detector_or_structure(cfg, log=lambda m: warnings.warn(m, stacklevel=4))
 
 
 def model_from_weights(g: dict, meta: dict, path, detector=None) -> 'torch.nn.Module':
