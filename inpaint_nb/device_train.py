@@ -11,7 +11,7 @@ import numpy as np, cv2, torch, torch.nn.functional as F
 from .data.preprocessing import load_image, bsds500_paths, hash_split, center_crop_resize
 from .core import dataclass_from_dict
 from .data.mask_generator import default_mask_sampler, eval_mask_sampler, EVAL_KINDS
-from .models.full_model import InpaintingModel, model_config
+from .models.full_model import InpaintingModel, model_config, detector_or_structure
 from .classical import classical_prefill
 from .utils.losses import InpaintingLoss, LossConfig
 from .utils.metrics import psnr, paired_test
@@ -446,7 +446,9 @@ def train_on_device(
     masks = DeviceMasks(packed_masks, cfg.crop, dev)
     gen = torch.Generator(device=dev)
     gen.manual_seed(cfg.seed)
-    model = InpaintingModel(model_config(cfg.model, **json.loads(json.dumps(cfg.model_overrides)))).to(dev)
+    # a recipe that asks for YOLO object maps without the weights at hand says so and trains on edges and lines
+    mcfg = detector_or_structure(model_config(cfg.model, **json.loads(json.dumps(cfg.model_overrides))))
+    model = InpaintingModel(mcfg).to(dev)
     if cfg.init_weights:  # continue an earlier run: same architecture, fresh optimiser and schedule
         from inpaint_nb.core import load_state_dict_checked
 
