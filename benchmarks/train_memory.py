@@ -8,7 +8,7 @@ loss networks, data). Writes benchmarks/results/train_memory_<cpu|gpu>_<date>.js
     python benchmarks/train_memory.py                      # small, batch 16, 256² (the design's setting)
     python benchmarks/train_memory.py --batch 4 --steps 2  # what a 2-core CPU can do in minutes"""
 
-import argparse, json, os, resource, subprocess, sys, time
+import argparse, json, resource, subprocess, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,7 +104,7 @@ def main(argv=None):
         for ck in (0, 1):
             cmd = [sys.executable, __file__, '--child', '--precision', p, '--checkpoint', str(ck), *common]
             try:
-                r = subprocess.run(cmd, capture_output=True, text=True, timeout=a.timeout, env=dict(os.environ))
+                r = subprocess.run(cmd, capture_output=True, text=True, timeout=a.timeout)
                 row = json.loads(r.stdout.strip().splitlines()[-1]) if r.returncode == 0 else None
                 if row is None:
                     row = dict(precision=p, checkpoint=bool(ck), error=r.stderr.strip().splitlines()[-1][:300])

@@ -446,8 +446,9 @@ def train_on_device(
     masks = DeviceMasks(packed_masks, cfg.crop, dev)
     gen = torch.Generator(device=dev)
     gen.manual_seed(cfg.seed)
-    # a recipe that asks for YOLO object maps without the weights at hand says so and trains on edges and lines
-    mcfg = detector_or_structure(model_config(cfg.model, **json.loads(json.dumps(cfg.model_overrides))))
+    # a recipe that asks for YOLO object maps without the weights at hand says so (in the run's log) and trains on
+    # edges and lines
+    mcfg = detector_or_structure(model_config(cfg.model, **json.loads(json.dumps(cfg.model_overrides))), log=log)
     model = InpaintingModel(mcfg).to(dev)
     if cfg.init_weights:  # continue an earlier run: same architecture, fresh optimiser and schedule
         from inpaint_nb.core import load_state_dict_checked
