@@ -5,10 +5,10 @@
 # %% auto #0
 __all__ = ['STALE_TMP_SECONDS', 'sweep_stale_tmp', 'atomic_write', 'is_int', 'ConfigError', 'type_name', 'type_ok',
            'config_from_dict', 'state_dict_mismatch', 'load_state_dict_checked', 'cpu_processes', 'shutdown_cpu_pool',
-           'cpu_map']
+           'cpu_map', 'cli_error', 'run_console_script']
 
 # %% ../nbs/01a_core.ipynb #7c2b8c75
-import os, errno, re, stat, tempfile, threading, time, types, typing
+import os, sys, errno, re, stat, tempfile, threading, time, types, typing
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields, is_dataclass
 from pathlib import Path
@@ -312,3 +312,31 @@ def cpu_map(
             return list(_process_pool(n, broken=pool).map(fn, *zip(*args)))
     with ThreadPoolExecutor(min(len(args), os.cpu_count() or 1)) as pool:
         return list(pool.map(fn, *zip(*args)))
+
+# %% ../nbs/01a_core.ipynb #bbe54f1f
+def cli_error(
+    prog: str,  # the command's name, e.g. 'inpaint_nb_eval'
+    e,  # the error (its message is printed)
+) -> int:
+    "Print `prog: error: e` to stderr, as `argparse` does for a bad option, and return the exit status 2."
+    print(f"{prog}: error: {e}", file=sys.stderr)
+    return 2
+
+
+def run_console_script(
+    func,  # the command's body: its parameters and their comments become the options and their help
+    prog: str,  # the command's name
+    argv: list | None = None,  # the arguments (None: the command line)
+    errors: tuple = (ValueError, FileNotFoundError),  # what ends the command with a message instead of a traceback
+) -> int:
+    "Run `func` as the console script `prog` with `--flag_name` options from its signature; 0, or 2 after `prog: error: …`."
+    from fastcore.script import anno_parser
+
+    args = vars(anno_parser(func, prog=prog).parse_args(argv))  # a bad option: argparse prints the error, exits 2
+    for hidden in ('pdb', 'xtra'):  # fastcore's own debugging options
+        args.pop(hidden, None)
+    try:
+        r = func(**args)
+    except errors as e:
+        return cli_error(prog, e)
+    return 0 if r is None else int(r)
