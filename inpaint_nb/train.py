@@ -175,13 +175,13 @@ def make_dls(
 
 
 def build_models(cfg: TrainConfig) -> tuple[nn.Module, nn.Module]:
-    "The generator (`InpaintingModel(model_config(cfg.model))`) and discriminator (`PatchDiscriminator(cfg.discriminator)`), seeded."
-    from inpaint_nb.models.full_model import InpaintingModel, model_config
+    "The generator (`InpaintingModel` of `cfg.model` + `model_overrides`) and discriminator (`PatchDiscriminator`), seeded."
+    from inpaint_nb.models.full_model import InpaintingModel, model_config, detector_or_structure
 
     torch.manual_seed(cfg.seed)
-    return InpaintingModel(model_config(cfg.model, **copy.deepcopy(cfg.model_overrides))), PatchDiscriminator(
-        cfg.discriminator
-    )
+    # analysis='objects' without YOLO weights (offline): one notice, then edges and lines only
+    mcfg = detector_or_structure(model_config(cfg.model, **copy.deepcopy(cfg.model_overrides)))
+    return InpaintingModel(mcfg), PatchDiscriminator(cfg.discriminator)
 
 # %% ../nbs/13_training.ipynb #bd373d95
 def _amp_dtype(cfg: TrainConfig, device) -> torch.dtype | None:
