@@ -63,8 +63,9 @@ class TrainConfig:
     "A complete training run."
 
     model: str = 'small'  # preset of `model_config`: 'tiny', 'small' or 'base'
-    # changes to the preset, `model_config(model, **model_overrides)`, e.g. {builder: {prefill: telea}}
-    model_overrides: dict = field(default_factory=dict)
+    # changes to the preset, `model_config(model, **model_overrides)`, e.g. {builder: {prefill: telea}}; the default adds
+    # YOLO's object maps (structure maps only, with one notice, where the detector weights are absent and offline)
+    model_overrides: dict = field(default_factory=lambda: {'analysis': 'objects', 'detector': 'yolov5su.pt'})
     epochs: int = 100  # epochs to train (an epoch is one pass over the training split)
     max_iters: int = 0  # stop after this many optimiser steps (0 = no limit)
     steps: int = 1  # easy-first steps K used in the forward pass while training
