@@ -8,7 +8,7 @@ benchmarks/results/accelerate_cpu_<date>.json.
     python benchmarks/accelerate.py                       # default and small_ffc, 512², 2 threads
     python benchmarks/accelerate.py --models default --photos 4 --size 256"""
 
-import argparse, json, sys, tempfile, time
+import argparse, json, os, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,6 +123,7 @@ def main(argv=None):
     date = time.strftime('%Y-%m-%d')
     out = ROOT / 'benchmarks' / 'results' / f"accelerate_cpu_{date}.json"
     blocks = []
+    load_start = os.getloadavg()[0]  # processes wanting a core (1-minute average): how busy the machine was
     with tempfile.TemporaryDirectory() as tmp:
         for name in a.models:
             blocks.append(bench_model(name, a, tmp))
@@ -134,6 +135,7 @@ def main(argv=None):
         commit=git_commit(),
         command='python benchmarks/accelerate.py ' + ' '.join(argv if argv is not None else sys.argv[1:]),
         note=a.note,
+        load_average=dict(start=round(load_start, 2), end=round(os.getloadavg()[0], 2)),
         method=(
             "one fill = Inpainter-style call model(x, m) on a 1×3×S×S photo with a seeded mask (strokes and a box), "
             "including the analysis maps and the harmonic start; s_per_fill = median over photos × repeats after one "
