@@ -53,7 +53,6 @@ def main(argv=None):
             machine=machine_description(),
             date=date,
             commit=git_commit(),
-            command='python benchmarks/learning_curve.py ' + ' '.join(argv if argv is not None else sys.argv[1:]),
             args=vars(a),
             points=[],
         )

@@ -3,12 +3,12 @@ with VGG perceptual and style terms, Adam) in fp32, bf16 autocast and fp16 autoc
 without gradient checkpointing of the builder's deep blocks and the texture artist (chapter 16's
 `checkpoint_modules`). Each configuration runs in a fresh process, so its peak resident memory (`ru_maxrss`) is its
 own; the table reports that peak and the part of it the training steps added above the process after setup (model,
-loss networks, data). Writes benchmarks/results/train_memory_<cpu|gpu>_<date>.json.
+loss networks, data). Writes benchmarks/results/train_memory_<cpu|gpu>_b<batch>_<date>.json.
 
     python benchmarks/train_memory.py                      # small, batch 16, 256² (the design's setting)
     python benchmarks/train_memory.py --batch 4 --steps 2  # what a 2-core CPU can do in minutes"""
 
-import argparse, json, os, resource, subprocess, sys, time
+import argparse, json, resource, subprocess, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,7 +96,7 @@ def main(argv=None):
 
     kind = 'gpu' if torch.cuda.is_available() else 'cpu'
     date = time.strftime('%Y-%m-%d')
-    out = ROOT / 'benchmarks' / 'results' / f"train_memory_{kind}_{date}.json"
+    out = ROOT / 'benchmarks' / 'results' / f"train_memory_{kind}_b{a.batch}_{date}.json"
     common = ['--model', a.model, '--batch', str(a.batch), '--size', str(a.size), '--steps', str(a.steps)]
     common += ['--threads', str(a.threads)]
     rows = []
@@ -104,7 +104,7 @@ def main(argv=None):
         for ck in (0, 1):
             cmd = [sys.executable, __file__, '--child', '--precision', p, '--checkpoint', str(ck), *common]
             try:
-                r = subprocess.run(cmd, capture_output=True, text=True, timeout=a.timeout, env=dict(os.environ))
+                r = subprocess.run(cmd, capture_output=True, text=True, timeout=a.timeout)
                 row = json.loads(r.stdout.strip().splitlines()[-1]) if r.returncode == 0 else None
                 if row is None:
                     row = dict(precision=p, checkpoint=bool(ck), error=r.stderr.strip().splitlines()[-1][:300])

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, cv2, torch, torch.nn.functional as F
 from .data.preprocessing import load_image, bsds500_paths, hash_split, center_crop_resize
-from .core import dataclass_from_dict
+from .core import config_from_dict
 from .data.mask_generator import default_mask_sampler, eval_mask_sampler, EVAL_KINDS
 from .models.full_model import InpaintingModel, model_config, detector_or_structure
 from .classical import classical_prefill
@@ -350,7 +350,7 @@ class DeviceTrainConfig:
 
     def __post_init__(self):
         if isinstance(self.loss, dict):
-            self.loss = dataclass_from_dict(
+            self.loss = config_from_dict(
                 LossConfig, {**asdict(DeviceTrainConfig.__dataclass_fields__['loss'].default_factory()), **self.loss}
             )
         if self.reuse < 1:
@@ -383,7 +383,7 @@ def load_device_config(
         d = yaml.safe_load(p.read_text()) or {}
         if not isinstance(d, dict):
             raise ValueError(f"{p} must hold a mapping of DeviceTrainConfig fields")
-    return dataclass_from_dict(DeviceTrainConfig, {**d, **overrides})
+    return config_from_dict(DeviceTrainConfig, {**d, **overrides})
 
 
 def lr_factor(progress: float, warmup_frac: float, floor: float) -> float:
@@ -446,8 +446,9 @@ def train_on_device(
     masks = DeviceMasks(packed_masks, cfg.crop, dev)
     gen = torch.Generator(device=dev)
     gen.manual_seed(cfg.seed)
-    # a recipe that asks for YOLO object maps without the weights at hand says so and trains on edges and lines
-    mcfg = detector_or_structure(model_config(cfg.model, **json.loads(json.dumps(cfg.model_overrides))))
+    # a recipe that asks for YOLO object maps without the weights at hand says so (in the run's log) and trains on
+    # edges and lines
+    mcfg = detector_or_structure(model_config(cfg.model, **json.loads(json.dumps(cfg.model_overrides))), log=log)
     model = InpaintingModel(mcfg).to(dev)
     if cfg.init_weights:  # continue an earlier run: same architecture, fresh optimiser and schedule
         from inpaint_nb.core import load_state_dict_checked

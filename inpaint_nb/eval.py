@@ -4,14 +4,15 @@
 
 # %% ../nbs/14b_eval.ipynb #b5b9fe9d
 from __future__ import annotations
-import csv, sys, time, warnings
+import csv, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 import numpy as np, cv2, torch
-from fastcore.script import call_parse, store_true
+from .core import run_console_script
 from fastprogress.fastprogress import progress_bar
 from .data.preprocessing import load_image, to_tensor, bsds500_paths, validate_pair, center_crop_resize
+from .data.preprocessing import IMAGE_EXTENSIONS, is_image_file
 from .core import atomic_write
 from inpaint_nb.data.mask_generator import (
     EVAL_KINDS,
@@ -30,7 +31,7 @@ from .inpaint import Inpainter
 # %% auto #0
 __all__ = ['DAMAGE_KINDS', 'SEGMENTATION_KINDS', 'ALL_EVAL_KINDS', 'FillFn', 'EvalProtocol', 'protocol_items',
            'classical_fill_fn', 'model_fill_fn', 'evaluate', 'results_table', 'compare', 'write_records',
-           'hole_edge_density', 'error_analysis', 'worst_cases', 'main']
+           'hole_edge_density', 'error_analysis', 'worst_cases', 'eval_command', 'main']
 
 # %% ../nbs/14b_eval.ipynb #058f9bd4
 # the project's own mask families (chapter 03)
@@ -72,10 +73,9 @@ class EvalProtocol:
             d = Path(self.data_path).expanduser()
             if not d.is_dir():
                 raise FileNotFoundError(f"data_path {d} is not a folder of images")
-            exts = {'.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff'}
-            paths = sorted(p for p in d.iterdir() if p.suffix.lower() in exts)
+            paths = sorted(p for p in d.iterdir() if is_image_file(p) and p.is_file())
             if not paths:
-                raise FileNotFoundError(f"No images (.jpg, .png, …) found in {d}")
+                raise FileNotFoundError(f"No images ({', '.join(IMAGE_EXTENSIONS)}) found in {d}")
         return paths[: self.n_images] if self.n_images else paths
 
 
@@ -305,8 +305,7 @@ def worst_cases(
     return [(r['id'], r['kind'], round(float(r[metric]), 4)) for r in rs[:n]]
 
 # %% ../nbs/14b_eval.ipynb #b3ee0978
-@call_parse
-def main(
+def eval_command(
     model_path: str = None,  # trained model checkpoint to evaluate (added to the methods as 'model')
     data_path: str = None,  # folder of test images (default: BSDS500 `split`)
     split: str = 'val',  # BSDS500 split when no data_path is given
@@ -318,31 +317,32 @@ def main(
     n_images: int = None,  # evaluate the first N images only
     seed: int = 0,  # mask seed
     out: str = 'eval_results.csv',  # per-image records (CSV)
-    lpips: store_true = False,  # also compute LPIPS (needs torchvision's AlexNet weights on disk)
+    lpips: bool = False,  # also compute LPIPS (needs torchvision's AlexNet weights on disk)
     steps: int = 1,  # easy-first steps for the model
 ):
     "Evaluate inpainting methods on a fixed, seeded protocol; print mean ± std tables and paired tests."
-    try:
-        proto = EvalProtocol(
-            split=split, size=size, kinds=tuple(kinds.split()), n_images=n_images, seed=seed, data_path=data_path
-        )
-        fns = {m: classical_fill_fn(m) for m in methods.split()}
-        if model_path:
-            fns['model'] = model_fill_fn(model_path, steps=steps)
-        recs = evaluate(fns, proto, LPIPSMetric() if lpips else None)
-        write_records(recs, out)
-        metrics = ['psnr_hole', 'ssim_hole', 'psnr_full', 'ssim_full'] + (['lpips'] if lpips else [])
-        for met in metrics:
-            print(results_table(recs, met, 3 if 'ssim' in met or met == 'lpips' else 2), end='\n\n')
-        names = list(fns)
-        if len(names) > 1:
-            ref = 'model' if 'model' in fns else names[0]
-            for other in (n for n in names if n != ref):
-                for k, v in compare(recs, ref, other).items():
-                    print(
-                        f"{ref} − {other} [{k}]: {v['mean_diff']:+.2f} dB hole-PSNR, 95% CI [{v['ci95'][0]:+.2f}, {v['ci95'][1]:+.2f}], Wilcoxon p = {v['wilcoxon_pvalue']:.1e}"
-                    )
-        print(f"Wrote {len(recs)} records to {out}")
-    except (ValueError, FileNotFoundError, ImportError) as e:
-        print(f"inpaint_nb_eval: error: {e}", file=sys.stderr)
-        sys.exit(2)
+    proto = EvalProtocol(
+        split=split, size=size, kinds=tuple(kinds.split()), n_images=n_images, seed=seed, data_path=data_path
+    )
+    fns = {m: classical_fill_fn(m) for m in methods.split()}
+    if model_path:
+        fns['model'] = model_fill_fn(model_path, steps=steps)
+    recs = evaluate(fns, proto, LPIPSMetric() if lpips else None)
+    write_records(recs, out)
+    metrics = ['psnr_hole', 'ssim_hole', 'psnr_full', 'ssim_full'] + (['lpips'] if lpips else [])
+    for met in metrics:
+        print(results_table(recs, met, 3 if 'ssim' in met or met == 'lpips' else 2), end='\n\n')
+    names = list(fns)
+    if len(names) > 1:
+        ref = 'model' if 'model' in fns else names[0]
+        for other in (n for n in names if n != ref):
+            for k, v in compare(recs, ref, other).items():
+                print(
+                    f"{ref} − {other} [{k}]: {v['mean_diff']:+.2f} dB hole-PSNR, 95% CI [{v['ci95'][0]:+.2f}, {v['ci95'][1]:+.2f}], Wilcoxon p = {v['wilcoxon_pvalue']:.1e}"
+                )
+    print(f"Wrote {len(recs)} records to {out}")
+
+
+def main(argv: list | None = None) -> int:
+    "Console script `inpaint_nb_eval` (options: `eval_command`); returns the exit status."
+    return run_console_script(eval_command, 'inpaint_nb_eval', argv, (ValueError, FileNotFoundError, ImportError))

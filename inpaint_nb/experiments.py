@@ -8,9 +8,10 @@ import json, copy, contextlib, io
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, torch
-from .data.preprocessing import to_tensor, to_uint8, hash_split  # noqa: F401 (re-exported)
+from .data.preprocessing import to_tensor, to_uint8, hash_split  # noqa: F401 (re-exported: it lived here before chapter 01)
 from .models.full_model import InpaintingModel, model_config
-from .train import TrainConfig, train
+from .train_config import TrainConfig
+from .train import train
 from .eval import EvalProtocol, evaluate
 from .utils.metrics import summarise, paired_test
 

@@ -4,8 +4,8 @@
 
 # %% ../nbs/13_training.ipynb #ac6c5c61
 from __future__ import annotations
-import os, sys, copy, math, json, random, argparse, dataclasses, typing, warnings, types
-from dataclasses import dataclass, field, fields, asdict, is_dataclass
+import os, sys, copy, math, json, random, argparse, dataclasses, warnings
+from dataclasses import asdict
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from functools import partial
@@ -26,9 +26,10 @@ from fastai.callback.core import (
 from fastai.callback.progress import CSVLogger, ProgressCallback
 from fastai.data.core import DataLoaders
 from fastai.optimizer import OptimWrapper
-from .utils.losses import LossConfig, InpaintingLoss, d_hinge_loss, r1_penalty, score_weights
-from .models.discriminator import DiscriminatorConfig, PatchDiscriminator
-from .core import atomic_write, load_state_dict_checked
+from .utils.losses import InpaintingLoss, d_hinge_loss, r1_penalty, score_weights
+from .models.discriminator import PatchDiscriminator
+from .core import atomic_write, load_state_dict_checked, config_from_dict
+from .train_config import TrainConfig, apply_overrides, load_config, render_config_yaml, default_config_path
 from inpaint_nb.checkpoint import (
     save_checkpoint,
     read_checkpoint,
@@ -41,315 +42,10 @@ from inpaint_nb.checkpoint import (
 from .utils.optimization import checkpoint_modules
 
 # %% auto #0
-__all__ = ['DATASETS', 'DataConfig', 'OptimConfig', 'ScheduleConfig', 'TrainConfig', 'validate_config', 'config_from_dict',
-           'config_to_dict', 'apply_overrides', 'load_config', 'render_config_yaml', 'default_config_path', 'lr_at',
-           'InpaintLearner', 'SyntheticInpaintDataset', 'make_dls', 'build_models', 'GANLoss', 'GANTrainer',
+__all__ = ['lr_at', 'InpaintLearner', 'SyntheticInpaintDataset', 'make_dls', 'build_models', 'GANLoss', 'GANTrainer',
            'psnr_metric', 'ssim_metric', 'arch_config', 'save_training_checkpoint', 'CheckpointCallback',
            'EpochCSVLogger', 'IterLogger', 'shard_dl', 'seed_everything', 'build_learner', 'resume_config', 'train',
            'main']
-
-# %% ../nbs/13_training.ipynb #fcd099a7
-DATASETS = ('bsds500', 'cocostuff', 'folder', 'synthetic')  # what `data.dataset` accepts
-
-
-@dataclass
-class DataConfig:
-    "Where the photos come from and how they are batched."
-
-    # 'bsds500' (200 train / 100 val photos), 'cocostuff' (a tree made by inpaint_nb_prepare), 'folder' (any photos; 10 % held out for validation) or 'synthetic' (random shapes; smoke tests, no files)
-    dataset: str = 'bsds500'
-    # the dataset's folder: '' = `data_root()/'bsds500'` for bsds500, the default prepared tree for cocostuff; required for folder
-    root: str = ''
-    crop: int = 256  # side of the random square training crops (and centre validation crops)
-    batch_size: int = 8  # images per device per micro-batch
-    num_workers: int = 0  # DataLoader worker processes (0 = load in the main process)
-    synthetic_items: int = 64  # number of images of the synthetic dataset (train; validation gets a quarter)
-    # hole sampler: 'mixture' (`default_mask_sampler()`, all families) or 'boxstroke' (boxes and strokes)
-    masks: str = 'mixture'
-
-
-@dataclass
-class OptimConfig:
-    "Two Adam optimisers, one per network (TTUR: the discriminator learns faster)."
-
-    g_lr: float = 1e-4  # peak learning rate of the generator
-    d_lr: float = 4e-4  # peak learning rate of the discriminator
-    beta1: float = 0.0  # Adam β₁ (0 is usual for GANs: momentum makes the min-max game oscillate)
-    beta2: float = 0.99  # Adam β₂
-    weight_decay: float = 0.0  # decoupled weight decay (AdamW) of both networks
-    grad_clip: float = 1.0  # clip the global gradient norm of each network to this (0 = off)
-    accumulate: int = 1  # micro-batches per optimiser step (effective batch = accumulate × batch_size × GPUs)
-
-
-@dataclass
-class ScheduleConfig:
-    "Linear warm-up, then cosine annealing with warm restarts (SGDR), counted in optimiser steps."
-
-    warmup_iters: int = 5000  # steps of linear warm-up from lr/warmup_iters to lr
-    t0: int = 20000  # length of the first cosine cycle, in steps after the warm-up
-    t_mult: int = 2  # each cycle is t_mult times longer than the previous one
-    min_lr_ratio: float = 0.01  # floor of the cosine, as a fraction of the peak learning rate
-
-
-@dataclass
-class TrainConfig:
-    "A complete training run."
-
-    model: str = 'small'  # preset of `model_config`: 'tiny', 'small' or 'base'
-    # changes to the preset, `model_config(model, **model_overrides)`, e.g. {builder: {prefill: telea}}
-    model_overrides: dict = field(default_factory=dict)
-    epochs: int = 100  # epochs to train (an epoch is one pass over the training split)
-    max_iters: int = 0  # stop after this many optimiser steps (0 = no limit)
-    steps: int = 1  # easy-first steps K used in the forward pass while training
-    amp: str = 'auto'  # mixed precision: 'auto' (on when a GPU is present), 'fp16', 'bf16' or 'off'
-    seed: int = 0  # seed of every random number generator
-    out_dir: str = 'runs/default'  # logs, checkpoints and the resolved config go here
-    keep_last: int = 3  # keep the newest N epoch checkpoints (plus `best`)
-    save_every: int = 1  # write a checkpoint every N epochs
-    # validate every N epochs and the last one (others log nan): tiny epochs (BSDS500 at a large batch) on a GPU
-    valid_every: int = 1
-    # generator submodules recomputed in the backward pass to save memory (chapter 16), e.g. [builder.bottleneck, texture]
-    grad_checkpoint: list[str] = field(default_factory=list)
-    progress: bool = True  # fastprogress bars
-    data: DataConfig = field(default_factory=DataConfig)  # data section
-    optim: OptimConfig = field(default_factory=OptimConfig)  # optimiser section
-    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)  # learning-rate schedule section
-    loss: LossConfig = field(default_factory=LossConfig)  # loss weights (utils/losses.py)
-    # PatchDiscriminator (models/discriminator.py)
-    discriminator: DiscriminatorConfig = field(default_factory=DiscriminatorConfig)
-
-    def __post_init__(self):
-        validate_config(self)
-
-
-def _non_finite(d: dict, prefix: str = '') -> list[str]:
-    "Keys of the nested config dict `d` holding NaN or infinity (in a number or a list of numbers)."
-    out = []
-    for k, v in d.items():
-        if isinstance(v, dict):
-            out += _non_finite(v, f'{prefix}{k}.')
-        elif isinstance(v, float) and not math.isfinite(v):
-            out.append(f'{prefix}{k}')
-        elif isinstance(v, (list, tuple)) and any(isinstance(x, float) and not math.isfinite(x) for x in v):
-            out.append(f'{prefix}{k}')
-    return out
-
-
-def validate_config(cfg: TrainConfig):
-    "Check values that a type alone cannot (raises `ValueError` naming the key)."
-    bad = _non_finite(asdict(cfg))
-    if bad:
-        v = cfg
-        for k in bad[0].split('.'):
-            v = getattr(v, k)
-        raise ValueError(f"config {bad[0]} = {v!r}: must be a finite number")
-    o, d, l = cfg.optim, cfg.data, cfg.loss
-    checks = [
-        ('model', cfg.model in ('tiny', 'small', 'base'), "one of 'tiny', 'small', 'base'"),
-        ('amp', cfg.amp in ('auto', 'fp16', 'bf16', 'off'), "one of 'auto', 'fp16', 'bf16', 'off'"),
-        ('data.dataset', cfg.data.dataset in DATASETS, ' or '.join(repr(d) for d in DATASETS)),
-        ('data.crop', cfg.data.crop >= 32, '≥ 32'),
-        ('data.masks', cfg.data.masks in ('mixture', 'boxstroke'), "'mixture' or 'boxstroke'"),
-        ('data.batch_size', cfg.data.batch_size >= 1, '≥ 1'),
-        ('optim.accumulate', cfg.optim.accumulate >= 1, '≥ 1'),
-        ('optim.g_lr', cfg.optim.g_lr > 0, '> 0'),
-        ('optim.d_lr', cfg.optim.d_lr > 0, '> 0'),
-        ('optim.grad_clip', cfg.optim.grad_clip >= 0, '≥ 0'),
-        ('schedule.warmup_iters', cfg.schedule.warmup_iters >= 0, '≥ 0'),
-        ('schedule.t0', cfg.schedule.t0 >= 1, '≥ 1'),
-        ('schedule.t_mult', cfg.schedule.t_mult >= 1, '≥ 1'),
-        ('schedule.min_lr_ratio', 0 <= cfg.schedule.min_lr_ratio <= 1, 'in [0, 1]'),
-        ('epochs', cfg.epochs >= 1, '≥ 1'),
-        ('keep_last', cfg.keep_last >= 1, '≥ 1'),
-        ('save_every', cfg.save_every >= 1, '≥ 1'),
-        ('valid_every', cfg.valid_every >= 1, '≥ 1'),
-        ('steps', cfg.steps >= 1, '≥ 1'),
-        ('max_iters', cfg.max_iters >= 0, '≥ 0 (0 = no limit)'),
-        ('seed', 0 <= cfg.seed < 2**32, 'in [0, 2³²)'),
-        ('data.num_workers', d.num_workers >= 0, '≥ 0'),
-        (
-            'data.synthetic_items',
-            d.synthetic_items >= 1 and (d.dataset != 'synthetic' or d.synthetic_items >= d.batch_size),
-            f'≥ 1 and, for the synthetic dataset, ≥ data.batch_size ({d.batch_size}): a smaller epoch has no full batch',
-        ),
-        ('optim.beta1', 0 <= o.beta1 < 1, 'in [0, 1)'),
-        ('optim.beta2', 0 <= o.beta2 < 1, 'in [0, 1)'),
-        ('optim.weight_decay', o.weight_decay >= 0, '≥ 0'),
-        ('loss.perceptual_layers', all(w >= 0 for w in l.perceptual_layers), 'weights ≥ 0'),
-        ('loss.style_layers', all(w >= 0 for w in l.style_layers), 'weights ≥ 0'),
-    ]
-    if cfg.valid_every > 1 and cfg.save_every % cfg.valid_every and cfg.valid_every % cfg.save_every:
-        warnings.warn(
-            f"valid_every={cfg.valid_every} and save_every={cfg.save_every}: only epochs that are both validated and saved "
-            "(and the last) can become the best checkpoint; make one a multiple of the other"
-        )
-    for key, ok, want in checks:
-        if not ok:
-            v = cfg
-            for k in key.split('.'):
-                v = getattr(v, k)
-            raise ValueError(f"config {key} = {v!r}: must be {want}")
-    if cfg.model_overrides:  # build the model config once, so a typo fails now rather than after data loading
-        from inpaint_nb.models.full_model import model_config
-
-        try:
-            model_config(cfg.model, **copy.deepcopy(cfg.model_overrides))
-        except (ValueError, TypeError, KeyError) as e:
-            raise ValueError(f"config model_overrides = {cfg.model_overrides!r}: {e}") from None
-
-# %% ../nbs/13_training.ipynb #4a6c2fa6
-def _type_ok(v, tp) -> bool:
-    o = typing.get_origin(tp)
-    if tp is typing.Any:
-        return True
-    if o is typing.Union or isinstance(tp, types.UnionType):
-        return any(_type_ok(v, a) for a in typing.get_args(tp))
-    if tp is type(None):
-        return v is None
-    if tp is bool:
-        return isinstance(v, bool)
-    if tp is int:
-        return isinstance(v, int) and not isinstance(v, bool)
-    if tp is float:
-        return isinstance(v, (int, float)) and not isinstance(v, bool)
-    if tp is str:
-        return isinstance(v, str)
-    if tp is list or o is list:  # a bare `list` holds numbers; `list[str]` names
-        item = (typing.get_args(tp) or (float,))[0]
-        return isinstance(v, (list, tuple)) and all(_type_ok(x, item) for x in v)
-    return isinstance(v, tp)
-
-
-def config_from_dict(
-    cls,  # a config dataclass, e.g. `TrainConfig`
-    d: dict,  # nested dict (e.g. from YAML)
-    prefix: str = '',  # key path used in error messages
-):
-    "Build `cls` from a nested dict, refusing unknown keys and values of the wrong type."
-    if d is None:
-        d = {}
-    if not isinstance(d, dict):
-        raise TypeError(f"config section {prefix or '<root>'} must be a mapping, got {type(d).__name__}")
-    hints = typing.get_type_hints(cls)
-    names = {f.name for f in fields(cls)}
-    unknown = [k for k in d if k not in names]
-    if unknown:
-        raise KeyError(
-            f"unknown config key(s) {[prefix + k for k in unknown]}; valid keys in {prefix or 'the top level'}: {sorted(names)}"
-        )
-    kw = {}
-    for k, v in d.items():
-        tp = hints[k]
-        # YAML 1.1 reads `amp: off` (and no, false) as False: the documented 'off'
-        if cls is TrainConfig and k == 'amp' and v is False:
-            v = 'off'
-        if is_dataclass(tp):
-            kw[k] = config_from_dict(tp, v, f"{prefix}{k}.")
-        elif not _type_ok(v, tp):
-            raise TypeError(f"config {prefix}{k} must be {getattr(tp, '__name__', tp)}, got {v!r} ({type(v).__name__})")
-        else:
-            kw[k] = float(v) if tp is float else (list(v) if isinstance(v, tuple) else v)
-    return cls(**kw)
-
-
-def config_to_dict(cfg) -> dict:
-    "Nested plain dict of a config dataclass."
-    return asdict(cfg)
-
-
-def apply_overrides(
-    cfg: TrainConfig,  # the config to start from (not modified)
-    overrides: list,  # strings 'section.key=value'
-) -> TrainConfig:
-    "A new config with `key=value` overrides applied (YAML-parsed values, type-checked)."
-    import yaml
-
-    d = config_to_dict(cfg)
-    for o in overrides:
-        if '=' not in o:
-            raise ValueError(f"override {o!r} must look like key=value (e.g. optim.g_lr=2e-4)")
-        key, val = o.split('=', 1)
-        node, parts = d, key.strip().split('.')
-        for p in parts[:-1]:
-            if not isinstance(node.get(p), dict):
-                raise KeyError(f"unknown config section {p!r} in override {o!r}")
-            node = node[p]
-        if parts[-1] not in node:
-            raise KeyError(f"unknown config key {key!r}; valid keys here: {sorted(node)}")
-        if isinstance(node[parts[-1]], dict) and parts != ['model_overrides']:
-            raise TypeError(f"{key!r} is a section; override its keys, e.g. {key}.{next(iter(node[parts[-1]]))}=...")
-        v = yaml.safe_load(val) if val.strip() else ''
-        # a text setting keeps the text as typed: amp=off, out_dir=2024
-        if isinstance(node[parts[-1]], str) and not isinstance(v, (str, list, dict)):
-            v = val.strip()
-        if isinstance(v, str) and isinstance(node[parts[-1]], float):  # YAML 1.1 reads '2e-4' as a string
-            try:
-                v = float(v)
-            except ValueError:
-                pass
-        node[parts[-1]] = v
-    return config_from_dict(TrainConfig, d)
-
-
-def load_config(
-    path: str | Path | None = None,  # YAML file (None: the defaults)
-    overrides: list = (),  # 'key=value' strings applied after the file
-) -> TrainConfig:
-    "Read a YAML config onto `TrainConfig`, then apply overrides."
-    import yaml
-
-    if path is None:
-        d = {}
-    else:
-        p = Path(path)
-        if not p.is_file():
-            raise FileNotFoundError(f"config file not found: {p}")
-        try:
-            d = yaml.safe_load(p.read_text()) or {}
-        except yaml.YAMLError as ex:
-            raise ValueError(f"{p} is not valid YAML: {ex}") from ex
-    cfg = config_from_dict(TrainConfig, d)
-    return apply_overrides(cfg, list(overrides)) if overrides else cfg
-
-# %% ../nbs/13_training.ipynb #8096f0e4
-def _yaml_scalar(v) -> str:
-    import yaml
-
-    return yaml.safe_dump(v, default_flow_style=True, width=1000).strip().removesuffix('...').strip()
-
-
-def render_config_yaml(
-    cfg=None,  # a `TrainConfig` (default: the defaults)
-) -> str:
-    "YAML text of `cfg` with every option documented by its dataclass comment."
-    from fastcore.docments import docments
-
-    cfg = cfg if cfg is not None else TrainConfig()
-    lines = [
-        '# inpaint_nb training configuration. Generated by render_config_yaml (nbs/13_training.ipynb): edit the dataclasses,',
-        '# not this file. Override any key on the command line:  inpaint_nb_train --config FILE optim.g_lr=2e-4 data.batch_size=4',
-    ]
-
-    def walk(obj, indent):
-        docs = docments(type(obj))
-        for f in fields(obj):
-            v, doc = getattr(obj, f.name), (docs.get(f.name) or '').replace('\n', ' ')
-            if is_dataclass(v):
-                lines.append('')
-                lines.append(' ' * indent + f"{f.name}:  # {doc}")
-                walk(v, indent + 2)
-            else:
-                lines.append(' ' * indent + f"{f.name}: {_yaml_scalar(v)}  # {doc}")
-
-    walk(cfg, 0)
-    return '\n'.join(lines) + '\n'
-
-
-def default_config_path() -> Path:
-    "The shipped default config, `inpaint_nb/config/default.yaml`."
-    import inpaint_nb
-
-    return Path(inpaint_nb.__file__).parent / 'config' / 'default.yaml'
 
 # %% ../nbs/13_training.ipynb #16d61fff
 def lr_at(
@@ -1155,9 +851,8 @@ def main(argv=None):
             print(render_config_yaml(cfg))
             return 0
         learn = train(cfg, resume=a.resume)
-    except (FileNotFoundError, KeyError, TypeError, ValueError) as ex:
-        msg = ex.args[0] if isinstance(ex, KeyError) and ex.args else ex  # KeyError's str() adds quotes
-        print(f"inpaint_nb_train: error: {msg}", file=sys.stderr)
+    except (FileNotFoundError, ValueError) as ex:  # a ConfigError is a ValueError
+        print(f"inpaint_nb_train: error: {ex}", file=sys.stderr)
         return 2
     finally:
         if dist.is_available() and dist.is_initialized():

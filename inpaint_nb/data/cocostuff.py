@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 import numpy as np, cv2, scipy.io
 from PIL import Image
-from fastcore.script import call_parse
+from ..core import run_console_script
 from .preprocessing import data_root, load_image, bsds500_paths
 from ..core import atomic_write
 
@@ -20,8 +20,8 @@ __all__ = ['COCOSTUFF_LABELS', 'COCOSTUFF_NUM_CLASSES', 'COCOSTUFF_THING_IDS', '
            'COCOSTUFF_URL', 'COCOSTUFF_ZIP', 'COCOSTUFF_SHA256', 'COCOSTUFF_COUNTS', 'CocoStuffCategory',
            'category_tree', 'plot_category_hierarchy', 'default_cocostuff_dir', 'cocostuff_id',
            'read_cocostuff_annotation', 'make_cocostuff_fixture', 'fetch_url', 'sha256_file', 'verify_cocostuff_zip',
-           'download_cocostuff', 'prepare_cocostuff', 'load_cocostuff_index', 'plot_class_frequency', 'download_main',
-           'prepare_main']
+           'download_cocostuff', 'prepare_cocostuff', 'load_cocostuff_index', 'plot_class_frequency',
+           'download_command', 'prepare_command', 'download_main', 'prepare_main']
 
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #448019fd
 COCOSTUFF_LABELS = (
@@ -1043,8 +1043,7 @@ def plot_class_frequency(
     return fig
 
 # %% ../../nbs/02b_cocostuff_prepare.ipynb #4d90e7cf
-@call_parse
-def download_main(
+def download_command(
     url: str = COCOSTUFF_URL,  # where the archive is: an http(s) URL, a file:// URL or a local path to the zip
     # folder for the zip, its SHA-256 record and the extracted raw/ tree (default: <data root>/cocostuff-10k)
     dest: str = None,
@@ -1057,15 +1056,11 @@ def download_main(
     quiet: bool = False,  # no progress bars
 ):
     "Download COCO-Stuff 10K v1.1 (resumable), verify the zip, and extract it atomically into DEST/raw."
-    try:
-        raw = download_cocostuff(url, dest, sha256, None if any_size else COCOSTUFF_COUNTS, force, timeout, not quiet)
-    except (ValueError, FileNotFoundError, ConnectionError) as e:
-        raise SystemExit(f"inpaint_nb_download: error: {e}")
+    raw = download_cocostuff(url, dest, sha256, None if any_size else COCOSTUFF_COUNTS, force, timeout, not quiet)
     print(f"COCO-Stuff 10K ready at {raw}")
 
 
-@call_parse
-def prepare_main(
+def prepare_command(
     raw: str = None,  # the extracted tree made by inpaint_nb_download (default: <data root>/cocostuff-10k/raw)
     # output folder for labels/, splits/, the optional cache and index.json (default: prepared/ next to raw/)
     out: str = None,
@@ -1077,7 +1072,16 @@ def prepare_main(
     quiet: bool = False,  # no progress bar
 ):
     "Prepare COCO-Stuff 10K: label maps as PNG, official train/test plus a seeded validation split, optional resized cache, index.json."
-    try:
-        prepare_cocostuff(raw, out, val_fraction, seed, size, workers, force, not quiet)
-    except (ValueError, FileNotFoundError) as e:
-        raise SystemExit(f"inpaint_nb_prepare: error: {e}")
+    prepare_cocostuff(raw, out, val_fraction, seed, size, workers, force, not quiet)
+
+
+def download_main(argv: list | None = None) -> int:
+    "Console script `inpaint_nb_download` (options: `download_command`); returns the exit status."
+    return run_console_script(
+        download_command, 'inpaint_nb_download', argv, (ValueError, FileNotFoundError, ConnectionError)
+    )
+
+
+def prepare_main(argv: list | None = None) -> int:
+    "Console script `inpaint_nb_prepare` (options: `prepare_command`); returns the exit status."
+    return run_console_script(prepare_command, 'inpaint_nb_prepare', argv)

@@ -14,7 +14,7 @@ from torch.utils.data import Dataset
 warnings.filterwarnings('ignore', message=r'.*torch\.jit\.script.*deprecated', category=FutureWarning)
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
-from .preprocessing import load_image, bsds500_paths, data_root
+from .preprocessing import load_image, bsds500_paths, data_root, IMAGE_EXTENSIONS
 
 # re-exported: console scripts and earlier imports name them here
 from inpaint_nb.data.cocostuff import (
@@ -28,9 +28,9 @@ from inpaint_nb.data.cocostuff import (
 from ..utils.visualization import show_images
 
 # %% auto #0
-__all__ = ['IMAGE_EXTENSIONS', 'BoxStrokeSampler', 'RandomCropFlipResize', 'InpaintDataset', 'bsds_segmentations', 'BSDS500',
-           'ImageFolder', 'CocoStuff10k', 'collate_dict', 'collate_tuple', 'InpaintDataLoader', 'is_bsds_layout',
-           'get_dls', 'colorize_labels', 'show_batch']
+__all__ = ['BoxStrokeSampler', 'RandomCropFlipResize', 'InpaintDataset', 'bsds_segmentations', 'BSDS500', 'ImageFolder',
+           'CocoStuff10k', 'collate_dict', 'collate_tuple', 'InpaintDataLoader', 'is_bsds_layout', 'get_dls',
+           'colorize_labels', 'show_batch']
 
 # %% ../../nbs/02_data.ipynb #4073f298
 class BoxStrokeSampler:
@@ -304,9 +304,6 @@ class BSDS500(InpaintDataset):
         return image, seg
 
 # %% ../../nbs/02_data.ipynb #a20c79a5
-IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
-
-
 class ImageFolder(InpaintDataset):
     "Every image under a folder (sorted, recursive); no segmentation."
 

@@ -11,9 +11,9 @@ import numpy as np, cv2, torch, torch.nn.functional as F
 from PIL import Image, UnidentifiedImageError
 
 # %% auto #0
-__all__ = ['data_root', 'bsds500_paths', 'hash_split', 'center_crop_resize', 'load_image', 'as_uint8_rgb', 'to_tensor',
-           'to_uint8', 'to_mask', 'validate_pair', 'LetterboxInfo', 'letterbox', 'unletterbox', 'pad_to_multiple',
-           'crop_to', 'composite']
+__all__ = ['IMAGE_EXTENSIONS', 'data_root', 'bsds500_paths', 'hash_split', 'center_crop_resize', 'load_image', 'is_image_file',
+           'as_uint8_rgb', 'to_tensor', 'to_uint8', 'to_mask', 'validate_pair', 'LetterboxInfo', 'letterbox',
+           'unletterbox', 'pad_to_multiple', 'crop_to', 'composite']
 
 # %% ../../nbs/01_core.ipynb #67190c72
 def data_root(
@@ -129,6 +129,16 @@ def load_image(
     except OSError as e:
         raise ValueError(f"{p} could not be decoded (truncated or corrupt image?): {e}") from None
     return np.ascontiguousarray(arr)
+
+# %% ../../nbs/01_core.ipynb #561bd22d
+IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')  # what Pillow reads that photos come as
+
+
+def is_image_file(
+    path: str | Path,  # a file name
+) -> bool:
+    "Does `path` end in one of `IMAGE_EXTENSIONS` (case-insensitive)? Its content is checked only by `load_image`."
+    return Path(path).suffix.lower() in IMAGE_EXTENSIONS
 
 # %% ../../nbs/01_core.ipynb #edbe4c60
 def _array_to_uint8(a: np.ndarray) -> np.ndarray:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
 from ..data.preprocessing import pad_to_multiple, crop_to
-from ..core import dataclass_from_dict
+from ..core import config_from_dict
 from ..classical import PREFILL_METHODS, classical_prefill
 
 # %% auto #0
@@ -306,7 +306,7 @@ class BuilderConfig:
     @classmethod
     def from_dict(cls, d: dict) -> 'BuilderConfig':
         "Build from a dict (e.g. YAML); unknown keys are an error."
-        return dataclass_from_dict(cls, d)
+        return config_from_dict(cls, d)
 
 # %% ../../nbs/08_builder.ipynb #83a36fa7
 class BottleneckBlock(nn.Module):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch.nn.utils.parametrizations import spectral_norm
-from ..core import dataclass_from_dict
+from ..core import config_from_dict
 
 # %% auto #0
 __all__ = ['DiscriminatorConfig', 'patch_output_size', 'receptive_field', 'PatchDiscriminator']
@@ -36,7 +36,7 @@ class DiscriminatorConfig:
     @classmethod
     def from_dict(cls, d: dict) -> 'DiscriminatorConfig':
         "Build from a dict (e.g. YAML); unknown keys are an error."
-        return dataclass_from_dict(cls, d)
+        return config_from_dict(cls, d)
 
 # %% ../../nbs/10_discriminator.ipynb #354e0b3d
 def _layer_specs(cfg: DiscriminatorConfig):

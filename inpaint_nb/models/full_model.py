@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass, field, asdict
 import numpy as np, cv2, torch, torch.nn as nn
 from ..data.preprocessing import pad_to_multiple, crop_to, composite
-from ..core import dataclass_from_dict
+from ..core import config_from_dict, ConfigError
 from .uncertainty import UncertaintyConfig, UncertaintyNet, ANALYSIS_CHANNELS
 from .builder import BuilderConfig, StructureBuilder, builder_config
 from .structure import structure_maps, MIN_SIDE, OBJECT_GROUPS
@@ -246,7 +246,7 @@ class ModelConfig:
     @classmethod
     def from_dict(cls, d: dict) -> 'ModelConfig':
         "Build from a (nested) dict, e.g. YAML; unknown keys at any level are an error (parts are converted in `__post_init__`)."
-        return dataclass_from_dict(cls, d)
+        return config_from_dict(cls, d)
 
     def to_dict(self) -> dict:
         "Nested plain dict (for YAML and checkpoints); `ModelConfig.from_dict(cfg.to_dict()) == cfg`."
@@ -275,7 +275,7 @@ def model_config(
 ) -> ModelConfig:
     "A named `ModelConfig`: matching uncertainty, builder and texture presets."
     if name not in MODEL_PRESETS:
-        raise ValueError(f"Unknown model preset {name!r}: use one of {list(MODEL_PRESETS)}")
+        raise ConfigError(f"Unknown model preset {name!r}: use one of {list(MODEL_PRESETS)}")
     p = MODEL_PRESETS[name]
     sub = dict(
         uncertainty=lambda **kw: UncertaintyConfig.from_dict({**p['uncertainty'], **kw}),
@@ -285,7 +285,7 @@ def model_config(
     # a dict for a part changes some of that part's preset fields, e.g. builder=dict(prefill='telea')
     not_parts = [k for k, v in overrides.items() if isinstance(v, dict) and k not in sub]
     if not_parts:
-        raise ValueError(f"{not_parts} are not parts of ModelConfig: only {list(sub)} take a dict of fields")
+        raise ConfigError(f"{not_parts} are not parts of ModelConfig: only {list(sub)} take a dict of fields")
     parts = {
         k: (make(**overrides.pop(k)) if isinstance(overrides.get(k), dict) else overrides.pop(k, None) or make())
         for k, make in sub.items()

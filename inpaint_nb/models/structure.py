@@ -11,7 +11,7 @@ from functools import partial
 import numpy as np, cv2, torch
 from skimage.morphology import skeletonize
 from ..data.preprocessing import as_uint8_rgb, to_mask
-from ..core import dataclass_from_dict, cpu_map
+from ..core import config_from_dict, cpu_map
 
 # %% auto #0
 __all__ = ['MIN_SIDE', 'OBJECT_GROUPS', 'ANALYSIS_CHANNEL_NAMES', 'ANALYSIS_CHANNELS', 'N_SCENE_CATEGORIES', 'ANALYSIS_PARTS',
@@ -79,7 +79,7 @@ class StructureConfig:
     @classmethod
     def from_dict(cls, d: dict):
         "Build from a dict (e.g. a YAML section); unknown keys are errors."
-        return dataclass_from_dict(cls, d)
+        return config_from_dict(cls, d)
 
 # %% ../../nbs/06_structure.ipynb #d8e5e8e3
 def to_gray(

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
 from ..data.preprocessing import pad_to_multiple, crop_to
-from ..core import dataclass_from_dict
+from ..core import config_from_dict
 from .builder import pooled_grid
 
 # %% auto #0
@@ -214,7 +214,7 @@ class TextureConfig:
     @classmethod
     def from_dict(cls, d: dict) -> 'TextureConfig':
         "Build from a dict (e.g. YAML); unknown keys are an error."
-        return dataclass_from_dict(cls, d)
+        return config_from_dict(cls, d)
 
 # %% ../../nbs/09_texture.ipynb #2e921ace
 def _conv(i, o, s=1):

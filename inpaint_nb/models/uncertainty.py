@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import math
 import torch, torch.nn as nn, torch.nn.functional as F
-from ..core import dataclass_from_dict
+from ..core import config_from_dict
 
 # %% auto #0
 __all__ = ['ANALYSIS_CHANNELS', 'ChannelAttention', 'LearnedPositionalEncoding', 'ResBlock', 'laplace_nll', 'UncertaintyConfig',
@@ -146,7 +146,7 @@ class UncertaintyConfig:
     @classmethod
     def from_dict(cls, d: dict) -> 'UncertaintyConfig':
         "Build from a dict (e.g. YAML); unknown keys are an error."
-        return dataclass_from_dict(cls, d)
+        return config_from_dict(cls, d)
 
 # %% ../../nbs/07_uncertainty.ipynb #110dd276
 def _check_inputs(image_masked, mask, analysis, n_analysis):
