@@ -34,6 +34,7 @@ def parse_reqs(key):
 
 requirements = parse_reqs('requirements')
 dev_requirements = parse_reqs('dev_requirements')
+optim_requirements = parse_reqs('optim_requirements')
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 min_python = cfg['min_python']
 min_py = tuple(int(p) for p in min_python.split('.'))
@@ -53,7 +54,7 @@ setuptools.setup(
     include_package_data=True,
     package_data={cfg['lib_name']: ['config/*.yaml', 'assets/*', 'weights/*']},
     install_requires=requirements,
-    extras_require={'dev': dev_requirements},
+    extras_require={'dev': dev_requirements, 'optim': optim_requirements},
     dependency_links=cfg.get('dep_links', '').split(),
     python_requires='>=' + cfg['min_python'],
     long_description=open('README.md', encoding='utf-8').read(),

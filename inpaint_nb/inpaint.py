@@ -20,6 +20,7 @@ from inpaint_nb.checkpoint import (
 )
 from .utils.visualization import overlay_mask
 from .classical import CLASSICAL_FILLS, CLASSICAL_LABELS, classical_fill
+from .accelerate import accelerated, PRECISIONS
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'demo_mask', 'save_image_atomic', 'read_mask', 'hole_groups', 'fill_threads', 'Inpainter', 'demo_figure',
@@ -173,7 +174,11 @@ class Inpainter:
         detector: str | Path | None = None,
         # torch threads of a CPU fill (None: `fill_threads()`, decided now: the cores not busy, or OMP_NUM_THREADS's choice)
         threads: int | None = None,
+        # 'fp32', 'bf16' (autocast) or 'int8' (CPU only: ONNX Runtime; the quantised network is built on the first fill of each window size and cached on disk, chapter 16b)
+        precision: str = 'fp32',
     ):
+        if precision not in PRECISIONS:
+            raise ValueError(f"Unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}")
         if not is_int(work_size) or work_size < 32:
             raise ValueError(f"work_size must be a whole number ≥ 32 px, got {work_size!r}")
         if not isinstance(context, (int, float)) or isinstance(context, bool) or not 0 <= context < float('inf'):
@@ -192,6 +197,9 @@ class Inpainter:
         self.work_size, self.context = int(work_size), float(context)
         self._lock = threading.Lock()
         self.threads = fill_threads(threads, self._probe if self.device.type == 'cpu' else None)
+        self.precision = precision
+        # what a fill calls: the model itself, or its bf16 / INT8 version (chapter 16b)
+        self.net = accelerated(self.model, precision, threads=self.threads)
 
     def _probe(self):
         "A small fill (128², a square hole) to time thread counts with."
@@ -201,7 +209,8 @@ class Inpainter:
             self.model(x, m)
 
     def __repr__(self):
-        return f"Inpainter({self.weights.name}, model={self.model.cfg.name!r}, device={self.device}, work_size={self.work_size})"
+        prec = '' if self.precision == 'fp32' else f", precision={self.precision!r}"
+        return f"Inpainter({self.weights.name}, model={self.model.cfg.name!r}, device={self.device}, work_size={self.work_size}{prec})"
 
     def _run(self, img, m, exemplar, steps, return_steps):
         "One network pass on a uint8 window: (prediction float H×W×3 in [0,1], log_b H×W, steps list)."
@@ -213,7 +222,7 @@ class Inpainter:
             if self.device.type == 'cpu':
                 torch.set_num_threads(self.threads)
             try:
-                o = self.model(x, mt, exemplar=exemplar, steps=steps, return_steps=return_steps)
+                o = self.net(x, mt, exemplar=exemplar, steps=steps, return_steps=return_steps)
             finally:
                 torch.set_num_threads(n0)
         pred = o['prediction'][0].clamp(0, 1).permute(1, 2, 0).float().cpu().numpy()
@@ -410,6 +419,12 @@ def _parser():
         help="YOLO weights for a model that uses object maps, instead of the one named in the weights file (a .pt file is code: use only files you trust)",
     )
     ap.add_argument('--device', default='cpu', help="torch device for the model: 'cpu', 'cuda' or 'auto'")
+    ap.add_argument(
+        '--precision',
+        choices=list(PRECISIONS),
+        default='fp32',
+        help="the model's arithmetic: 'fp32', 'bf16' or 'int8' (CPU; needs pip install \"inpaint_nb[optim]\"; the first fill of each size builds and caches the quantised network)",
+    )
     ap.add_argument('--steps', type=int, default=1, help='easy-first passes of the model')
     ap.add_argument(
         '--exemplar',
@@ -452,10 +467,16 @@ def main(argv=None):
         method = a.method or ('model' if (a.weights or default_weights_path().is_file()) else 'telea')
         if a.method is None and method == 'telea':
             print("note: no model weights installed; using classical 'telea'", file=sys.stderr)
+        if a.precision != 'fp32' and method != 'model':
+            raise ValueError(f"--precision applies to the model; --method {method} has no network")
         if a.exemplar is not None and method != 'model':
             raise ValueError(f"--exemplar is read by the model's texture artist; --method {method} has none")
         ex = load_image(Path(a.exemplar).expanduser()) if a.exemplar is not None else None
-        inp = Inpainter(a.weights, device=a.device, detector=a.detector) if method == 'model' else None
+        inp = (
+            Inpainter(a.weights, device=a.device, detector=a.detector, precision=a.precision)
+            if method == 'model'
+            else None
+        )
         fill = (
             (lambda img, m: inp(img, m, steps=a.steps, exemplar=ex))
             if inp is not None
@@ -511,7 +532,7 @@ def main(argv=None):
         save_image_atomic(res, dst)
         print(f"Wrote {dst} ({m.mean():.1%} of pixels filled with {method})")
         return 0
-    except (ValueError, FileNotFoundError, TypeError, OSError) as e:
+    except (ValueError, FileNotFoundError, TypeError, OSError, ImportError) as e:
         print(f"inpaint_nb_inpaint: error: {e}", file=sys.stderr)
         return 2
 
