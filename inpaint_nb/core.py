@@ -328,11 +328,15 @@ def run_console_script(
     prog: str,  # the command's name
     argv: list | None = None,  # the arguments (None: the command line)
     errors: tuple = (ValueError, FileNotFoundError),  # what ends the command with a message instead of a traceback
+    epilog: str | None = None,  # text shown after the options in `--help`
 ) -> int:
     "Run `func` as the console script `prog` with `--flag_name` options from its signature; 0, or 2 after `prog: error: …`."
     from fastcore.script import anno_parser
 
-    args = vars(anno_parser(func, prog=prog).parse_args(argv))  # a bad option: argparse prints the error, exits 2
+    parser = anno_parser(func, prog=prog)
+    parser.epilog = epilog
+    # options and positional arguments in any order; a bad option: argparse prints the error and exits 2
+    args = vars(parser.parse_intermixed_args(argv))
     for hidden in ('pdb', 'xtra'):  # fastcore's own debugging options
         args.pop(hidden, None)
     try:

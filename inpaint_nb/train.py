@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_training.ipynb #ac6c5c61
 from __future__ import annotations
-import os, sys, copy, math, json, random, argparse, dataclasses, time, datetime, warnings
+import os, sys, copy, math, json, random, dataclasses, time, datetime, warnings
 from dataclasses import asdict
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn
@@ -14,11 +14,12 @@ import torch.distributed as dist
 warnings.filterwarnings('ignore', message=r'.*torch\.jit\.script.*deprecated', category=FutureWarning)
 from fastai.data.core import DataLoaders
 from fastcore.basics import patch
+from fastcore.script import Param
 from fastprogress.fastprogress import progress_bar
 from .utils.losses import InpaintingLoss, d_hinge_loss, r1_penalty, score_weights
 from .utils.metrics import psnr, ssim
 from .models.discriminator import PatchDiscriminator
-from .core import atomic_write, load_state_dict_checked, config_from_dict
+from .core import atomic_write, load_state_dict_checked, config_from_dict, run_console_script
 from .train_config import TrainConfig, apply_overrides, load_config, render_config_yaml, default_config_path
 from inpaint_nb.checkpoint import (
     save_checkpoint,
@@ -33,7 +34,7 @@ from .utils.optimization import checkpoint_modules
 
 # %% auto #0
 __all__ = ['lr_at', 'SyntheticInpaintDataset', 'make_dls', 'build_models', 'Trainer', 'arch_config', 'save_training_checkpoint',
-           'shard_dl', 'seed_everything', 'epoch_line', 'resume_config', 'train', 'main']
+           'shard_dl', 'seed_everything', 'epoch_line', 'resume_config', 'train', 'train_command', 'main']
 
 # %% ../nbs/13_training.ipynb #16d61fff
 def lr_at(
@@ -656,39 +657,25 @@ def train(
     return tr.fit(epochs if epochs is not None else cfg.epochs)
 
 
-def main(argv=None):
-    "Command line: `inpaint_nb_train [--config FILE] [--resume RUN] key=value ...` (options and overrides in any order)."
-    ap = argparse.ArgumentParser(
-        prog='inpaint_nb_train',
-        description='Train the inpainting model against a patch discriminator.',
-        epilog='Overrides: section.key=value, e.g. optim.g_lr=2e-4 data.batch_size=4 model=small. '
-        'Unknown keys and wrong types are errors.',
-    )
-    ap.add_argument(
-        '--config',
-        default=None,
-        help="YAML config (default: the shipped inpaint_nb/config/default.yaml; with --resume, the run's own)",
-    )
-    ap.add_argument(
-        '--resume',
-        default=None,
-        help='run folder or checkpoint to continue from (bit-for-bit), with its stored config and out_dir unless --config is given; overrides apply on top',
-    )
-    ap.add_argument('--print-config', action='store_true', help='print the resolved config as YAML and exit')
-    ap.add_argument('overrides', nargs='*', help='key=value overrides')
-    a = ap.parse_intermixed_args(argv)  # overrides may come before and after the options
+def train_command(
+    # key=value overrides (section.key=value, e.g. optim.g_lr=2e-4 data.batch_size=4 model=small), before or after the options
+    overrides: Param('key=value overrides', str, nargs='*'),
+    # YAML config (default: the shipped inpaint_nb/config/default.yaml; with --resume, the run's own)
+    config: str = None,
+    # run folder or checkpoint to continue from (bit-for-bit), with its stored config and out_dir unless --config is given; overrides apply on top
+    resume: str = None,
+    print_config: bool = False,  # print the resolved config as YAML and exit
+):
+    "Train the inpainting model against a patch discriminator."
     try:
-        if a.resume is not None and a.config is None:
-            cfg = apply_overrides(resume_config(a.resume), a.overrides)
+        if resume is not None and config is None:
+            cfg = apply_overrides(resume_config(resume), overrides)
         else:
-            cfg = load_config(a.config or default_config_path(), a.overrides)
-        if a.print_config:
+            cfg = load_config(config or default_config_path(), overrides)
+        if print_config:
             print(render_config_yaml(cfg))
-            return 0
-        tr = train(cfg, resume=a.resume)
-    except (FileNotFoundError, ValueError) as ex:  # a ConfigError is a ValueError
-        print(f"inpaint_nb_train: error: {ex}", file=sys.stderr)
-        return 2
+            return
+        tr = train(cfg, resume=resume)
     finally:
         if dist.is_available() and dist.is_initialized():
             dist.destroy_process_group()
@@ -696,7 +683,19 @@ def main(argv=None):
         print(
             f"done: {tr.it} steps, last g_loss {tr.history[-1]['g_loss']:.4f}, checkpoints in {tr.out / 'checkpoints'}"
         )
-    return 0
+
+
+def main(argv: list | None = None) -> int:
+    "Console script `inpaint_nb_train` (options: `train_command`); returns the exit status."
+    # a ConfigError is a ValueError
+    return run_console_script(
+        train_command,
+        'inpaint_nb_train',
+        argv,
+        (FileNotFoundError, ValueError),
+        epilog='Overrides: section.key=value, e.g. optim.g_lr=2e-4 data.batch_size=4 model=small. '
+        'Unknown keys and wrong types are errors.',
+    )
 
 
 # `python -m inpaint_nb.train`, torchrun
