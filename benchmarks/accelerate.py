@@ -32,7 +32,7 @@ def bench_model(name, a, tmp) -> dict:
     from inpaint_nb.checkpoint import load_generator_weights, model_from_weights, default_weights_path
     from inpaint_nb.data.preprocessing import load_image, to_tensor
     from inpaint_nb.device_train import bsds500_heldout
-    from inpaint_nb.inpaint import demo_mask
+    from inpaint_nb.data.mask_generator import demo_mask
     from inpaint_nb.utils.metrics import psnr
 
     w = default_weights_path().parent / f'{name}.safetensors'

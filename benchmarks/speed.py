@@ -20,7 +20,9 @@ import torch
 from inpaint_nb.data.preprocessing import load_image, to_tensor, bsds500_paths
 from inpaint_nb.core import cpu_processes
 from inpaint_nb.eval import center_crop_resize
-from inpaint_nb.inpaint import Inpainter, demo_mask, _demo_image_path, speed_per_image, format_speed
+from inpaint_nb.inpaint import Inpainter, speed_per_image, format_speed
+from inpaint_nb.data.mask_generator import demo_mask
+from inpaint_nb.data.preprocessing import demo_image_path
 from inpaint_nb.classical import classical_prefill
 
 
@@ -39,7 +41,7 @@ def median_seconds(f, reps: int, sync=lambda: None) -> float:
 
 def photos(size: int, n: int):
     "`n` (photo, mask) pairs: the demo photo at size², under n different seeded demo masks."
-    img = center_crop_resize(load_image(_demo_image_path()), size)
+    img = center_crop_resize(load_image(demo_image_path()), size)
     return [(img, demo_mask(size, size, seed=k)) for k in range(n)]
 
 

@@ -16,11 +16,13 @@ def main(argv=None):
     ap.add_argument('--size', type=int, default=512, help="image side")
     a = ap.parse_args(argv)
     import numpy as np
-    from inpaint_nb.inpaint import Inpainter, demo_mask, _demo_image_path
+    from inpaint_nb.inpaint import Inpainter
+    from inpaint_nb.data.mask_generator import demo_mask
+    from inpaint_nb.data.preprocessing import demo_image_path
     from inpaint_nb.data.preprocessing import load_image, center_crop_resize
     from inpaint_nb.device_train import machine_description, git_commit
 
-    img = center_crop_resize(load_image(_demo_image_path()), a.size)
+    img = center_crop_resize(load_image(demo_image_path()), a.size)
     m = demo_mask(a.size, a.size, seed=0)
 
     def median_fill(threads):

@@ -200,9 +200,9 @@ def calibration_photos(
         paths = []
     if paths:
         return [load_image(p) for p in paths], f'bsds500-train-{len(paths)}'
-    from inpaint_nb.inpaint import _demo_image_path
+    from inpaint_nb.data.preprocessing import demo_image_path
 
-    img = load_image(_demo_image_path())
+    img = load_image(demo_image_path())
     variants = [img, img[:, ::-1], img[::-1], np.rot90(img), img[::-1, ::-1], np.rot90(img, 3)]
     return [np.ascontiguousarray(variants[i % len(variants)]) for i in range(n)], f'bundled-demo-{n}'
 
@@ -213,7 +213,7 @@ def calibration_inputs(
     shape: tuple[int, int],  # H, W of the network input
 ) -> list[tuple]:
     "`CoreNet` inputs for calibration: each photo fitted to `shape` under its own seeded hole (strokes and a box)."
-    from inpaint_nb.inpaint import demo_mask
+    from inpaint_nb.data.mask_generator import demo_mask
     from inpaint_nb.data.preprocessing import to_tensor
 
     H, W = shape

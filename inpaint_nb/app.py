@@ -13,7 +13,8 @@ from matplotlib import colormaps
 from .data.preprocessing import load_image, bsds500_paths, as_uint8_rgb
 from .data.mask_generator import eval_mask_sampler
 from .utils.visualization import overlay_mask
-from .inpaint import Inpainter, demo_mask
+from .inpaint import Inpainter
+from .data.mask_generator import demo_mask
 from .classical import classical_fill
 
 # %% auto #0

@@ -19,7 +19,9 @@ from inpaint_nb.data.preprocessing import (
     to_tensor,
     IMAGE_EXTENSIONS,
     is_image_file,
+    demo_image_path,
 )
+from .data.mask_generator import demo_mask
 from .core import atomic_write, is_int, run_console_script
 from inpaint_nb.checkpoint import (
     load_generator_weights,
@@ -32,29 +34,8 @@ from .classical import CLASSICAL_FILLS, CLASSICAL_LABELS, classical_fill
 from .accelerate import accelerated, PRECISIONS
 
 # %% auto #0
-__all__ = ['demo_mask', 'save_image_atomic', 'read_mask', 'hole_groups', 'fill_threads', 'Inpainter', 'demo_figure',
-           'inpaint_command', 'main', 'speed_per_image', 'format_speed']
-
-# %% ../nbs/17_inpaint.ipynb #6981c033
-def demo_mask(
-    h: int,
-    w: int,  # mask size
-    seed: int = 0,  # the same seed gives the same mask
-) -> np.ndarray:
-    "A seeded mask of thick strokes and one box (True = hole), about 10–25 % of the image."
-    rng = np.random.default_rng(seed)
-    m = np.zeros((h, w), np.uint8)
-    width = max(4, int(min(h, w) * 0.06))
-    for _ in range(3):
-        pts = [rng.uniform((0.15 * w, 0.15 * h), (0.85 * w, 0.85 * h))]
-        for _ in range(4):
-            ang, ln = rng.uniform(0, 2 * np.pi), rng.uniform(0.08, 0.2) * min(h, w)
-            pts.append(np.clip(pts[-1] + ln * np.array([np.cos(ang), np.sin(ang)]), 0, [w - 1, h - 1]))
-        cv2.polylines(m, [np.round(np.array(pts)).astype(np.int32)], False, 1, width)
-    bh, bw = int(h * rng.uniform(0.15, 0.25)), int(w * rng.uniform(0.15, 0.25))
-    y, x = rng.integers(0, h - bh), rng.integers(0, w - bw)
-    m[y : y + bh, x : x + bw] = 1
-    return m.astype(bool)
+__all__ = ['save_image_atomic', 'read_mask', 'hole_groups', 'fill_threads', 'Inpainter', 'demo_figure', 'inpaint_command', 'main',
+           'speed_per_image', 'format_speed']
 
 # %% ../nbs/17_inpaint.ipynb #73b7f312
 def save_image_atomic(
@@ -308,15 +289,6 @@ class Inpainter:
         return res
 
 # %% ../nbs/17_inpaint.ipynb #d715c880
-def _demo_image_path() -> Path:
-    import inpaint_nb
-
-    p = Path(inpaint_nb.__file__).parent / 'assets' / 'demo_126007.jpg'
-    if not p.exists():
-        raise FileNotFoundError(f"The bundled demo photo is missing from the installation: {p}")
-    return p
-
-
 def _titled_row(panels: dict) -> np.ndarray:
     "Images of equal size side by side, each under its title, on white."
     pad, (h, w) = 8, next(iter(panels.values())).shape[:2]
@@ -336,7 +308,7 @@ def demo_figure(
     steps: int = 1,  # easy-first passes of the model
 ) -> dict:
     "Fill the bundled photo under a generated mask with Telea, Navier–Stokes, harmonic and the model; write a side-by-side figure; return the images."
-    img = load_image(_demo_image_path())
+    img = load_image(demo_image_path())
     m = demo_mask(*img.shape[:2], seed=seed)
     panels = {'original': img, 'masked input': overlay_mask(img, m)}
     # OpenCV's two and the model's start

@@ -15,7 +15,7 @@ __all__ = ['SHAPES', 'LAMA_PRESETS', 'FAMILIES', 'DEFAULT_MIXTURE', 'EVAL_KINDS'
            'check_ratio_range', 'check_segmentation', 'perlin_noise', 'fractal_noise', 'signed_distance', 'dilate',
            'erode', 'connected_objects', 'object_aware_mask', 'boundary_map', 'boundary_crossing_mask', 'scratch_path',
            'draw_polyline', 'scratch_mask', 'voronoi_labels', 'water_damage_alpha', 'water_damage_mask', 'StrokeConfig',
-           'BoxConfig', 'LamaMaskConfig', 'lama_preset', 'lama_stroke_mask', 'lama_box_mask', 'lama_mask',
+           'BoxConfig', 'LamaMaskConfig', 'lama_preset', 'lama_stroke_mask', 'lama_box_mask', 'lama_mask', 'demo_mask',
            'sample_family', 'ratio_box_mask', 'MaskMixture', 'default_mask_sampler', 'LamaSampler', 'eval_mask_sampler',
            'eval_masks']
 
@@ -673,6 +673,27 @@ def lama_mask(
             best = m
     warnings.warn(f"lama_mask: no mask with 0 < area ≤ {cfg.max_area} in {max_tries} tries; returning the smallest")
     return best if best is not None else m
+
+# %% ../../nbs/03_masks.ipynb #94fba485
+def demo_mask(
+    h: int,
+    w: int,  # mask size
+    seed: int = 0,  # the same seed gives the same mask
+) -> np.ndarray:
+    "A seeded mask of thick strokes and one box (True = hole), about 10–25 % of the image."
+    rng = np.random.default_rng(seed)
+    m = np.zeros((h, w), np.uint8)
+    width = max(4, int(min(h, w) * 0.06))
+    for _ in range(3):
+        pts = [rng.uniform((0.15 * w, 0.15 * h), (0.85 * w, 0.85 * h))]
+        for _ in range(4):
+            ang, ln = rng.uniform(0, 2 * np.pi), rng.uniform(0.08, 0.2) * min(h, w)
+            pts.append(np.clip(pts[-1] + ln * np.array([np.cos(ang), np.sin(ang)]), 0, [w - 1, h - 1]))
+        cv2.polylines(m, [np.round(np.array(pts)).astype(np.int32)], False, 1, width)
+    bh, bw = int(h * rng.uniform(0.15, 0.25)), int(w * rng.uniform(0.15, 0.25))
+    y, x = rng.integers(0, h - bh), rng.integers(0, w - bw)
+    m[y : y + bh, x : x + bw] = 1
+    return m.astype(bool)
 
 # %% ../../nbs/03_masks.ipynb #1898dc92
 # name → (generator, needs a segmentation, fixed keyword arguments)

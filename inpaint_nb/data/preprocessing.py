@@ -12,8 +12,8 @@ from PIL import Image, UnidentifiedImageError
 
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'data_root', 'bsds500_paths', 'hash_split', 'center_crop_resize', 'load_image', 'is_image_file',
-           'as_uint8_rgb', 'to_tensor', 'to_uint8', 'to_mask', 'validate_pair', 'LetterboxInfo', 'letterbox',
-           'unletterbox', 'pad_to_multiple', 'crop_to', 'composite']
+           'demo_image_path', 'as_uint8_rgb', 'to_tensor', 'to_uint8', 'to_mask', 'validate_pair', 'LetterboxInfo',
+           'letterbox', 'unletterbox', 'pad_to_multiple', 'crop_to', 'composite']
 
 # %% ../../nbs/01_core.ipynb #67190c72
 def data_root(
@@ -139,6 +139,16 @@ def is_image_file(
 ) -> bool:
     "Does `path` end in one of `IMAGE_EXTENSIONS` (case-insensitive)? Its content is checked only by `load_image`."
     return Path(path).suffix.lower() in IMAGE_EXTENSIONS
+
+# %% ../../nbs/01_core.ipynb #d6cbe516
+def demo_image_path() -> Path:
+    "The photo bundled with the package (BSDS500 val 126007, credited in `inpaint_nb/assets/README.md`): demos need no data."
+    import inpaint_nb
+
+    p = Path(inpaint_nb.__file__).parent / 'assets' / 'demo_126007.jpg'
+    if not p.exists():
+        raise FileNotFoundError(f"The bundled demo photo is missing from the installation: {p}")
+    return p
 
 # %% ../../nbs/01_core.ipynb #edbe4c60
 def _array_to_uint8(a: np.ndarray) -> np.ndarray:
