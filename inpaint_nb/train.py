@@ -110,7 +110,7 @@ def make_dls(
     device = device or (
         torch.device('cuda', torch.cuda.current_device()) if torch.cuda.is_available() else torch.device('cpu')
     )
-    if d.dataset == 'synthetic':
+    if d.dataset == 'synthetic':  # nothing to split: the model uses each crop's own known region as its exemplar
         tr = SyntheticInpaintDataset(d.synthetic_items, d.crop, cfg.seed)
         va = SyntheticInpaintDataset(max(d.synthetic_items // 4, d.batch_size), d.crop, cfg.seed + 1)
         dls = DataLoaders(
@@ -168,6 +168,7 @@ def make_dls(
             seed=cfg.seed,
             mask_sampler=sampler,
             device=device,
+            exemplar=d.exemplar == 'separate',  # crop from one half of the photo, exemplar from the other
         )
     if world_size > 1:
         shard_dl(dls.train, rank, world_size)
@@ -260,15 +261,18 @@ class Trainer:
         "The generator's output dict for a batch, with `steps` easy-first passes; float32 even under autocast."
         with self.autocast():
             k = {'steps': self.cfg.steps} if self.cfg.steps != 1 else {}
+            if b.get('exemplar') is not None:  # a separate exemplar (`data.exemplar`); else the crop's known region
+                k['exemplar'] = b['exemplar']
             pred = self.g(b['image'], b['mask'], **k)
         return {k: (v.float() if isinstance(v, torch.Tensor) else v) for k, v in pred.items()}
 
     def generator_loss(self, pred: dict, b: dict) -> torch.Tensor:
-        "𝓛_G = InpaintingLoss(ŷ, y, m, D(ŷ, m)): the adversarial term goes through the discriminator, frozen."
+        "𝓛_G = InpaintingLoss(ŷ, y, m, D(ŷ, m)): adversarial term through the frozen discriminator, style against the exemplar."
         self.d.requires_grad_(False)
         with self.autocast():
             fake = self.d(pred['output'], b['mask']) if self.crit.cfg.adversarial > 0 else None
-            return self.crit(pred, b['image'], b['mask'], fake_scores=fake)
+            # the style loss compares with the batch's exemplar when it has one (else with the target)
+            return self.crit(pred, b['image'], b['mask'], exemplar=b.get('exemplar'), fake_scores=fake)
 
     def lrs(self) -> tuple[float, float]:
         "Both learning rates at the current step: warm-up + SGDR, each from its own peak."
