@@ -176,13 +176,19 @@ def make_dls(
     return dls
 
 
-def build_models(cfg: TrainConfig) -> tuple[nn.Module, nn.Module]:
+def build_models(
+    cfg: TrainConfig,  # the run's config
+    # None: the analysis `model_overrides` asks for (structure when the detector is absent); else this one (a resumed
+    # run keeps the analysis its checkpoint recorded)
+    analysis: str | None = None,
+) -> tuple[nn.Module, nn.Module]:
     "The generator (`InpaintingModel` of `cfg.model` + `model_overrides`) and discriminator (`PatchDiscriminator`), seeded."
     from inpaint_nb.models.full_model import InpaintingModel, model_config, detector_or_structure
 
     torch.manual_seed(cfg.seed)
+    over = copy.deepcopy(cfg.model_overrides) | ({} if analysis is None else {'analysis': analysis})
     # analysis='objects' without YOLO weights (offline): one notice, then edges and lines only
-    mcfg = detector_or_structure(model_config(cfg.model, **copy.deepcopy(cfg.model_overrides)))
+    mcfg = detector_or_structure(model_config(cfg.model, **over))
     return InpaintingModel(mcfg), PatchDiscriminator(cfg.discriminator)
 
 # %% ../nbs/13_training.ipynb #bd373d95
@@ -437,9 +443,11 @@ def save_training_checkpoint(
     "Everything a run needs to continue, written as a checkpoint pair (`checkpoint.save_checkpoint`)."
     cfg = tr.cfg
     meta = {'model': cfg.model}
-    # the generator's full `ModelConfig`, when it has one (shapes alone cannot tell e.g. a prefill builder)
+    # the generator's full `ModelConfig`, when it has one (shapes alone cannot tell e.g. a prefill builder): the one the
+    # network was built with, so after a fallback it says analysis='structure' even where the config asks for objects
     if hasattr(getattr(tr.g, 'cfg', None), 'to_dict'):
         meta['model_config'] = json.dumps(tr.g.cfg.to_dict())
+        meta['analysis'] = tr.g.cfg.analysis  # the analysis maps really fed to the networks
     state = dict(
         epoch=tr.epoch,
         iteration=tr.it,
@@ -452,6 +460,8 @@ def save_training_checkpoint(
         arch=arch_config(cfg),
         config=asdict(cfg),
     )
+    if 'analysis' in meta:
+        state['analysis'] = meta['analysis']
     return save_checkpoint(path, tr.g.state_dict(), tr.d.state_dict(), state, meta)
 
 
@@ -655,6 +665,10 @@ def train(
     if rank == 0:
         out.mkdir(parents=True, exist_ok=True)
         atomic_write(out / 'config.yaml', lambda f: f.write(render_config_yaml(cfg)), mode='w', make_parent=True)
+    if ck is not None and ck[2].get('analysis') and kwargs.get('generator') is None:
+        # the analysis the checkpoint's networks were trained on, whatever the detector's presence now
+        g, d = build_models(cfg, analysis=ck[2]['analysis'])
+        kwargs = dict(kwargs, generator=g, discriminator=kwargs.get('discriminator', d))
     tr = Trainer(cfg, rank=rank, world_size=ws, **kwargs)
     if ck is not None:
         tr.load_training_state(ck)
