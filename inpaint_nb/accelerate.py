@@ -7,7 +7,8 @@ from __future__ import annotations
 import ast, copy, hashlib, logging, os, tempfile
 from pathlib import Path
 import numpy as np, cv2, torch, torch.nn as nn
-from .core import atomic_write
+from fastcore.script import Param
+from .core import atomic_write, run_console_script
 from .classical import classical_prefill
 from .data.preprocessing import pad_to_multiple, load_image
 from .models.full_model import own_analysis
@@ -16,7 +17,7 @@ from .models.full_model import own_analysis
 __all__ = ['PRECISIONS', 'INPUT_NAMES', 'OUTPUT_NAMES', 'CoreNet', 'core_inputs', 'fit_photo', 'require_onnxruntime',
            'fix_bool_where', 'example_inputs', 'export_onnx', 'ort_session', 'run_session', 'calibration_photos',
            'calibration_inputs', 'quantizable_layers', 'quantize_onnx', 'cache_dir', 'state_hash', 'int8_onnx',
-           'OnnxPass', 'Bf16Model', 'accelerated', 'compiled', 'export_main']
+           'OnnxPass', 'Bf16Model', 'accelerated', 'compiled', 'export_command', 'export_main']
 
 # %% ../nbs/16b_accelerate.ipynb #c16b006
 PRECISIONS = ('fp32', 'bf16', 'int8')  # what `Inpainter(precision=…)` and `--precision` accept
@@ -430,53 +431,41 @@ def compiled(
     return fast
 
 # %% ../nbs/16b_accelerate.ipynb #c16b038
-def _export_parser():
-    import argparse
-
-    ap = argparse.ArgumentParser(
-        prog='inpaint_nb_export',
-        description="Export a model's networks (one pass: uncertainty, structure builder, texture artist) to a file "
-        'another runtime can load. The graph takes image, hole, analysis, prefill, exemplar and exemplar_mask '
-        '(1×C×H×W float tensors of one fixed size) and returns prediction, coarse and log_b.',
-    )
-    ap.add_argument('--weights', default=None, help='model weights (default: the shipped default model)')
-    ap.add_argument('--format', default='onnx', choices=['onnx'], help='file format')
-    ap.add_argument('--output', required=True, help='the file to write (.onnx)')
-    ap.add_argument('--height', type=int, default=512, help='input height the file accepts (a multiple of 4)')
-    ap.add_argument('--width', type=int, default=512, help='input width the file accepts (a multiple of 4)')
-    ap.add_argument(
-        '--precision', choices=['fp32', 'int8'], default='fp32', help="'int8': quantised, calibrated on photos"
-    )
-    return ap
-
-
-def export_main(argv=None):
-    "Console script `inpaint_nb_export`. Returns 0 on success, 2 on bad input."
-    import sys
+def export_command(
+    output: str = None,  # the file to write (.onnx); required
+    weights: str = None,  # model weights (default: the shipped default model)
+    format: Param('file format', str, choices=['onnx']) = 'onnx',
+    height: int = 512,  # input height the file accepts (a multiple of 4)
+    width: int = 512,  # input width the file accepts (a multiple of 4)
+    precision: Param("'int8': quantised, calibrated on photos", str, choices=['fp32', 'int8']) = 'fp32',
+):
+    "Export a model's networks (one pass: uncertainty, structure builder, texture artist) to a file another runtime can load. The graph takes image, hole, analysis, prefill, exemplar and exemplar_mask (1×C×H×W float tensors of one fixed size) and returns prediction, coarse and log_b."
     from inpaint_nb.checkpoint import load_generator_weights, model_from_weights, default_weights_path
 
-    a = _export_parser().parse_args(argv)
-    try:
-        out = Path(a.output).expanduser()
-        if out.suffix.lower() != '.onnx':
-            raise ValueError(f"--output must end in .onnx for --format onnx, got {out.name!r}")
-        if not out.parent.is_dir():
-            raise FileNotFoundError(f"Output folder does not exist: {out.parent}")
-        w = Path(a.weights).expanduser() if a.weights else default_weights_path()
-        if not w.exists():
-            raise FileNotFoundError(f"No such weights file: {w}")
-        g, meta = load_generator_weights(w)
-        model = model_from_weights(g, meta, w, None).eval().requires_grad_(False)
-        if model.cfg.builder.context_dim:
-            raise ValueError("this model reads a scene vector (ModelConfig.scene): its export is not supported")
-        shape = (a.height, a.width)
-        if a.precision == 'int8':
-            path, _ = int8_onnx(model, shape)
-            atomic_write(out, lambda f: f.write(path.read_bytes()))
-        else:
-            export_onnx(model, out, shape)
-        print(f"Wrote {out} ({a.precision}, inputs 1×C×{a.height}×{a.width}, {out.stat().st_size / 2**20:.1f} MiB)")
-        return 0
-    except (ValueError, FileNotFoundError, TypeError, OSError, ImportError) as e:
-        print(f"inpaint_nb_export: error: {e}", file=sys.stderr)
-        return 2
+    if output is None:
+        raise ValueError('missing --output (the .onnx file to write)')
+    out = Path(output).expanduser()
+    if out.suffix.lower() != '.onnx':
+        raise ValueError(f"--output must end in .onnx for --format onnx, got {out.name!r}")
+    if not out.parent.is_dir():
+        raise FileNotFoundError(f"Output folder does not exist: {out.parent}")
+    w = Path(weights).expanduser() if weights else default_weights_path()
+    if not w.exists():
+        raise FileNotFoundError(f"No such weights file: {w}")
+    g, meta = load_generator_weights(w)
+    model = model_from_weights(g, meta, w, None).eval().requires_grad_(False)
+    if model.cfg.builder.context_dim:
+        raise ValueError("this model reads a scene vector (ModelConfig.scene): its export is not supported")
+    shape = (height, width)
+    if precision == 'int8':
+        path, _ = int8_onnx(model, shape)
+        atomic_write(out, lambda f: f.write(path.read_bytes()))
+    else:
+        export_onnx(model, out, shape)
+    print(f"Wrote {out} ({precision}, inputs 1×C×{height}×{width}, {out.stat().st_size / 2**20:.1f} MiB)")
+
+
+def export_main(argv: list | None = None) -> int:
+    "Console script `inpaint_nb_export` (options: `export_command`): 0 on success, 2 on bad input."
+    errors = (ValueError, FileNotFoundError, TypeError, OSError, ImportError)
+    return run_console_script(export_command, 'inpaint_nb_export', argv, errors)

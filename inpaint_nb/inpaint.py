@@ -10,8 +10,17 @@ import numpy as np, cv2
 from PIL import Image
 import threading, time
 import torch
-from .data.preprocessing import as_uint8_rgb, to_mask, validate_pair, load_image, to_tensor
-from .core import atomic_write, is_int
+from fastcore.script import Param
+from inpaint_nb.data.preprocessing import (
+    as_uint8_rgb,
+    to_mask,
+    validate_pair,
+    load_image,
+    to_tensor,
+    IMAGE_EXTENSIONS,
+    is_image_file,
+)
+from .core import atomic_write, is_int, run_console_script
 from inpaint_nb.checkpoint import (
     load_generator_weights,
     model_from_weights,
@@ -23,8 +32,8 @@ from .classical import CLASSICAL_FILLS, CLASSICAL_LABELS, classical_fill
 from .accelerate import accelerated, PRECISIONS
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'demo_mask', 'save_image_atomic', 'read_mask', 'hole_groups', 'fill_threads', 'Inpainter', 'demo_figure',
-           'main', 'speed_per_image', 'format_speed']
+__all__ = ['demo_mask', 'save_image_atomic', 'read_mask', 'hole_groups', 'fill_threads', 'Inpainter', 'demo_figure',
+           'inpaint_command', 'main', 'speed_per_image', 'format_speed']
 
 # %% ../nbs/17_inpaint.ipynb #6981c033
 def demo_mask(
@@ -299,9 +308,6 @@ class Inpainter:
         return res
 
 # %% ../nbs/17_inpaint.ipynb #d715c880
-IMAGE_EXTS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp')
-
-
 def _demo_image_path() -> Path:
     import inpaint_nb
 
@@ -364,17 +370,17 @@ def _pairs(image_dir: Path, mask_dir: Path) -> tuple[list, list]:
         raise ValueError(f"--image is a folder, so --mask must be a folder of masks too: {mask_dir}")
     masks = {}
     for p in sorted(mask_dir.iterdir()):
-        if p.suffix.lower() in IMAGE_EXTS:
+        if is_image_file(p):
             masks.setdefault(p.stem, p)
-    imgs = [p for p in sorted(image_dir.iterdir()) if p.suffix.lower() in IMAGE_EXTS]
+    imgs = [p for p in sorted(image_dir.iterdir()) if is_image_file(p)]
     if not imgs:
-        raise FileNotFoundError(f"No images ({', '.join(IMAGE_EXTS)}) in {image_dir}")
+        raise FileNotFoundError(f"No images ({', '.join(IMAGE_EXTENSIONS)}) in {image_dir}")
     _refuse_clashes(imgs, 'photos', 'would all be written to the same result {}.png')
     _refuse_clashes(
         [
             p
             for p in sorted(mask_dir.iterdir())
-            if p.suffix.lower() in IMAGE_EXTS and p.stem.casefold() in {i.stem.casefold() for i in imgs}
+            if is_image_file(p) and p.stem.casefold() in {i.stem.casefold() for i in imgs}
         ],
         'masks',
         'all match the same photo name {}',
@@ -389,152 +395,117 @@ def _check_output(out: Path, *inputs: Path):
             raise ValueError(f"--output {out} is an input file: refusing to overwrite it")
 
 
-def _parser():
-    import argparse
-
-    ap = argparse.ArgumentParser(
-        prog='inpaint_nb_inpaint',
-        description='Inpaint a photo: fill the masked region (white = hole) and write the result. '
-        'Folders for --image/--mask/--output run a batch, matching masks to images by file name (stem).',
-    )
-    ap.add_argument('--image', help='input photo (any format Pillow reads), or a folder of photos')
-    ap.add_argument(
-        '--mask', help='mask image of the same size, white = hole (PNG or JPEG; thresholded), or a folder of masks'
-    )
-    ap.add_argument(
-        '--output', help='result file (.png or .jpg), or a folder for batch mode; with --demo, the side-by-side figure'
-    )
-    ap.add_argument(
-        '--method',
+def inpaint_command(
+    image: str = None,  # input photo (any format Pillow reads), or a folder of photos
+    mask: str = None,  # mask image of the same size, white = hole (PNG or JPEG; thresholded), or a folder of masks
+    output: str = None,  # result file (.png or .jpg), or a folder for batch mode; with --demo, the side-by-side figure
+    method: Param(
+        "'model' (the default when model weights are installed), OpenCV's classical 'telea' / 'ns', "
+        "'telea_smooth' / 'ns_smooth' (either blurred with depth into the hole), or 'harmonic' "
+        "(Laplace's equation solved in the hole)",
+        str,
         choices=['model', *CLASSICAL_FILLS],
-        default=None,
-        help="'model' (the default when model weights are installed), OpenCV's classical 'telea' / 'ns', 'telea_smooth' / 'ns_smooth' (either blurred with depth into the hole), or 'harmonic' (Laplace's equation solved in the hole)",
-    )
-    ap.add_argument(
-        '--weights', default=None, help='model weights (default: the shipped inpaint_nb/weights/default.safetensors)'
-    )
-    ap.add_argument(
-        '--detector',
-        default=None,
-        help="YOLO weights for a model that uses object maps, instead of the one named in the weights file (a .pt file is code: use only files you trust)",
-    )
-    ap.add_argument('--device', default='cpu', help="torch device for the model: 'cpu', 'cuda' or 'auto'")
-    ap.add_argument(
-        '--precision',
+    ) = None,
+    weights: str = None,  # model weights (default: the shipped inpaint_nb/weights/default.safetensors)
+    # YOLO weights for a model that uses object maps, instead of the one named in the weights file (a .pt file is code: use only files you trust)
+    detector: str = None,
+    device: str = 'cpu',  # torch device for the model: 'cpu', 'cuda' or 'auto'
+    precision: Param(
+        "the model's arithmetic: 'fp32', 'bf16' or 'int8' (CPU; needs pip install \"inpaint_nb[optim]\"; "
+        "the first fill of each size builds and caches the quantised network)",
+        str,
         choices=list(PRECISIONS),
-        default='fp32',
-        help="the model's arithmetic: 'fp32', 'bf16' or 'int8' (CPU; needs pip install \"inpaint_nb[optim]\"; the first fill of each size builds and caches the quantised network)",
-    )
-    ap.add_argument('--steps', type=int, default=1, help='easy-first passes of the model')
-    ap.add_argument(
-        '--exemplar',
-        default=None,
-        help="a photo whose texture the model's texture artist should borrow (default: the input photo's own known region)",
-    )
-    ap.add_argument(
-        '--invert-mask',
-        '--invert_mask',
-        dest='invert_mask',
-        action='store_true',
-        help='the mask marks the known pixels in white instead of the hole',
-    )
-    ap.add_argument('--dilate', type=int, default=0, help='grow the hole by N pixels before filling')
-    ap.add_argument('--radius', type=int, default=5, help='neighbourhood radius of the classical methods')
-    ap.add_argument(
-        '--demo',
-        action='store_true',
-        help='fill a bundled photo under a generated mask and write a side-by-side figure',
-    )
-    ap.add_argument('--seed', type=int, default=0, help='seed of the demo mask')
-    ap.add_argument(
-        '--no-progress', '--no_progress', dest='progress', action='store_false', help='no progress bar in batch mode'
-    )
-    return ap
-
-
-def main(argv=None):
-    "Console script `inpaint_nb_inpaint` (run with `-h` for the options). Returns 0 on success, 1 if some batch items failed, 2 on bad input."
-    a = _parser().parse_args(argv)
-    try:
-        for flag, v, low in (
-            ('--steps', a.steps, 1),
-            ('--radius', a.radius, 1),
-            ('--dilate', a.dilate, 0),
-            ('--seed', a.seed, 0),
-        ):
-            if v < low:
-                raise ValueError(f"{flag} must be ≥ {low}, got {v}")
-        method = a.method or ('model' if (a.weights or default_weights_path().is_file()) else 'telea')
-        if a.method is None and method == 'telea':
+    ) = 'fp32',
+    steps: int = 1,  # easy-first passes of the model
+    # a photo whose texture the model's texture artist should borrow (default: the input photo's own known region)
+    exemplar: str = None,
+    invert_mask: bool = False,  # the mask marks the known pixels in white instead of the hole
+    dilate: int = 0,  # grow the hole by N pixels before filling
+    radius: int = 5,  # neighbourhood radius of the classical methods
+    demo: bool = False,  # fill a bundled photo under a generated mask and write a side-by-side figure
+    seed: int = 0,  # seed of the demo mask
+    no_progress: bool = False,  # no progress bar in batch mode
+) -> int:
+    "Inpaint a photo: fill the masked region (white = hole) and write the result. Folders for --image/--mask/--output run a batch, matching masks to images by file name (stem)."
+    for flag, v, low in (
+        ('--steps', steps, 1),
+        ('--radius', radius, 1),
+        ('--dilate', dilate, 0),
+        ('--seed', seed, 0),
+    ):
+        if v < low:
+            raise ValueError(f"{flag} must be ≥ {low}, got {v}")
+    if method is None:
+        method = 'model' if (weights or default_weights_path().is_file()) else 'telea'
+        if method == 'telea':
             print("note: no model weights installed; using classical 'telea'", file=sys.stderr)
-        if a.precision != 'fp32' and method != 'model':
-            raise ValueError(f"--precision applies to the model; --method {method} has no network")
-        if a.exemplar is not None and method != 'model':
-            raise ValueError(f"--exemplar is read by the model's texture artist; --method {method} has none")
-        ex = load_image(Path(a.exemplar).expanduser()) if a.exemplar is not None else None
-        inp = (
-            Inpainter(a.weights, device=a.device, detector=a.detector, precision=a.precision)
-            if method == 'model'
-            else None
-        )
-        fill = (
-            (lambda img, m: inp(img, m, steps=a.steps, exemplar=ex))
-            if inp is not None
-            else (lambda img, m: classical_fill(img, m, method, a.radius))
-        )
-        if a.demo:
-            out = Path(a.output or 'inpaint_nb_demo.png')
-            panels = demo_figure(out, seed=a.seed, inpainter=inp if inp is not None else False, steps=a.steps)
-            print(f"Wrote {out} (" + ' | '.join(panels) + ")")
-            return 0
-        missing = [n for n, v in (('--image', a.image), ('--mask', a.mask), ('--output', a.output)) if v is None]
-        if missing:
-            raise ValueError(f"missing {', '.join(missing)} (or use --demo)")
-        src, msrc, dst = Path(a.image).expanduser(), Path(a.mask).expanduser(), Path(a.output).expanduser()
-        if not src.exists():
-            raise FileNotFoundError(f"No such file: {src}")
-        if src.is_dir():
-            pairs, lonely = _pairs(src, msrc)
-            if dst.exists() and not dst.is_dir():
-                raise ValueError(f"--image is a folder, so --output must be a folder: {dst} is a file")
-            if not dst.parent.is_dir():
-                raise FileNotFoundError(f"Output folder's parent does not exist: {dst.parent}")
-            if dst.resolve() in (src.resolve(), msrc.resolve()):
-                raise ValueError(f"--output {dst} is an input folder: refusing to write results there")
-            dst.mkdir(exist_ok=True)
-            if not os.access(dst, os.W_OK):
-                raise PermissionError(f"Output folder {dst} is not writable")
-            for p in lonely:
-                print(f"warning: no mask named {p.stem}.* in {msrc}: skipping {p.name}", file=sys.stderr)
-            if not pairs:
-                raise FileNotFoundError(f"No image in {src} has a mask with the same name in {msrc}")
-            from fastprogress.fastprogress import progress_bar
-
-            failed = 0
-            for ip, mp in progress_bar(pairs) if a.progress else pairs:
-                try:
-                    img, m = load_image(ip), read_mask(mp, invert=a.invert_mask, dilate=a.dilate)
-                    save_image_atomic(fill(img, m) if m.any() else img, dst / f'{ip.stem}.png')
-                except (ValueError, FileNotFoundError, TypeError, OSError) as e:
-                    failed += 1
-                    print(f"error: {ip.name}: {e}", file=sys.stderr)
-            print(
-                f"Wrote {len(pairs) - failed} of {len(pairs)} images to {dst} with {method}"
-                + (f" ({failed} failed)" if failed else '')
-            )
-            return 1 if failed else 0
-        _check_output(dst, src, msrc)
-        img = load_image(src)
-        m = read_mask(msrc, invert=a.invert_mask, dilate=a.dilate)
-        if not m.any():
-            print("warning: the mask has no hole pixels: the output equals the input", file=sys.stderr)
-        res = fill(img, m) if m.any() else validate_pair(img, m, allow_empty=True)[0]
-        save_image_atomic(res, dst)
-        print(f"Wrote {dst} ({m.mean():.1%} of pixels filled with {method})")
+    if precision != 'fp32' and method != 'model':
+        raise ValueError(f"--precision applies to the model; --method {method} has no network")
+    if exemplar is not None and method != 'model':
+        raise ValueError(f"--exemplar is read by the model's texture artist; --method {method} has none")
+    ex = load_image(Path(exemplar).expanduser()) if exemplar is not None else None
+    inp = Inpainter(weights, device=device, detector=detector, precision=precision) if method == 'model' else None
+    fill = (
+        (lambda img, m: inp(img, m, steps=steps, exemplar=ex))
+        if inp is not None
+        else (lambda img, m: classical_fill(img, m, method, radius))
+    )
+    if demo:
+        out = Path(output or 'inpaint_nb_demo.png')
+        panels = demo_figure(out, seed=seed, inpainter=inp if inp is not None else False, steps=steps)
+        print(f"Wrote {out} (" + ' | '.join(panels) + ")")
         return 0
-    except (ValueError, FileNotFoundError, TypeError, OSError, ImportError) as e:
-        print(f"inpaint_nb_inpaint: error: {e}", file=sys.stderr)
-        return 2
+    missing = [n for n, v in (('--image', image), ('--mask', mask), ('--output', output)) if v is None]
+    if missing:
+        raise ValueError(f"missing {', '.join(missing)} (or use --demo)")
+    src, msrc, dst = Path(image).expanduser(), Path(mask).expanduser(), Path(output).expanduser()
+    if not src.exists():
+        raise FileNotFoundError(f"No such file: {src}")
+    if src.is_dir():
+        pairs, lonely = _pairs(src, msrc)
+        if dst.exists() and not dst.is_dir():
+            raise ValueError(f"--image is a folder, so --output must be a folder: {dst} is a file")
+        if not dst.parent.is_dir():
+            raise FileNotFoundError(f"Output folder's parent does not exist: {dst.parent}")
+        if dst.resolve() in (src.resolve(), msrc.resolve()):
+            raise ValueError(f"--output {dst} is an input folder: refusing to write results there")
+        dst.mkdir(exist_ok=True)
+        if not os.access(dst, os.W_OK):
+            raise PermissionError(f"Output folder {dst} is not writable")
+        for p in lonely:
+            print(f"warning: no mask named {p.stem}.* in {msrc}: skipping {p.name}", file=sys.stderr)
+        if not pairs:
+            raise FileNotFoundError(f"No image in {src} has a mask with the same name in {msrc}")
+        from fastprogress.fastprogress import progress_bar
+
+        failed = 0
+        for ip, mp in progress_bar(pairs) if not no_progress else pairs:
+            try:
+                img, m = load_image(ip), read_mask(mp, invert=invert_mask, dilate=dilate)
+                save_image_atomic(fill(img, m) if m.any() else img, dst / f'{ip.stem}.png')
+            except (ValueError, FileNotFoundError, TypeError, OSError) as e:
+                failed += 1
+                print(f"error: {ip.name}: {e}", file=sys.stderr)
+        print(
+            f"Wrote {len(pairs) - failed} of {len(pairs)} images to {dst} with {method}"
+            + (f" ({failed} failed)" if failed else '')
+        )
+        return 1 if failed else 0
+    _check_output(dst, src, msrc)
+    img = load_image(src)
+    m = read_mask(msrc, invert=invert_mask, dilate=dilate)
+    if not m.any():
+        print("warning: the mask has no hole pixels: the output equals the input", file=sys.stderr)
+    res = fill(img, m) if m.any() else validate_pair(img, m, allow_empty=True)[0]
+    save_image_atomic(res, dst)
+    print(f"Wrote {dst} ({m.mean():.1%} of pixels filled with {method})")
+    return 0
+
+
+def main(argv: list | None = None) -> int:
+    "Console script `inpaint_nb_inpaint` (options: `inpaint_command`): 0 on success, 1 if some batch items failed, 2 on bad input."
+    errors = (ValueError, FileNotFoundError, TypeError, OSError, ImportError)
+    return run_console_script(inpaint_command, 'inpaint_nb_inpaint', argv, errors)
 
 # %% ../nbs/17_inpaint.ipynb #699fd1e7
 def speed_per_image(
