@@ -7,9 +7,10 @@ from __future__ import annotations
 import os, sys, json, math, time, platform, subprocess, multiprocessing as mp
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
-import numpy as np, cv2, torch, torch.nn.functional as F
+import numpy as np, cv2, torch
 from .data.preprocessing import load_image, bsds500_paths, hash_split, center_crop_resize
 from .core import config_from_dict
+from .data.dataset import split_regions, cut_crops
 from .data.mask_generator import default_mask_sampler, eval_mask_sampler, EVAL_KINDS
 from .models.full_model import InpaintingModel, model_config, detector_or_structure
 from .classical import classical_prefill
@@ -70,35 +71,6 @@ class PhotoCache:
         return self.pixels.numel()
 
 # %% ../nbs/13b_device_training.ipynb #768eeb0b
-def _uniform(n, lo, hi, gen, device):
-    return lo + (hi - lo) * torch.rand(n, generator=gen, device=device)
-
-
-def _cut(cache, idx, region, side, gen, scale, flip, jitter):
-    "Crops of photos `idx` inside `region` (`n×4`: top, left, height, width in photo pixels): see `random_crops`."
-    dev, n, S = cache.device, len(idx), cache.pixels.shape[-1]
-    top, left, h, w = region.unbind(1)
-    c = torch.minimum(h, w) * _uniform(n, scale[0], scale[1], gen, dev)  # crop side in photo pixels
-    cy = top + c / 2 + (h - c) * torch.rand(n, generator=gen, device=dev)  # crop centre
-    cx = left + c / 2 + (w - c) * torch.rand(n, generator=gen, device=dev)
-    sx = torch.where(torch.rand(n, generator=gen, device=dev) < 0.5, -1.0, 1.0) if flip else torch.ones(n, device=dev)
-    theta = torch.zeros(n, 2, 3, device=dev)
-    # output coordinate u ∈ [-1, 1] ↦ photo coordinate: x_norm = (c/S)·u + (2·cx/S − 1)   (align_corners=False)
-    theta[:, 0, 0], theta[:, 0, 2] = sx * c / S, 2 * cx / S - 1
-    theta[:, 1, 1], theta[:, 1, 2] = c / S, 2 * cy / S - 1
-    grid = F.affine_grid(theta, (n, 3, side, side), align_corners=False)
-    x = F.grid_sample(
-        cache.pixels[idx].float() / 255, grid, mode='bilinear', padding_mode='border', align_corners=False
-    )
-    if jitter > 0:
-        f = lambda: _uniform(n, 1 - jitter, 1 + jitter, gen, dev).view(n, 1, 1, 1)
-        grey = (x * torch.tensor([0.299, 0.587, 0.114], device=dev).view(1, 3, 1, 1)).sum(1, keepdim=True)
-        x = grey + f() * (x - grey)  # saturation
-        x = x.mean((1, 2, 3), keepdim=True) + f() * (x - x.mean((1, 2, 3), keepdim=True))  # contrast
-        x = x * f()  # brightness
-    return (x.clamp(0, 1) * 255).round() / 255  # 8-bit levels, as photos arrive in use
-
-
 def random_crops(
     cache: PhotoCache,  # the decoded photos
     n: int,  # crops to cut
@@ -112,7 +84,7 @@ def random_crops(
     idx = torch.randint(len(cache), (n,), generator=gen, device=cache.device)
     hw = cache.sizes[idx]
     region = torch.stack([torch.zeros_like(hw[:, 0]), torch.zeros_like(hw[:, 0]), hw[:, 0], hw[:, 1]], 1)
-    return _cut(cache, idx, region, side, gen, scale, flip, jitter)
+    return cut_crops(cache.pixels[idx], region, side, gen, scale, flip, jitter)
 
 # %% ../nbs/13b_device_training.ipynb #b8d158ab
 def split_crops(
@@ -128,17 +100,10 @@ def split_crops(
     dev = cache.device
     idx = torch.randint(len(cache), (n,), generator=gen, device=dev)
     h, w = cache.sizes[idx].unbind(1)
-    wide = w >= h  # cut across the longer side
-    # each half is one pixel short of the middle, so that bilinear sampling at a crop's edge cannot reach across
-    hh, hw_ = torch.where(wide, h, torch.floor(h / 2) - 1), torch.where(wide, torch.floor(w / 2) - 1, w)
-    # top-left of the second half
-    second = torch.stack([torch.where(wide, 0, h - hh), torch.where(wide, w - hw_, 0)], 1)
-    first = torch.zeros_like(second)
-    swap = (torch.rand(n, generator=gen, device=dev) < 0.5)[:, None]  # which half the crop comes from
-    a, b = torch.where(swap, second, first), torch.where(swap, first, second)
-    size = torch.stack([hh, hw_], 1)
-    x = _cut(cache, idx, torch.cat([a, size], 1), side, gen, scale, flip, jitter)
-    ex = _cut(cache, idx, torch.cat([b, size], 1), side, gen, scale, flip, jitter)
+    swap = torch.rand(n, generator=gen, device=dev) < 0.5  # which half the crop comes from
+    crop_region, ex_region = split_regions(h, w, swap)  # opposite halves (chapter 02)
+    x = cut_crops(cache.pixels[idx], crop_region, side, gen, scale, flip, jitter)
+    ex = cut_crops(cache.pixels[idx], ex_region, side, gen, scale, flip, jitter)
     return x, ex
 
 # %% ../nbs/13b_device_training.ipynb #51efd0db

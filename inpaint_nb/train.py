@@ -110,7 +110,7 @@ def make_dls(
     device = device or (
         torch.device('cuda', torch.cuda.current_device()) if torch.cuda.is_available() else torch.device('cpu')
     )
-    if d.dataset == 'synthetic':
+    if d.dataset == 'synthetic':  # nothing to split: the model uses each crop's own known region as its exemplar
         tr = SyntheticInpaintDataset(d.synthetic_items, d.crop, cfg.seed)
         va = SyntheticInpaintDataset(max(d.synthetic_items // 4, d.batch_size), d.crop, cfg.seed + 1)
         dls = DataLoaders(
@@ -168,6 +168,7 @@ def make_dls(
             seed=cfg.seed,
             mask_sampler=sampler,
             device=device,
+            exemplar=d.exemplar == 'separate',  # crop from one half of the photo, exemplar from the other
         )
     if world_size > 1:
         shard_dl(dls.train, rank, world_size)
@@ -175,13 +176,19 @@ def make_dls(
     return dls
 
 
-def build_models(cfg: TrainConfig) -> tuple[nn.Module, nn.Module]:
+def build_models(
+    cfg: TrainConfig,  # the run's config
+    # None: the analysis `model_overrides` asks for (structure when the detector is absent); else this one (a resumed
+    # run keeps the analysis its checkpoint recorded)
+    analysis: str | None = None,
+) -> tuple[nn.Module, nn.Module]:
     "The generator (`InpaintingModel` of `cfg.model` + `model_overrides`) and discriminator (`PatchDiscriminator`), seeded."
     from inpaint_nb.models.full_model import InpaintingModel, model_config, detector_or_structure
 
     torch.manual_seed(cfg.seed)
+    over = copy.deepcopy(cfg.model_overrides) | ({} if analysis is None else {'analysis': analysis})
     # analysis='objects' without YOLO weights (offline): one notice, then edges and lines only
-    mcfg = detector_or_structure(model_config(cfg.model, **copy.deepcopy(cfg.model_overrides)))
+    mcfg = detector_or_structure(model_config(cfg.model, **over))
     return InpaintingModel(mcfg), PatchDiscriminator(cfg.discriminator)
 
 # %% ../nbs/13_training.ipynb #bd373d95
@@ -260,15 +267,18 @@ class Trainer:
         "The generator's output dict for a batch, with `steps` easy-first passes; float32 even under autocast."
         with self.autocast():
             k = {'steps': self.cfg.steps} if self.cfg.steps != 1 else {}
+            if b.get('exemplar') is not None:  # a separate exemplar (`data.exemplar`); else the crop's known region
+                k['exemplar'] = b['exemplar']
             pred = self.g(b['image'], b['mask'], **k)
         return {k: (v.float() if isinstance(v, torch.Tensor) else v) for k, v in pred.items()}
 
     def generator_loss(self, pred: dict, b: dict) -> torch.Tensor:
-        "𝓛_G = InpaintingLoss(ŷ, y, m, D(ŷ, m)): the adversarial term goes through the discriminator, frozen."
+        "𝓛_G = InpaintingLoss(ŷ, y, m, D(ŷ, m)): adversarial term through the frozen discriminator, style against the exemplar."
         self.d.requires_grad_(False)
         with self.autocast():
             fake = self.d(pred['output'], b['mask']) if self.crit.cfg.adversarial > 0 else None
-            return self.crit(pred, b['image'], b['mask'], fake_scores=fake)
+            # the style loss compares with the batch's exemplar when it has one (else with the target)
+            return self.crit(pred, b['image'], b['mask'], exemplar=b.get('exemplar'), fake_scores=fake)
 
     def lrs(self) -> tuple[float, float]:
         "Both learning rates at the current step: warm-up + SGDR, each from its own peak."
@@ -433,9 +443,11 @@ def save_training_checkpoint(
     "Everything a run needs to continue, written as a checkpoint pair (`checkpoint.save_checkpoint`)."
     cfg = tr.cfg
     meta = {'model': cfg.model}
-    # the generator's full `ModelConfig`, when it has one (shapes alone cannot tell e.g. a prefill builder)
+    # the generator's full `ModelConfig`, when it has one (shapes alone cannot tell e.g. a prefill builder): the one the
+    # network was built with, so after a fallback it says analysis='structure' even where the config asks for objects
     if hasattr(getattr(tr.g, 'cfg', None), 'to_dict'):
         meta['model_config'] = json.dumps(tr.g.cfg.to_dict())
+        meta['analysis'] = tr.g.cfg.analysis  # the analysis maps really fed to the networks
     state = dict(
         epoch=tr.epoch,
         iteration=tr.it,
@@ -448,6 +460,8 @@ def save_training_checkpoint(
         arch=arch_config(cfg),
         config=asdict(cfg),
     )
+    if 'analysis' in meta:
+        state['analysis'] = meta['analysis']
     return save_checkpoint(path, tr.g.state_dict(), tr.d.state_dict(), state, meta)
 
 
@@ -651,6 +665,10 @@ def train(
     if rank == 0:
         out.mkdir(parents=True, exist_ok=True)
         atomic_write(out / 'config.yaml', lambda f: f.write(render_config_yaml(cfg)), mode='w', make_parent=True)
+    if ck is not None and ck[2].get('analysis') and kwargs.get('generator') is None:
+        # the analysis the checkpoint's networks were trained on, whatever the detector's presence now
+        g, d = build_models(cfg, analysis=ck[2]['analysis'])
+        kwargs = dict(kwargs, generator=g, discriminator=kwargs.get('discriminator', d))
     tr = Trainer(cfg, rank=rank, world_size=ws, **kwargs)
     if ck is not None:
         tr.load_training_state(ck)

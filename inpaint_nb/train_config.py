@@ -33,6 +33,9 @@ class DataConfig:
     synthetic_items: int = 64  # number of images of the synthetic dataset (train; validation gets a quarter)
     # hole sampler: 'mixture' (`default_mask_sampler()`, all families) or 'boxstroke' (boxes and strokes)
     masks: str = 'mixture'
+    # texture exemplar: 'separate' (cut from the other half of the crop's photo, so it never holds the hole's pixels;
+    # synthetic data and photos too small to split use 'own') or 'own' (the crop's own known region)
+    exemplar: str = 'separate'
 
 
 @dataclass
@@ -118,6 +121,7 @@ def validate_config(cfg: TrainConfig):
         ('data.dataset', cfg.data.dataset in DATASETS, ' or '.join(repr(d) for d in DATASETS)),
         ('data.crop', cfg.data.crop >= 32, '≥ 32'),
         ('data.masks', cfg.data.masks in ('mixture', 'boxstroke'), "'mixture' or 'boxstroke'"),
+        ('data.exemplar', cfg.data.exemplar in ('separate', 'own'), "'separate' or 'own'"),
         ('data.batch_size', cfg.data.batch_size >= 1, '≥ 1'),
         ('optim.accumulate', cfg.optim.accumulate >= 1, '≥ 1'),
         ('optim.g_lr', cfg.optim.g_lr > 0, '> 0'),

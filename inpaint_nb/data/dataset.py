@@ -6,7 +6,7 @@
 from __future__ import annotations
 import random, warnings
 from pathlib import Path
-import numpy as np, cv2, torch, scipy.io
+import numpy as np, cv2, torch, scipy.io, torch.nn.functional as F
 from torch.utils.data import Dataset
 
 # fastai's import calls torch.jit.script, which recent torch marks deprecated; hide that one notice (it would
@@ -28,9 +28,9 @@ from inpaint_nb.data.cocostuff import (
 from ..utils.visualization import show_images
 
 # %% auto #0
-__all__ = ['BoxStrokeSampler', 'RandomCropFlipResize', 'InpaintDataset', 'bsds_segmentations', 'BSDS500', 'ImageFolder',
-           'CocoStuff10k', 'collate_dict', 'collate_tuple', 'InpaintDataLoader', 'is_bsds_layout', 'get_dls',
-           'colorize_labels', 'show_batch']
+__all__ = ['BoxStrokeSampler', 'RandomCropFlipResize', 'split_regions', 'cut_crops', 'InpaintDataset', 'bsds_segmentations',
+           'BSDS500', 'ImageFolder', 'CocoStuff10k', 'collate_dict', 'collate_tuple', 'InpaintDataLoader',
+           'is_bsds_layout', 'get_dls', 'colorize_labels', 'show_batch']
 
 # %% ../../nbs/02_data.ipynb #4073f298
 class BoxStrokeSampler:
@@ -174,6 +174,60 @@ class RandomCropFlipResize:
     def __repr__(self):
         return f"RandomCropFlipResize(size={self.size}, crop={self.crop}, scale={self.scale}, flip={self.flip}, train={self.train})"
 
+# %% ../../nbs/02_data.ipynb #6a810758
+def split_regions(
+    h: torch.Tensor,  # `n` photo heights in pixels (float)
+    w: torch.Tensor,  # `n` photo widths
+    swap: torch.Tensor,  # `n` bools: True = the crop gets the second half (right or bottom)
+) -> tuple[torch.Tensor, torch.Tensor]:
+    "(crop regions, exemplar regions), each `n×4` (top, left, height, width): opposite halves across the longer side."
+    wide = w >= h  # cut across the longer side
+    # each half is one pixel short of the middle, so that bilinear sampling at a crop's edge cannot reach across
+    hh, ww = torch.where(wide, h, torch.floor(h / 2) - 1), torch.where(wide, torch.floor(w / 2) - 1, w)
+    # top-left of the second half
+    second = torch.stack([torch.where(wide, 0, h - hh), torch.where(wide, w - ww, 0)], 1)
+    first = torch.zeros_like(second)
+    a, b = torch.where(swap[:, None], second, first), torch.where(swap[:, None], first, second)
+    size = torch.stack([hh, ww], 1)
+    return torch.cat([a, size], 1), torch.cat([b, size], 1)
+
+
+def _uniform(n, lo, hi, gen, device):
+    return lo + (hi - lo) * torch.rand(n, generator=gen, device=device)
+
+
+def cut_crops(
+    pixels: torch.Tensor,  # `n×3×H×W` `uint8` photos (a photo smaller than H×W sits in the top-left corner)
+    region: torch.Tensor,  # `n×4` (top, left, height, width) in photo pixels: where each crop must lie
+    side: int = 256,  # output side
+    gen: torch.Generator | None = None,  # random numbers (on the photos' device)
+    scale: tuple = (0.5, 1.0),  # crop side as a fraction of the region's short side
+    flip: bool = True,  # random horizontal flips
+    jitter: float = 0.1,  # brightness, contrast and saturation factors drawn from [1 - jitter, 1 + jitter]
+    boxes: bool = False,  # also return each crop's square `n×4` (top, left, side, side) in photo pixels
+):
+    "`n×3×side×side` float crops in [0,1] (8-bit levels), one square inside each region, scaled, flipped and jittered."
+    dev, n, (H, W) = pixels.device, pixels.shape[0], pixels.shape[-2:]
+    top, left, h, w = region.unbind(1)
+    c = torch.minimum(h, w) * _uniform(n, scale[0], scale[1], gen, dev)  # crop side in photo pixels
+    cy = top + c / 2 + (h - c) * torch.rand(n, generator=gen, device=dev)  # crop centre
+    cx = left + c / 2 + (w - c) * torch.rand(n, generator=gen, device=dev)
+    sx = torch.where(torch.rand(n, generator=gen, device=dev) < 0.5, -1.0, 1.0) if flip else torch.ones(n, device=dev)
+    theta = torch.zeros(n, 2, 3, device=dev)
+    # output coordinate u ∈ [-1, 1] ↦ photo coordinate: x_norm = (c/W)·u + (2·cx/W − 1)   (align_corners=False)
+    theta[:, 0, 0], theta[:, 0, 2] = sx * c / W, 2 * cx / W - 1
+    theta[:, 1, 1], theta[:, 1, 2] = c / H, 2 * cy / H - 1
+    grid = F.affine_grid(theta, (n, 3, side, side), align_corners=False)
+    x = F.grid_sample(pixels.float() / 255, grid, mode='bilinear', padding_mode='border', align_corners=False)
+    if jitter > 0:
+        f = lambda: _uniform(n, 1 - jitter, 1 + jitter, gen, dev).view(n, 1, 1, 1)
+        grey = (x * torch.tensor([0.299, 0.587, 0.114], device=dev).view(1, 3, 1, 1)).sum(1, keepdim=True)
+        x = grey + f() * (x - grey)  # saturation
+        x = x.mean((1, 2, 3), keepdim=True) + f() * (x - x.mean((1, 2, 3), keepdim=True))  # contrast
+        x = x * f()  # brightness
+    x = (x.clamp(0, 1) * 255).round() / 255  # 8-bit levels, as photos arrive in use
+    return (x, torch.stack([cy - c / 2, cx - c / 2, c, c], 1)) if boxes else x
+
 # %% ../../nbs/02_data.ipynb #5793d35f
 class InpaintDataset(Dataset):
     "Base class: subclasses define `__len__`, `item_id(i)` and `load(i) -> (uint8 H×W×3, int H×W label map or None)`."
@@ -189,6 +243,11 @@ class InpaintDataset(Dataset):
         scale: tuple = (0.5, 1.0),  # crop side range as a fraction of the short side
         flip: bool = True,  # random horizontal flips when training
         augment=None,  # a replacement for `RandomCropFlipResize(size, crop, scale, flip, train)`
+        # True: the crop comes from one half of the photo and an `exemplar` from the other (`split_regions`)
+        exemplar: bool = False,
+        jitter: float = 0.1,  # colour jitter of the exemplar when training (`cut_crops`)
+        # a photo whose halves have a shorter side below this keeps its whole area for the crop, with no exemplar
+        exemplar_min_side: int = 32,
     ):
         self.augment = augment if augment is not None else RandomCropFlipResize(size, crop, scale, flip, train)
         self.mask_sampler = mask_sampler if mask_sampler is not None else BoxStrokeSampler()
@@ -197,6 +256,7 @@ class InpaintDataset(Dataset):
                 f"mask_sampler must be callable (rng, h, w, segmentation) -> (mask, family), got {type(mask_sampler).__name__}"
             )
         self.train, self.seed, self.epoch = train, int(seed), 0
+        self.exemplar, self.scale, self.jitter, self.exemplar_min_side = exemplar, scale, jitter, exemplar_min_side
 
     def item_id(self, i: int) -> str:
         raise NotImplementedError
@@ -212,6 +272,28 @@ class InpaintDataset(Dataset):
         "The generator of item `i` in the current epoch."
         return np.random.default_rng([self.seed, self.epoch, i])
 
+    def split_exemplar(self, rng, image: np.ndarray, segmentation=None) -> tuple:
+        "(the crop's half of the photo, its labels, the exemplar fields of the item) — see `split_regions`."
+        h, w = image.shape[:2]
+        f = lambda v: torch.tensor([float(v)])
+        crop_r, ex_r = split_regions(f(h), f(w), torch.tensor([bool(rng.random() < 0.5)]))
+        t, l, hh, ww = (int(v) for v in crop_r[0].tolist())
+        if min(hh, ww) < self.exemplar_min_side:  # too small to split: the whole photo, no exemplar
+            return image, segmentation, dict(exemplar=None, exemplar_box=None, crop_region=(0, 0, h, w))
+        g = torch.Generator().manual_seed(int(rng.integers(2**62)))
+        side = getattr(self.augment, 'size', None) or min(hh, ww)
+        # training: the crops' scale, a mirror and colour jitter; validation: the largest square, as it is
+        aug = (
+            dict(scale=self.scale, flip=True, jitter=self.jitter)
+            if self.train
+            else dict(scale=(1.0, 1.0), flip=False, jitter=0.0)
+        )
+        pix = torch.from_numpy(np.ascontiguousarray(image)).permute(2, 0, 1)[None]
+        ex, box = cut_crops(pix, ex_r, side, g, boxes=True, **aug)
+        seg = None if segmentation is None else segmentation[t : t + hh, l : l + ww]
+        fields = dict(exemplar=ex[0], exemplar_box=tuple(box[0].tolist()), crop_region=(t, l, hh, ww))
+        return image[t : t + hh, l : l + ww], seg, fields
+
     def __getitem__(self, i: int) -> dict:
         n = len(self)
         if not -n <= i < n:
@@ -219,6 +301,9 @@ class InpaintDataset(Dataset):
         i = int(i) % n
         rng, name = self.rng(i), self.item_id(i)
         image, seg = self.load(i)
+        ex = None
+        if self.exemplar:
+            image, seg, ex = self.split_exemplar(rng, image, seg)
         image, seg = self.augment(rng, image, seg, name=name)
         h, w = image.shape[:2]
         mask, family = self.mask_sampler(rng, h, w, seg)
@@ -226,13 +311,14 @@ class InpaintDataset(Dataset):
         if mask.shape != (h, w):
             raise ValueError(f"mask sampler {self.mask_sampler!r} returned shape {mask.shape}, expected {(h, w)}")
         # uint8 → float in numpy: torch's multi-threaded elementwise ops cost more than they save on small tensors in workers
-        return dict(
+        item = dict(
             image=torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)).astype(np.float32) / np.float32(255)),
             mask=torch.from_numpy(mask.astype(np.float32))[None],
             segmentation=None if seg is None else torch.from_numpy(np.ascontiguousarray(seg).astype(np.int64)),
             family=str(family),
             id=name,
         )
+        return item if ex is None else item | ex
 
     def __repr__(self):
         return f"{type(self).__name__}(n={len(self)}, augment={self.augment!r}, mask_sampler={self.mask_sampler!r}, seed={self.seed})"
@@ -409,7 +495,7 @@ def _stack(ts: list[torch.Tensor]) -> torch.Tensor:
 
 
 def collate_dict(items: list[dict]) -> dict:
-    "Stack dataset items into a batch dict (`segmentation` is None unless every item has one)."
+    "Stack dataset items into a batch dict (`segmentation` and `exemplar` are None unless every item has one)."
     if not items:
         raise ValueError("cannot collate an empty list of items")
     shapes = {tuple(it['image'].shape) for it in items}
@@ -418,13 +504,21 @@ def collate_dict(items: list[dict]) -> dict:
             f"items have different sizes {sorted(shapes)}: give the dataset a `size` so every item is cropped to the same square (or use bs=1)"
         )
     segs = [it['segmentation'] for it in items]
-    return dict(
+    b = dict(
         image=_stack([it['image'] for it in items]),
         mask=_stack([it['mask'] for it in items]),
         segmentation=None if any(s is None for s in segs) else _stack(segs),
         family=[it['family'] for it in items],
         id=[it['id'] for it in items],
     )
+    if any('exemplar' in it for it in items):  # like `segmentation`: a batch has exemplars when every item has one
+        exs = [it.get('exemplar') for it in items]
+        b |= dict(
+            exemplar=None if any(e is None for e in exs) else _stack(exs),
+            exemplar_box=[it.get('exemplar_box') for it in items],
+            crop_region=[it.get('crop_region') for it in items],
+        )
+    return b
 
 
 def collate_tuple(items: list[dict]) -> tuple:
