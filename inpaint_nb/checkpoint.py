@@ -13,7 +13,8 @@ from .core import atomic_write, state_dict_mismatch, load_state_dict_checked
 __all__ = ['CKPT_FORMAT', 'WEIGHTS_FORMAT', 'INFERENCE_MODULES', 'TRAINING_MODULES', 'sha256_file', 'save_checkpoint',
            'checkpoint_state', 'read_checkpoint', 'list_checkpoints', 'best_checkpoint', 'mark_best', 'resume_path',
            'default_weights_path', 'verify_recorded_hash', 'load_generator_weights', 'save_weights',
-           'official_detector_name', 'model_from_weights', 'export_generator', 'imported_modules', 'training_imports']
+           'official_detector_name', 'model_from_weights', 'export_generator', 'imported_modules', 'package_imports',
+           'training_imports']
 
 # %% ../nbs/12b_checkpoints.ipynb #54049107
 def sha256_file(
@@ -416,23 +417,31 @@ def imported_modules(
     return out
 
 
+def package_imports(
+    root: str | Path | None = None,  # the package folder; default: the installed inpaint_nb
+) -> dict[str, set[str]]:
+    "{module: every module its source imports} for each `.py` file of the package, e.g. {'inpaint': {...}, 'models.scene': {...}}."
+    import inpaint_nb
+
+    root = Path(root or Path(inpaint_nb.__file__).parent)
+    out = {}
+    for f in sorted(root.rglob('*.py')):
+        rel = f.relative_to(root).with_suffix('')
+        out['.'.join(rel.parts)] = imported_modules(f, '.'.join(('inpaint_nb',) + rel.parts[:-1]))
+    return out
+
+
 def training_imports(
     root: str | Path | None = None,  # the package folder; default: the installed inpaint_nb
 ) -> dict[str, list[str]]:
     "For each inference module that imports a training module or fastai: what it imports. Empty when inference stands alone."
-    import inpaint_nb
-
-    root = Path(root or Path(inpaint_nb.__file__).parent)
     bad = {}
-    for f in sorted(root.rglob('*.py')):
-        rel = f.relative_to(root).with_suffix('')
-        name = '.'.join(rel.parts)
+    for name, imports in package_imports(root).items():
         if not any(name == m or name.startswith(m + '.') for m in INFERENCE_MODULES):
             continue
-        pkg = '.'.join(('inpaint_nb',) + rel.parts[:-1])
         hits = sorted(
             m
-            for m in imported_modules(f, pkg)
+            for m in imports
             if m.split('.')[0] == 'fastai'
             or any(p == t or p.startswith(t + '_') for t in TRAINING_MODULES for p in m.split('.')[1:2])
             and m.startswith('inpaint_nb.')

@@ -30,8 +30,8 @@ from .inpaint import Inpainter
 
 # %% auto #0
 __all__ = ['DAMAGE_KINDS', 'SEGMENTATION_KINDS', 'ALL_EVAL_KINDS', 'FillFn', 'EvalProtocol', 'protocol_items',
-           'classical_fill_fn', 'model_fill_fn', 'evaluate', 'results_table', 'compare', 'write_records',
-           'hole_edge_density', 'error_analysis', 'worst_cases', 'eval_command', 'main']
+           'classical_fill_fn', 'model_fill_fn', 'evaluate', 'summary_table', 'results_table', 'compare',
+           'write_records', 'hole_edge_density', 'error_analysis', 'worst_cases', 'eval_command', 'main']
 
 # %% ../nbs/14b_eval.ipynb #058f9bd4
 # the project's own mask families (chapter 03)
@@ -187,12 +187,25 @@ def _select(records, **where):
     return [r for r in records if all(r[k] == v for k, v in where.items())]
 
 
+def summary_table(
+    table: dict,  # {method: {kind: `summarise` dict}} for one metric, as `evaluate`'s results files store it
+    metric: str = 'psnr_hole',  # the metric's name (the header's first cell)
+    digits: int = 2,  # decimals
+) -> str:
+    "A markdown table: rows = methods, columns = mask kinds, cells = mean ± std (n)."
+    kinds = list(next(iter(table.values())))
+    lines = [f"| {metric} | " + ' | '.join(kinds) + ' |', '|---' * (len(kinds) + 1) + '|']
+    for meth, by_kind in table.items():
+        lines.append(f"| {meth} | " + ' | '.join(format_summary(by_kind[k], digits) for k in kinds) + ' |')
+    return '\n'.join(lines)
+
+
 def results_table(
     records: list[dict],  # output of `evaluate`
     metric: str = 'psnr_hole',  # which metric column
     digits: int = 2,  # decimals
 ) -> str:
-    "A markdown table: rows = methods, columns = mask kinds, cells = mean ± std."
+    "A markdown table: rows = methods, columns = mask kinds, cells = mean ± std (n) — `summary_table` of the records."
     if not records:
         raise ValueError("no records")
     if metric not in records[0]:
@@ -201,13 +214,8 @@ def results_table(
         )
     kinds = list(dict.fromkeys(r['kind'] for r in records))
     methods = list(dict.fromkeys(r['method'] for r in records))
-    lines = [f"| {metric} | " + ' | '.join(kinds) + ' |', '|---' * (len(kinds) + 1) + '|']
-    for meth in methods:
-        cells = [
-            format_summary(summarise([r[metric] for r in _select(records, method=meth, kind=k)]), digits) for k in kinds
-        ]
-        lines.append(f"| {meth} | " + ' | '.join(cells) + ' |')
-    return '\n'.join(lines)
+    table = {m: {k: summarise([r[metric] for r in _select(records, method=m, kind=k)]) for k in kinds} for m in methods}
+    return summary_table(table, metric, digits)
 
 
 def compare(
