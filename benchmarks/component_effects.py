@@ -98,7 +98,9 @@ def main(argv=None):
             kw = {}
             if change.get('scene'):  # no scene information: every meta-category equally likely
                 kw['scene'] = torch.full((1, SCENE_CONTEXT), 1.0 / SCENE_CONTEXT)
-            if change.get('structure') or change.get('objects'):
+            if change.get('structure') and a.analysis != 'objects':  # edges and lines were all there was
+                kw['analysis'] = torch.zeros(1, ANALYSIS_CHANNELS, *x.shape[-2:])
+            elif change.get('structure') or change.get('objects'):
                 own = own_analysis(x, mk, a.analysis, ANALYSIS_CHANNELS, overrides.get('detector'))
                 kw['analysis'] = own.index_fill(
                     1, torch.arange(2) if change.get('structure') else torch.arange(2, ANALYSIS_CHANNELS), 0

@@ -447,7 +447,6 @@ def save_training_checkpoint(
     # network was built with, so after a fallback it says analysis='structure' even where the config asks for objects
     if hasattr(getattr(tr.g, 'cfg', None), 'to_dict'):
         meta['model_config'] = json.dumps(tr.g.cfg.to_dict())
-        meta['analysis'] = tr.g.cfg.analysis  # the analysis maps really fed to the networks
     state = dict(
         epoch=tr.epoch,
         iteration=tr.it,
@@ -460,8 +459,8 @@ def save_training_checkpoint(
         arch=arch_config(cfg),
         config=asdict(cfg),
     )
-    if 'analysis' in meta:
-        state['analysis'] = meta['analysis']
+    if 'model_config' in meta:  # the analysis maps really fed to the networks, for a resumed run to build the same
+        state['analysis'] = tr.g.cfg.analysis
     return save_checkpoint(path, tr.g.state_dict(), tr.d.state_dict(), state, meta)
 
 
