@@ -16,8 +16,8 @@ from .models.full_model import own_analysis
 # %% auto #0
 __all__ = ['PRECISIONS', 'INPUT_NAMES', 'OUTPUT_NAMES', 'CoreNet', 'core_inputs', 'fit_photo', 'require_onnxruntime',
            'fix_bool_where', 'example_inputs', 'export_onnx', 'ort_session', 'run_session', 'calibration_photos',
-           'calibration_inputs', 'quantizable_layers', 'quantize_onnx', 'cache_dir', 'state_hash', 'int8_onnx',
-           'OnnxPass', 'Bf16Model', 'accelerated', 'compiled', 'export_command', 'export_main']
+           'calibration_inputs', 'quantizable_layers', 'quantize_onnx', 'op_times', 'cache_dir', 'state_hash',
+           'int8_onnx', 'OnnxPass', 'Bf16Model', 'accelerated', 'compiled', 'export_command', 'export_main']
 
 # %% ../nbs/16b_accelerate.ipynb #c16b006
 PRECISIONS = ('fp32', 'bf16', 'int8')  # what `Inpainter(precision=…)` and `--precision` accept
@@ -168,6 +168,7 @@ def export_onnx(
 def ort_session(
     path: str | Path,  # an .onnx file
     threads: int | None = None,  # intra-op threads (None: torch's current setting)
+    profile: str | Path | None = None,  # if given, record each node's time to a JSON file starting with this path
 ):
     "An ONNX Runtime CPU session with all graph optimisations."
     require_onnxruntime()
@@ -178,6 +179,8 @@ def ort_session(
     so.inter_op_num_threads = 1
     so.log_severity_level = 3  # errors only
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if profile is not None:
+        so.enable_profiling, so.profile_file_prefix = True, str(profile)
     return ort.InferenceSession(str(path), so, providers=['CPUExecutionProvider'])
 
 
@@ -285,6 +288,29 @@ def quantize_onnx(
         finally:
             root.setLevel(level)
         return atomic_write(int8_path, lambda f: f.write(out.read_bytes()))
+
+# %% ../nbs/16b_accelerate.ipynb #acae54e37e7d407bbb7b55eff062a284
+def op_times(
+    path: str | Path,  # an .onnx file
+    inputs: tuple,  # its inputs, e.g. `core_inputs(...)`
+    runs: int = 3,  # timed runs, after one warm-up run
+    threads: int | None = None,  # intra-op threads (None: torch's current setting)
+) -> dict[str, float]:
+    "Milliseconds per run spent in each operator type, largest first (ONNX Runtime's own profile of the optimised graph)."
+    import json
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sess = ort_session(path, threads, profile=Path(tmp) / 'profile')
+        for _ in range(runs + 1):
+            run_session(sess, inputs)
+        events = json.loads(Path(sess.end_profiling()).read_text())
+    starts = sorted(e['ts'] for e in events if e.get('name') == 'model_run')
+    total = {}
+    for e in events:  # node events of the timed runs
+        if e.get('cat') == 'Node' and e['name'].endswith('_kernel_time') and e['ts'] >= starts[1]:
+            op = e['args']['op_name']
+            total[op] = total.get(op, 0.0) + e['dur'] / 1000 / runs  # µs → ms per run
+    return dict(sorted(total.items(), key=lambda kv: -kv[1]))
 
 # %% ../nbs/16b_accelerate.ipynb #c16b029
 def cache_dir() -> Path:
