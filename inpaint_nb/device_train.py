@@ -21,8 +21,8 @@ from .checkpoint import save_weights, load_generator_weights
 # %% auto #0
 __all__ = ['PhotoCache', 'random_crops', 'split_crops', 'make_mask_bank', 'dihedral', 'unpack_masks', 'DeviceMasks',
            'bsds500_heldout', 'heldout_batch', 'gain_over_harmonic', 'DeviceTrainConfig', 'load_device_config',
-           'lr_factor', 'machine_description', 'git_commit', 'train_on_device', 'profile_step', 'heldout_records',
-           'gain_table']
+           'lr_factor', 'cpu_name', 'machine_description', 'git_commit', 'train_on_device', 'profile_step',
+           'heldout_records', 'gain_table']
 
 # %% ../nbs/13b_device_training.ipynb #6a10e821
 class PhotoCache:
@@ -359,9 +359,22 @@ def lr_factor(progress: float, warmup_frac: float, floor: float) -> float:
     return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * t))
 
 # %% ../nbs/13b_device_training.ipynb #a2d68b38
+def cpu_name() -> str:
+    "The processor's model name (Linux: /proc/cpuinfo), else what `platform` knows, else ''."
+    try:
+        for line in Path('/proc/cpuinfo').read_text().splitlines():
+            if line.startswith('model name'):
+                return line.split(':', 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
 def machine_description() -> str:
+    "One line for a results file: architecture, CPU model, cores, GPU, torch version (timings differ from host to host)."
     gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else 'no GPU'
-    return f"{platform.machine()}, {os.cpu_count()} CPU cores, {gpu}, torch {torch.__version__}"
+    cpu = f" ({cpu_name()})" if cpu_name() else ''
+    return f"{platform.machine()}{cpu}, {os.cpu_count()} CPU cores, {gpu}, torch {torch.__version__}"
 
 
 def git_commit() -> str:
