@@ -373,7 +373,8 @@ def cpu_name() -> str:
 def machine_description() -> str:
     "One line for a results file: architecture, CPU model, cores, GPU, torch version (timings differ from host to host)."
     gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else 'no GPU'
-    cpu = f" ({cpu_name()})" if cpu_name() else ''
+    name = cpu_name()
+    cpu = f" ({name})" if name else ''
     return f"{platform.machine()}{cpu}, {os.cpu_count()} CPU cores, {gpu}, torch {torch.__version__}"
 
 
