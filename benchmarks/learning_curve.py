@@ -20,7 +20,14 @@ def main(argv=None):
     ap.add_argument('--ffc', type=int, default=1, help="1: Fourier units in the builder's bottleneck")
     ap.add_argument('--crop', type=int, default=128, help="training crop side (the network is scored at 256²)")
     ap.add_argument('--batch_size', type=int, default=8, help="crops per step")
-    ap.add_argument('--lr', type=float, default=2e-3, help="learning rate (constant after a warm-up of 50 steps)")
+    ap.add_argument('--lr', type=float, default=2e-3, help="peak learning rate")
+    ap.add_argument(
+        '--schedule',
+        default='constant',
+        choices=['constant', 'restarts'],
+        help="constant: warm up over 50 steps, then constant; restarts: each segment warms up over 5 %% of its steps "
+        "and decays by a cosine to 2 %% of the peak, so every scored point is at the bottom of a cycle (SGDR)",
+    )
     ap.add_argument('--points', type=int, nargs='+', default=[250, 750, 2000], help="steps at which to score")
     ap.add_argument('--threads', type=int, default=1, help="torch threads")
     ap.add_argument(
@@ -75,9 +82,11 @@ def main(argv=None):
             crop=a.crop,
             batch_size=a.batch_size,
             lr=a.lr,
-            # warm up over the first 50 steps of the whole run; later segments start warm (constant rate)
-            warmup=min(0.5, 50 / (steps - prev_steps)) if prev_steps == 0 else 0.0,
-            min_lr_ratio=1.0,
+            # constant: warm up over the first 50 steps of the whole run; later segments start warm
+            warmup=(min(0.5, 50 / (steps - prev_steps)) if prev_steps == 0 else 0.0)
+            if a.schedule == 'constant'
+            else 0.05,
+            min_lr_ratio=1.0 if a.schedule == 'constant' else 0.02,
             minutes=0,
             max_steps=steps - prev_steps,
             valid_every=0,
