@@ -23,6 +23,7 @@ def bench_model(name, a, tmp) -> dict:
         core_inputs,
         accelerated,
         compiled,
+        graph_pieces,
         export_onnx,
         int8_onnx,
         fit_photo,
@@ -53,6 +54,9 @@ def bench_model(name, a, tmp) -> dict:
     onnx32.one_pass = OnnxPass(model, a.threads)
     onnx32.one_pass.sessions[(S, S)] = ort_session(f32, a.threads)  # the float graph in the same runtime
     runners['onnx_fp32'] = onnx32
+    with torch.no_grad():
+        graphs, breaks = graph_pieces(model)
+    setup['compiled_graphs'], setup['graph_breaks'] = graphs, breaks
     cm = compiled(model)
     with torch.inference_mode():
         t0 = time.perf_counter()

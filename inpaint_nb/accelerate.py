@@ -17,7 +17,8 @@ from .models.full_model import own_analysis
 __all__ = ['PRECISIONS', 'INPUT_NAMES', 'OUTPUT_NAMES', 'CoreNet', 'core_inputs', 'fit_photo', 'require_onnxruntime',
            'fix_bool_where', 'example_inputs', 'export_onnx', 'ort_session', 'run_session', 'calibration_photos',
            'calibration_inputs', 'quantizable_layers', 'quantize_onnx', 'op_times', 'cache_dir', 'state_hash',
-           'int8_onnx', 'OnnxPass', 'Bf16Model', 'accelerated', 'compiled', 'export_command', 'export_main']
+           'int8_onnx', 'OnnxPass', 'Bf16Model', 'accelerated', 'compiled', 'graph_pieces', 'export_command',
+           'export_main']
 
 # %% ../nbs/16b_accelerate.ipynb #c16b006
 PRECISIONS = ('fp32', 'bf16', 'int8')  # what `Inpainter(precision=…)` and `--precision` accept
@@ -455,6 +456,18 @@ def compiled(
     fast = copy.copy(model)  # shares the weights
     fast.one_pass = one_pass
     return fast
+
+# %% ../nbs/16b_accelerate.ipynb #b118ea5561624da68c537baed56e602f
+def graph_pieces(
+    model: nn.Module,  # an `InpaintingModel`
+    shape: tuple[int, int] = (64, 64),  # H, W of the traced inputs
+) -> tuple[int, int]:
+    "How `torch.compile` cuts `CoreNet(model)`: (graphs, graph breaks)."
+    import torch._dynamo
+
+    ex = torch._dynamo.explain(CoreNet(model).eval())(*example_inputs(model, shape))
+    torch._dynamo.reset()
+    return ex.graph_count, ex.graph_break_count
 
 # %% ../nbs/16b_accelerate.ipynb #c16b038
 def export_command(

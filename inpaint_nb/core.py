@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['STALE_TMP_SECONDS', 'sweep_stale_tmp', 'atomic_write', 'is_int', 'ConfigError', 'type_name', 'type_ok',
-           'config_from_dict', 'state_dict_mismatch', 'load_state_dict_checked', 'cpu_processes', 'shutdown_cpu_pool',
-           'cpu_map', 'cli_error', 'run_console_script']
+           'config_from_dict', 'state_dict_mismatch', 'load_state_dict_checked', 'require', 'cpu_processes',
+           'shutdown_cpu_pool', 'cpu_map', 'cli_error', 'run_console_script']
 
 # %% ../nbs/01a_core.ipynb #7c2b8c75
 import os, sys, errno, re, stat, tempfile, threading, time, types, typing
@@ -223,6 +223,17 @@ def load_state_dict_checked(
         )
     module.load_state_dict(sd)
     return module
+
+# %% ../nbs/01a_core.ipynb #6b03780f
+def require(
+    ok: torch.Tensor,  # a bool tensor: the condition, element-wise
+    message: str,  # what is wrong, for the user
+):
+    "Raise `ValueError(message)` unless every element of `ok` is true; under `torch.compile`, an assertion in the graph instead of a graph break."
+    if torch.compiler.is_compiling():
+        torch._assert_async(ok.all(), message)
+    elif not ok.all():
+        raise ValueError(message)
 
 # %% ../nbs/01a_core.ipynb #cb01d5cf
 def cpu_processes() -> int:

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
 from ..data.preprocessing import pad_to_multiple, crop_to
-from ..core import config_from_dict
+from ..core import config_from_dict, require
 from .builder import pooled_grid
 
 # %% auto #0
@@ -25,8 +25,7 @@ def masked_mean_std(
     if valid is None:
         return x.mean((2, 3), keepdim=True), (x.var((2, 3), keepdim=True, unbiased=False) + eps).sqrt()
     n = valid.sum((2, 3), keepdim=True)
-    if (n <= 0).any():
-        raise ValueError("masked_mean_std: a sample has no valid pixel")
+    require(n > 0, "masked_mean_std: a sample has no valid pixel")
     mu = (x * valid).sum((2, 3), keepdim=True) / n
     var = (valid * (x - mu) ** 2).sum((2, 3), keepdim=True) / n
     return mu, (var + eps).sqrt()
@@ -79,8 +78,8 @@ class CrossAttention(nn.Module):
         B, Nq, D = query.shape
         Nk = key.shape[1]
         H, dh = self.heads, D // self.heads
-        if key_valid is not None and not key_valid.any(-1).all():
-            raise ValueError("CrossAttention: a sample has no usable key")
+        if key_valid is not None:
+            require(key_valid.any(-1), "CrossAttention: a sample has no usable key")
         q = self.q(query).view(B, Nq, H, dh).transpose(1, 2)  # B×H×Nq×dh
         k = self.k(key).view(B, Nk, H, dh).transpose(1, 2)
         v = self.v(key).view(B, Nk, H, dh).transpose(1, 2)
@@ -242,8 +241,9 @@ def exemplar_validity(
         v = 1 - c
         ok = v.flatten(1).amax(1) > 0
         out = torch.where(ok[:, None, None, None], v, out)
-    if not (out.flatten(1).amax(1) > 0).all():
-        raise ValueError("exemplar_mask marks every exemplar pixel unusable: nothing to borrow texture from")
+    require(
+        out.flatten(1).amax(1) > 0, "exemplar_mask marks every exemplar pixel unusable: nothing to borrow texture from"
+    )
     return out
 
 
