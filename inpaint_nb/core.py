@@ -224,7 +224,7 @@ def load_state_dict_checked(
     module.load_state_dict(sd)
     return module
 
-# %% ../nbs/01a_core.ipynb #6b03780f
+# %% ../nbs/01a_core.ipynb #af9e1a32
 def require(
     ok: torch.Tensor,  # a bool tensor: the condition, element-wise
     message: str,  # what is wrong, for the user

@@ -306,7 +306,7 @@ class DeviceTrainConfig:
     exemplar: str = 'self'
     amp: str = 'auto'  # 'auto' (bf16 on a GPU), 'bf16' or 'off'
     channels_last: bool = True  # NHWC memory layout on a GPU
-    compile: bool = False  # torch.compile the generator
+    compile: bool = False  # torch.compile the generator's forward pass and loss (one graph)
     valid_every: int = 250  # validate (and keep the best weights) every N steps, and at the end
     seed: int = 0  # seed of the photo/mask sampling and of the initial weights
     out_dir: str = 'runs/device'  # weights, log and validation table go here
@@ -439,7 +439,10 @@ def train_on_device(
     bcfg = model.cfg.builder
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, betas=(0.9, cfg.beta2))
     amp = (dev.type == 'cuda') if cfg.amp == 'auto' else cfg.amp == 'bf16'
-    fwd = torch.compile(model) if cfg.compile else model
+    loss_of = lambda x, m, ex, pre, amp=amp: _loss(model, crit, x, m, dev, amp, ex, pre)
+    # compiled: the forward pass and the loss as one graph (their checks are in-graph assertions: 01a's `require`)
+    if cfg.compile:
+        loss_of = torch.compile(loss_of)
     setup_s = time.perf_counter() - t_setup
     log(
         f"setup {setup_s:.1f} s: {len(cache)} photos ({cache.nbytes / 2**20:.0f} MiB uint8), {len(masks)} masks "
@@ -488,7 +491,7 @@ def train_on_device(
         if dev.type == 'cuda' and cfg.channels_last:
             x, m = x.contiguous(memory_format=torch.channels_last), m.contiguous(memory_format=torch.channels_last)
         try:
-            loss = _loss(fwd, crit, x, m, dev, amp, ex, pre)
+            loss = loss_of(x, m, ex, pre)
             opt.zero_grad(set_to_none=True)
             loss.backward()
         except RuntimeError as e:
@@ -497,9 +500,10 @@ def train_on_device(
             log(
                 f"first step failed with amp={amp}, compile={cfg.compile} ({type(e).__name__}: {str(e)[:200]}); going on in fp32, eager"
             )
-            amp, fwd = False, model
+            amp = False
+            loss_of = lambda x, m, ex, pre: _loss(model, crit, x, m, dev, False, ex, pre)
             opt.zero_grad(set_to_none=True)
-            loss = _loss(fwd, crit, x, m, dev, amp, ex, pre)
+            loss = loss_of(x, m, ex, pre)
             loss.backward()
         if cfg.grad_clip:
             torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)

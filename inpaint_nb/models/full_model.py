@@ -173,6 +173,7 @@ def _cached_scene(weights: str, device: str) -> SceneClassifier:
         return SceneClassifier().to(device).eval()
 
 
+@torch.compiler.disable  # a frozen classifier run without gradient: compiled callers run it as it is
 def scene_context(
     image: torch.Tensor,  # `B×3×H×W` in [0,1]; only the known pixels are read
     hole: torch.Tensor,  # `B×1×H×W`, 1 = hole

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 import math
 import torch, torch.nn as nn, torch.nn.functional as F
-from ..core import config_from_dict
+from ..core import config_from_dict, require
 
 # %% auto #0
-__all__ = ['ANALYSIS_CHANNELS', 'ChannelAttention', 'LearnedPositionalEncoding', 'ResBlock', 'laplace_nll', 'UncertaintyConfig',
-           'UncertaintyNet', 'calibration_bins']
+__all__ = ['ANALYSIS_CHANNELS', 'ChannelAttention', 'LearnedPositionalEncoding', 'PointwiseDown', 'ResBlock', 'laplace_nll',
+           'UncertaintyConfig', 'UncertaintyNet', 'calibration_bins']
 
 # %% ../../nbs/07_uncertainty.ipynb #2eda2cd1
 class ChannelAttention(nn.Module):
@@ -60,6 +60,17 @@ def _groups(c: int) -> int:
     return math.gcd(8, c)
 
 
+class PointwiseDown(nn.Conv2d):
+    "`nn.Conv2d(cin, cout, 1, stride, bias=False)`, computed as a 1×1 convolution of every `stride`-th pixel (same weights)."
+
+    def __init__(self, cin: int, cout: int, stride: int = 1):
+        super().__init__(cin, cout, 1, bias=False)
+        self.step = stride
+
+    def forward(self, x):
+        return super().forward(x[..., :: self.step, :: self.step])
+
+
 class ResBlock(nn.Module):
     "Two 3×3 convolutions with group norm and ELU, plus a (strided 1×1 when needed) shortcut."
 
@@ -74,7 +85,7 @@ class ResBlock(nn.Module):
         self.n1 = nn.GroupNorm(_groups(cout), cout)
         self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
         self.n2 = nn.GroupNorm(_groups(cout), cout)
-        self.skip = nn.Identity() if (cin == cout and stride == 1) else nn.Conv2d(cin, cout, 1, stride, bias=False)
+        self.skip = nn.Identity() if (cin == cout and stride == 1) else PointwiseDown(cin, cout, stride)
 
     def forward(self, x):
         h = F.elu(self.n1(self.conv1(x)))
@@ -109,8 +120,7 @@ def laplace_nll(
     if mask.shape != log_b.shape[:1] + (1,) + log_b.shape[2:]:
         raise ValueError(f"mask must be B×1×H×W = {(log_b.shape[0], 1, *log_b.shape[2:])}, got {tuple(mask.shape)}")
     m = mask.to(nll.dtype)
-    if m.sum() == 0:
-        raise ValueError("mask is empty: laplace_nll averages over the hole and there is none")
+    require(m.sum() > 0, "mask is empty: laplace_nll averages over the hole and there is none")
     return (nll * m).sum() / m.sum()  # average over Ω
 
 # %% ../../nbs/07_uncertainty.ipynb #0d794e80

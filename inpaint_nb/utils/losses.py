@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
+from ..core import require
 
 # %% auto #0
 __all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'VGG16_LAYERS', 'VGG16_FILE', 'VGG16_URL', 'pixel_weights', 'weighted_mean',
@@ -44,8 +45,7 @@ def weighted_mean(
     ):
         raise ValueError(f"weight must be B×1×H×W matching err {tuple(err.shape)}, got {tuple(weight.shape)}")
     total = weight.sum() * err.shape[1]
-    if total <= 0:
-        raise ValueError("all weights are zero: nothing to average")
+    require(total > 0, "all weights are zero: nothing to average")
     return (err * weight).sum() / total
 
 # %% ../../nbs/12_losses.ipynb #949f83c0
@@ -214,8 +214,8 @@ def uncertainty_loss(
     "Laplace NLL of the (detached) prediction error under scale exp(`log_b`), averaged over the hole."
     from inpaint_nb.models.uncertainty import laplace_nll
 
-    if mask is not None and mask.sum() == 0:
-        mask = None  # no hole in this batch: average over every pixel
+    if mask is not None:  # no hole in this batch: average over every pixel (a choice made without a Python `if`)
+        mask = torch.where(mask.sum() > 0, mask, torch.ones_like(mask))
     return laplace_nll(pred.detach(), target, log_b, mask)
 
 # %% ../../nbs/12_losses.ipynb #09e15682
