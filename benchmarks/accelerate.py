@@ -129,6 +129,8 @@ def main(argv=None):
     torch.set_num_threads(a.threads)
     date = time.strftime('%Y-%m-%d')
     out = ROOT / 'benchmarks' / 'results' / f"accelerate_cpu_{date}.json"
+    if out.exists():  # another run today (perhaps on another machine): keep it, and name this one by the time too
+        out = out.with_name(f"accelerate_cpu_{date}_{time.strftime('%H%M')}.json")
     blocks = []
     load_start = os.getloadavg()[0]  # processes wanting a core (1-minute average): how busy the machine was
     with tempfile.TemporaryDirectory() as tmp:
