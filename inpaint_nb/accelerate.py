@@ -462,7 +462,7 @@ def graph_pieces(
     model: nn.Module,  # an `InpaintingModel`
     shape: tuple[int, int] = (64, 64),  # H, W of the traced inputs
 ) -> tuple[int, int]:
-    "How `torch.compile` cuts `CoreNet(model)`: (graphs, graph breaks)."
+    "How `torch.compile` cuts `CoreNet(model)`: (graphs, graph breaks). Clears torch.compile's caches (`torch._dynamo.reset`)."
     import torch._dynamo
 
     ex = torch._dynamo.explain(CoreNet(model).eval())(*example_inputs(model, shape))

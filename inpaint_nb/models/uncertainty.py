@@ -70,6 +70,9 @@ class PointwiseDown(nn.Conv2d):
     def forward(self, x):
         return super().forward(x[..., :: self.step, :: self.step])
 
+    def extra_repr(self) -> str:
+        return super().extra_repr() + f', step={self.step}'
+
 
 class ResBlock(nn.Module):
     "Two 3×3 convolutions with group norm and ELU, plus a (strided 1×1 when needed) shortcut."
