@@ -76,17 +76,18 @@ def main(argv=None):
             prev_steps, init = steps, str(seg / 'final.safetensors')
             continue
         trained = seg / 'valid.json'  # trained but not scored (an interrupted run): score it
+        if a.schedule == 'constant':  # warm up over the first 50 steps of the whole run; later segments start warm
+            warmup, floor = (min(0.5, 50 / (steps - prev_steps)) if prev_steps == 0 else 0.0), 1.0
+        else:  # restarts: a warm-up and a cosine to 2 % in every segment
+            warmup, floor = 0.05, 0.02
         cfg = DeviceTrainConfig(
             model=a.model,
             model_overrides=overrides,
             crop=a.crop,
             batch_size=a.batch_size,
             lr=a.lr,
-            # constant: warm up over the first 50 steps of the whole run; later segments start warm
-            warmup=(min(0.5, 50 / (steps - prev_steps)) if prev_steps == 0 else 0.0)
-            if a.schedule == 'constant'
-            else 0.05,
-            min_lr_ratio=1.0 if a.schedule == 'constant' else 0.02,
+            warmup=warmup,
+            min_lr_ratio=floor,
             minutes=0,
             max_steps=steps - prev_steps,
             valid_every=0,

@@ -439,7 +439,8 @@ def train_on_device(
     bcfg = model.cfg.builder
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, betas=(0.9, cfg.beta2))
     amp = (dev.type == 'cuda') if cfg.amp == 'auto' else cfg.amp == 'bf16'
-    loss_of = lambda x, m, ex, pre, amp=amp: _loss(model, crit, x, m, dev, amp, ex, pre)
+    batch_loss = lambda amp: lambda x, m, ex, pre: _loss(model, crit, x, m, dev, amp, ex, pre)  # (x, m, ex, pre) ↦ loss
+    loss_of = batch_loss(amp)
     # compiled: the forward pass and the loss as one graph (their checks are in-graph assertions: 01a's `require`)
     if cfg.compile:
         loss_of = torch.compile(loss_of)
@@ -501,7 +502,7 @@ def train_on_device(
                 f"first step failed with amp={amp}, compile={cfg.compile} ({type(e).__name__}: {str(e)[:200]}); going on in fp32, eager"
             )
             amp = False
-            loss_of = lambda x, m, ex, pre: _loss(model, crit, x, m, dev, False, ex, pre)
+            loss_of = batch_loss(amp)
             opt.zero_grad(set_to_none=True)
             loss = loss_of(x, m, ex, pre)
             loss.backward()
