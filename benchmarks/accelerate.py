@@ -8,7 +8,7 @@ benchmarks/results/accelerate_cpu_<date>.json.
     python benchmarks/accelerate.py                       # default and small_ffc, 512², 2 threads
     python benchmarks/accelerate.py --models default --photos 4 --size 256"""
 
-import argparse, json, os, shutil, sys, tempfile, time
+import argparse, json, os, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,11 +120,9 @@ def main(argv=None):
     ap.add_argument('--threads', type=int, default=2, help="torch and ONNX Runtime threads")
     ap.add_argument('--note', default='', help="what the machine was doing meanwhile")
     a = ap.parse_args(argv)
-    # an empty compiler cache, so that compile_first_call_s is a cold compile (Inductor caches compiled code on disk)
-    inductor_cache = tempfile.mkdtemp(prefix='inductor_')
-    os.environ['TORCHINDUCTOR_CACHE_DIR'] = inductor_cache
     import torch
     from inpaint_nb.device_train import machine_description, git_commit
+    from inpaint_nb.accelerate import cold_compile_cache
 
     torch.set_num_threads(a.threads)
     date = time.strftime('%Y-%m-%d')
@@ -133,7 +131,8 @@ def main(argv=None):
         out = out.with_name(f"accelerate_cpu_{date}_{time.strftime('%H%M')}.json")
     blocks = []
     load_start = os.getloadavg()[0]  # processes wanting a core (1-minute average): how busy the machine was
-    with tempfile.TemporaryDirectory() as tmp:
+    # an empty compiler cache, so that compile_first_call_s is a cold compile (Inductor caches compiled code on disk)
+    with tempfile.TemporaryDirectory() as tmp, cold_compile_cache():
         for name in a.models:
             blocks.append(bench_model(name, a, tmp))
             for r in blocks[-1]['rows']:
@@ -156,7 +155,6 @@ def main(argv=None):
         models=blocks,
         compile_cache='cold',  # compile_first_call_s started from an empty Inductor cache
     )
-    shutil.rmtree(inductor_cache, ignore_errors=True)
     out.write_text(json.dumps(res, indent=1) + '\n')
     print('wrote', out.relative_to(ROOT))
 

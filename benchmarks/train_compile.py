@@ -6,7 +6,7 @@ machine slows both alike. Writes benchmarks/results/train_compile_cpu_<date>.jso
     python benchmarks/train_compile.py                      # tiny and small with Fourier units, batch 8, 128²
     python benchmarks/train_compile.py --presets tiny --steps 5 --side 64"""
 
-import argparse, copy, json, os, shutil, sys, tempfile, time
+import argparse, copy, json, os, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,18 +79,17 @@ def main(argv=None):
         '--out', default=None, help="results file (default: benchmarks/results/train_compile_cpu_DATE.json)"
     )
     a = ap.parse_args(argv)
-    cache = tempfile.mkdtemp(prefix='inductor_')
-    os.environ['TORCHINDUCTOR_CACHE_DIR'] = cache  # a cold compile: nothing from an earlier run
     import torch, warnings, logging
 
     warnings.filterwarnings('ignore')
     logging.getLogger('torch.utils.cpp_extension').setLevel(logging.ERROR)
     torch.set_num_threads(a.threads)
     from inpaint_nb.device_train import machine_description, git_commit
+    from inpaint_nb.accelerate import cold_compile_cache
 
     date = time.strftime('%Y-%m-%d')
     out = Path(a.out) if a.out else ROOT / 'benchmarks' / 'results' / f"train_compile_cpu_{date}.json"
-    try:
+    with cold_compile_cache():  # a cold compile: nothing from an earlier run
         blocks = []
         for p in a.presets:
             blocks.append(bench_preset(p, a))
@@ -100,8 +99,6 @@ def main(argv=None):
                 f"({b['speedup']:.2f}×), compile {b['compile_first_step_s']:.0f} s",
                 flush=True,
             )
-    finally:
-        shutil.rmtree(cache, ignore_errors=True)
     res = dict(
         machine=machine_description(),
         date=date,

@@ -4,7 +4,7 @@
 
 # %% ../nbs/16b_accelerate.ipynb #c16b003
 from __future__ import annotations
-import ast, copy, hashlib, logging, os, tempfile
+import ast, contextlib, copy, hashlib, logging, os, shutil, tempfile
 from pathlib import Path
 import numpy as np, cv2, torch, torch.nn as nn
 from fastcore.script import Param
@@ -17,8 +17,8 @@ from .models.full_model import own_analysis
 __all__ = ['PRECISIONS', 'INPUT_NAMES', 'OUTPUT_NAMES', 'CoreNet', 'core_inputs', 'fit_photo', 'require_onnxruntime',
            'fix_bool_where', 'example_inputs', 'export_onnx', 'ort_session', 'run_session', 'calibration_photos',
            'calibration_inputs', 'quantizable_layers', 'quantize_onnx', 'op_times', 'cache_dir', 'state_hash',
-           'int8_onnx', 'OnnxPass', 'Bf16Model', 'accelerated', 'compiled', 'graph_pieces', 'export_command',
-           'export_main']
+           'int8_onnx', 'OnnxPass', 'Bf16Model', 'accelerated', 'compiled', 'cold_compile_cache', 'graph_pieces',
+           'export_command', 'export_main']
 
 # %% ../nbs/16b_accelerate.ipynb #c16b006
 PRECISIONS = ('fp32', 'bf16', 'int8')  # what `Inpainter(precision=…)` and `--precision` accept
@@ -456,6 +456,22 @@ def compiled(
     fast = copy.copy(model)  # shares the weights
     fast.one_pass = one_pass
     return fast
+
+# %% ../nbs/16b_accelerate.ipynb #abca502b
+@contextlib.contextmanager
+def cold_compile_cache():
+    "Inductor's on-disk cache in a new empty folder while the block runs; the folder is removed and the old setting restored after."
+    old = os.environ.get('TORCHINDUCTOR_CACHE_DIR')
+    folder = tempfile.mkdtemp(prefix='inductor_')
+    os.environ['TORCHINDUCTOR_CACHE_DIR'] = folder  # Inductor reads it at each compile
+    try:
+        yield Path(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if old is None:
+            os.environ.pop('TORCHINDUCTOR_CACHE_DIR', None)
+        else:
+            os.environ['TORCHINDUCTOR_CACHE_DIR'] = old
 
 # %% ../nbs/16b_accelerate.ipynb #b118ea5561624da68c537baed56e602f
 def graph_pieces(
