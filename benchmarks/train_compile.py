@@ -26,7 +26,6 @@ def bench_preset(preset, a) -> dict:
     eager = InpaintingModel(model_config(preset, **over)).train()
     comp = copy.deepcopy(eager)
     crit = InpaintingLoss(DeviceTrainConfig().loss)
-    cpu = torch.device('cpu')
     S, B = a.side, a.batch
     gen = torch.Generator().manual_seed(1)
     x = torch.nn.functional.interpolate(torch.rand(B, 3, S // 8, S // 8, generator=gen), (S, S), mode='bilinear')
@@ -34,8 +33,8 @@ def bench_preset(preset, a) -> dict:
     m[..., S // 4 : S // 2 + S // 8, S // 4 : S // 2 + S // 8] = 1
     ex = torch.rand(B, 3, S, S, generator=gen)
     pre = classical_prefill(x * (1 - m), m, 'harmonic')
-    loss_e = lambda: dt._loss(eager, crit, x, m, cpu, False, ex, pre)
-    loss_c = torch.compile(lambda: dt._loss(comp, crit, x, m, cpu, False, ex, pre))
+    loss_e = lambda: dt.step_loss(eager, crit, x, m, False, ex, pre)
+    loss_c = torch.compile(lambda: dt.step_loss(comp, crit, x, m, False, ex, pre))
     opts = {k: torch.optim.Adam(mdl.parameters(), lr=1e-4) for k, mdl in (('eager', eager), ('compiled', comp))}
 
     def step(k, f):

@@ -8,7 +8,7 @@ import ast, contextlib, copy, hashlib, logging, os, shutil, tempfile
 from pathlib import Path
 import numpy as np, cv2, torch, torch.nn as nn
 from fastcore.script import Param
-from .core import atomic_write, run_console_script
+from .core import atomic_write, compile_pieces, run_console_script
 from .classical import classical_prefill
 from .data.preprocessing import pad_to_multiple, load_image
 from .models.full_model import own_analysis
@@ -457,7 +457,7 @@ def compiled(
     fast.one_pass = one_pass
     return fast
 
-# %% ../nbs/16b_accelerate.ipynb #abca502b
+# %% ../nbs/16b_accelerate.ipynb #a7832b13
 @contextlib.contextmanager
 def cold_compile_cache():
     "Inductor's on-disk cache in a new empty folder while the block runs; the folder is removed and the old setting restored after."
@@ -479,11 +479,7 @@ def graph_pieces(
     shape: tuple[int, int] = (64, 64),  # H, W of the traced inputs
 ) -> tuple[int, int]:
     "How `torch.compile` cuts `CoreNet(model)`: (graphs, graph breaks). Clears torch.compile's caches (`torch._dynamo.reset`)."
-    import torch._dynamo
-
-    ex = torch._dynamo.explain(CoreNet(model).eval())(*example_inputs(model, shape))
-    torch._dynamo.reset()
-    return ex.graph_count, ex.graph_break_count
+    return compile_pieces(CoreNet(model).eval(), *example_inputs(model, shape))
 
 # %% ../nbs/16b_accelerate.ipynb #c16b038
 def export_command(

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['STALE_TMP_SECONDS', 'sweep_stale_tmp', 'atomic_write', 'is_int', 'ConfigError', 'type_name', 'type_ok',
-           'config_from_dict', 'state_dict_mismatch', 'load_state_dict_checked', 'require', 'cpu_processes',
-           'shutdown_cpu_pool', 'cpu_map', 'cli_error', 'run_console_script']
+           'config_from_dict', 'state_dict_mismatch', 'load_state_dict_checked', 'require', 'compile_pieces',
+           'cpu_processes', 'shutdown_cpu_pool', 'cpu_map', 'cli_error', 'run_console_script']
 
 # %% ../nbs/01a_core.ipynb #7c2b8c75
 import os, sys, errno, re, stat, tempfile, threading, time, types, typing
@@ -234,6 +234,20 @@ def require(
         torch._assert_async(ok.all(), message)
     elif not ok.all():
         raise ValueError(message)
+
+# %% ../nbs/01a_core.ipynb #8ed7375c
+def compile_pieces(
+    fn,  # a function or module
+    *args,  # example inputs to trace it with
+) -> tuple[int, int]:
+    "How `torch.compile` cuts `fn(*args)`: (graphs, graph breaks). Clears torch.compile's caches (`torch._dynamo.reset`)."
+    import warnings, torch._dynamo
+
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')  # (torch's notes on what it traces)
+        ex = torch._dynamo.explain(fn)(*args)
+    torch._dynamo.reset()
+    return ex.graph_count, ex.graph_break_count
 
 # %% ../nbs/01a_core.ipynb #cb01d5cf
 def cpu_processes() -> int:

@@ -21,7 +21,7 @@ from .checkpoint import save_weights, load_generator_weights
 # %% auto #0
 __all__ = ['PhotoCache', 'random_crops', 'split_crops', 'make_mask_bank', 'dihedral', 'unpack_masks', 'DeviceMasks',
            'bsds500_heldout', 'heldout_batch', 'gain_over_harmonic', 'DeviceTrainConfig', 'load_device_config',
-           'lr_factor', 'cpu_name', 'machine_description', 'git_commit', 'train_on_device', 'profile_step',
+           'lr_factor', 'cpu_name', 'machine_description', 'git_commit', 'step_loss', 'train_on_device', 'profile_step',
            'heldout_records', 'gain_table']
 
 # %% ../nbs/13b_device_training.ipynb #6a10e821
@@ -390,11 +390,20 @@ def git_commit() -> str:
         return 'unknown'
 
 
-def _loss(fwd, crit, x, m, dev, amp, ex=None, prefill=None):
-    with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp):
-        o = fwd(x, m, exemplar=ex, prefill=prefill)
+def step_loss(
+    model,  # an `InpaintingModel` (or anything called like one)
+    crit,  # chapter 12's `InpaintingLoss`
+    x: torch.Tensor,  # photos `B×3×S×S` in [0, 1]
+    m: torch.Tensor,  # holes `B×1×S×S` (1 = missing)
+    amp: bool = False,  # forward pass under bfloat16 autocast (the loss is computed in float32)
+    exemplar: torch.Tensor | None = None,  # separate exemplars `B×3×S×S` (None: each photo's own known region)
+    prefill: torch.Tensor | None = None,  # harmonic starts computed earlier (None: the model computes them)
+) -> torch.Tensor:
+    "The loss of one training step as `train_on_device` computes it (and compiles it, with `compile=True`)."
+    with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=amp):
+        o = model(x, m, exemplar=exemplar, prefill=prefill)
         # style loss: against the exemplar
-        return crit({k: (v.float() if torch.is_tensor(v) else v) for k, v in o.items()}, x, m, exemplar=ex)
+        return crit({k: (v.float() if torch.is_tensor(v) else v) for k, v in o.items()}, x, m, exemplar=exemplar)
 
 
 def _sync(dev):
@@ -439,7 +448,7 @@ def train_on_device(
     bcfg = model.cfg.builder
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, betas=(0.9, cfg.beta2))
     amp = (dev.type == 'cuda') if cfg.amp == 'auto' else cfg.amp == 'bf16'
-    batch_loss = lambda amp: lambda x, m, ex, pre: _loss(model, crit, x, m, dev, amp, ex, pre)  # (x, m, ex, pre) ↦ loss
+    batch_loss = lambda amp: lambda x, m, ex, pre: step_loss(model, crit, x, m, amp, ex, pre)  # (x, m, ex, pre) ↦ loss
     loss_of = batch_loss(amp)
     # compiled: the forward pass and the loss as one graph (their checks are in-graph assertions: 01a's `require`)
     if cfg.compile:
@@ -586,7 +595,7 @@ def profile_step(
     x, m = random_crops(cache, batch, side, gen), masks.sample(batch, gen)
 
     def step():
-        loss = _loss(model, crit, x, m, dev, amp)
+        loss = step_loss(model, crit, x, m, amp)
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -599,7 +608,7 @@ def profile_step(
 
     def net_step():
         xs, ms, ps = dihedral(x, m, start, gen=gen)
-        loss = _loss(model, crit, xs, ms, dev, amp, None, ps)
+        loss = step_loss(model, crit, xs, ms, amp, None, ps)
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -618,7 +627,7 @@ def profile_step(
         def load_step():
             b = next(it)
             xb, mb = b['image'].to(dev), b['mask'].to(dev)
-            loss = _loss(model, crit, xb, mb, dev, amp)
+            loss = step_loss(model, crit, xb, mb, amp)
             opt.zero_grad()
             loss.backward()
             opt.step()
