@@ -20,11 +20,15 @@ def _worker(name, cfg_path, overrides, bank_path, out, threads):
     torch.set_num_threads(threads)
     torch.backends.cudnn.benchmark = True
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
-    from inpaint_nb.device_train import load_device_config, train_on_device
+    from inpaint_nb.device_train import load_device_config, train_on_device, EVAL_KINDS
 
     cfg = load_device_config(cfg_path, **{**overrides, 'out_dir': str(Path(out) / name)})
     log = lambda s: print(f"[{name}] {s}", flush=True)
-    s = train_on_device(cfg, packed_masks=np.load(bank_path), log=log)
+    # the shared bank holds 256² holes from the default mix; a recipe that asks for other holes draws its own
+    shared = (cfg.crop, cfg.lama_share, list(cfg.lama_kinds)) == (256, 0.5, list(EVAL_KINDS))
+    if not shared:
+        log(f"own mask bank: crop {cfg.crop}, lama_share {cfg.lama_share}, lama_kinds {list(cfg.lama_kinds)}")
+    s = train_on_device(cfg, packed_masks=np.load(bank_path) if shared else None, log=log)
     log(
         f"done: {s['steps']} steps, {s['crops_seen']} crops, {s['train_seconds']} s, {s['images_per_s']} img/s; "
         f"best valid mean gain {s['best']['mean_gain']:+.3f} dB at step {s['best']['step']}"

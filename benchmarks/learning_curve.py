@@ -28,6 +28,15 @@ def main(argv=None):
         help="constant: warm up over 50 steps, then constant; restarts: each segment warms up over 5 %% of its steps "
         "and decays by a cosine to 2 %% of the peak, so every scored point is at the bottom of a cycle (SGDR)",
     )
+    ap.add_argument(
+        '--lama_share', type=float, default=0.5, help="share of the holes from the LaMa presets (the rest: the mixture)"
+    )
+    ap.add_argument(
+        '--lama_kinds',
+        nargs='+',
+        default=['thin', 'medium', 'thick', 'box'],
+        help="the LaMa presets that share draws from (scoring always uses all four)",
+    )
     ap.add_argument('--points', type=int, nargs='+', default=[250, 750, 2000], help="steps at which to score")
     ap.add_argument('--threads', type=int, default=1, help="torch threads")
     ap.add_argument(
@@ -54,7 +63,8 @@ def main(argv=None):
     run = ROOT / 'runs' / 'learning_curve' / a.name
     run.mkdir(parents=True, exist_ok=True)
     res = json.loads(out.read_text()) if out.exists() else None
-    same = lambda d: {k: v for k, v in d.items() if k not in ('points', 'out')}
+    defaults = vars(ap.parse_args([]))  # a file written before an option existed ran with its default
+    same = lambda d: {k: v for k, v in {**defaults, **d}.items() if k not in ('points', 'out')}
     if res is None or same(res['args']) != same(vars(a)):  # another recipe: start afresh
         res = dict(
             machine=machine_description(),
@@ -92,6 +102,8 @@ def main(argv=None):
             max_steps=steps - prev_steps,
             valid_every=0,
             mask_bank=2000,
+            lama_share=a.lama_share,
+            lama_kinds=a.lama_kinds,
             reuse=4,
             exemplar='split',
             init_weights=init,

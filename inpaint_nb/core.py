@@ -235,7 +235,7 @@ def require(
     elif not ok.all():
         raise ValueError(message)
 
-# %% ../nbs/01a_core.ipynb #8ed7375c
+# %% ../nbs/01a_core.ipynb #e379b98b
 def compile_pieces(
     fn,  # a function or module
     *args,  # example inputs to trace it with

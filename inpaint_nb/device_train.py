@@ -109,14 +109,14 @@ def split_crops(
 # %% ../nbs/13b_device_training.ipynb #51efd0db
 def _draw_masks(args) -> np.ndarray:
     "Worker: masks `start … start+n-1` of a bank, packed (one bit per pixel)."
-    seed, start, n, size, lama_share = args
+    seed, start, n, size, lama_share, kinds = args
     mix = default_mask_sampler()
-    lama = {k: eval_mask_sampler(k) for k in EVAL_KINDS}
+    lama = {k: eval_mask_sampler(k) for k in kinds}
     out = np.zeros((n, size * size // 8), np.uint8)
     for j in range(n):
         rng = np.random.default_rng([seed, start + j])
         if rng.random() < lama_share:
-            m, _ = lama[EVAL_KINDS[int(rng.integers(len(EVAL_KINDS)))]](rng, size, size)
+            m, _ = lama[kinds[int(rng.integers(len(kinds)))]](rng, size, size)
         else:
             m, _ = mix(rng, size, size)
         out[j] = np.packbits(np.asarray(m, bool).ravel())
@@ -129,6 +129,7 @@ def make_mask_bank(
     seed: int = 0,  # mask i comes from `np.random.default_rng([seed, i])`, whatever the number of processes
     # share drawn from the benchmark's LaMa presets (thin/medium/thick/box); the rest from `default_mask_sampler()`
     lama_share: float = 0.5,
+    lama_kinds: tuple = EVAL_KINDS,  # which LaMa presets that share draws from, in equal parts
     processes: int | None = None,  # worker processes (default: all cores); 1 = in this process
 ) -> np.ndarray:
     "A bank of `n` holes drawn once by chapter 03's generators, packed: `uint8` `n×(size²/8)` (8× smaller than bool)."
@@ -136,9 +137,14 @@ def make_mask_bank(
         raise ValueError(f"mask bank size must be a multiple of 8, got {size}")
     if n < 1:
         raise ValueError(f"mask bank needs n ≥ 1, got {n}")
+    lama_kinds = tuple(lama_kinds)
+    if not lama_kinds or set(lama_kinds) - set(EVAL_KINDS):
+        raise ValueError(
+            f"mask bank lama_kinds must be a non-empty subset of {list(EVAL_KINDS)}, got {list(lama_kinds)}"
+        )
     processes = processes or os.cpu_count() or 1
     chunk = max(1, math.ceil(n / (4 * processes)))
-    jobs = [(seed, s, min(chunk, n - s), size, lama_share) for s in range(0, n, chunk)]
+    jobs = [(seed, s, min(chunk, n - s), size, lama_share, lama_kinds) for s in range(0, n, chunk)]
     if processes == 1 or len(jobs) == 1:
         parts = [_draw_masks(j) for j in jobs]
     else:
@@ -298,6 +304,7 @@ class DeviceTrainConfig:
     grad_clip: float = 1.0  # clip the gradient norm (0 = off)
     mask_bank: int = 8000  # masks drawn once, before training
     lama_share: float = 0.5  # share of the bank from the benchmark's LaMa presets
+    lama_kinds: list = field(default_factory=lambda: list(EVAL_KINDS))  # the presets that share draws from
     scale: list = field(default_factory=lambda: [0.5, 1.0])  # crop side range, as fractions of the photo's short side
     jitter: float = 0.1  # colour jitter strength
     # steps one drawn batch (crops, holes and their harmonic start) serves, mirrored/transposed anew each step; >1 solves the start once per `reuse` steps
@@ -430,7 +437,7 @@ def train_on_device(
     if valid is None:
         valid = heldout_batch(bsds500_heldout(root)['valid'], size=cfg.crop)
     if packed_masks is None:
-        packed_masks = make_mask_bank(cfg.mask_bank, cfg.crop, cfg.seed, cfg.lama_share)
+        packed_masks = make_mask_bank(cfg.mask_bank, cfg.crop, cfg.seed, cfg.lama_share, cfg.lama_kinds)
     masks = DeviceMasks(packed_masks, cfg.crop, dev)
     gen = torch.Generator(device=dev)
     gen.manual_seed(cfg.seed)
