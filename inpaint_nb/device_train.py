@@ -12,7 +12,7 @@ from .data.preprocessing import load_image, bsds500_paths, hash_split, center_cr
 from .core import config_from_dict
 from .data.dataset import split_regions, cut_crops
 from .data.mask_generator import default_mask_sampler, eval_mask_sampler, EVAL_KINDS
-from .models.full_model import InpaintingModel, model_config, detector_or_structure
+from .models.full_model import InpaintingModel, model_config, detector_or_structure, scene_context
 from .classical import classical_prefill
 from .utils.losses import InpaintingLoss, LossConfig
 from .utils.metrics import psnr, paired_test
@@ -405,10 +405,12 @@ def step_loss(
     amp: bool = False,  # forward pass under bfloat16 autocast (the loss is computed in float32)
     exemplar: torch.Tensor | None = None,  # separate exemplars `B×3×S×S` (None: each photo's own known region)
     prefill: torch.Tensor | None = None,  # harmonic starts computed earlier (None: the model computes them)
+    scene: torch.Tensor
+    | None = None,  # `B×50` scene context computed earlier (None: the model computes it, if it reads one)
 ) -> torch.Tensor:
     "The loss of one training step as `train_on_device` computes it (and compiles it, with `compile=True`)."
     with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=amp):
-        o = model(x, m, exemplar=exemplar, prefill=prefill)
+        o = model(x, m, exemplar=exemplar, prefill=prefill, scene=scene)
         # style loss: against the exemplar
         return crit({k: (v.float() if torch.is_tensor(v) else v) for k, v in o.items()}, x, m, exemplar=exemplar)
 
@@ -455,8 +457,10 @@ def train_on_device(
     bcfg = model.cfg.builder
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, betas=(0.9, cfg.beta2))
     amp = (dev.type == 'cuda') if cfg.amp == 'auto' else cfg.amp == 'bf16'
-    batch_loss = lambda amp: lambda x, m, ex, pre: step_loss(model, crit, x, m, amp, ex, pre)  # (x, m, ex, pre) ↦ loss
-    loss_of = batch_loss(amp)
+    batch_loss = lambda amp: lambda x, m, ex, pre, sc: step_loss(model, crit, x, m, amp, ex, pre, sc)
+    loss_of = batch_loss(amp)  # (photos, holes, exemplars, starts, scene) ↦ loss
+    # a scene-conditioned model: the frozen classifier runs before the step, outside the compiled graph
+    scene_of = (lambda x, m: scene_context(x, m, mcfg.scene)) if mcfg.scene else (lambda x, m: None)
     # compiled: the forward pass and the loss as one graph (their checks are in-graph assertions: 01a's `require`)
     if cfg.compile:
         loss_of = torch.compile(loss_of)
@@ -507,8 +511,9 @@ def train_on_device(
             x, m, pre = dihedral(x0, m0, p0, gen=gen) if cfg.reuse > 1 else (x0, m0, p0)
         if dev.type == 'cuda' and cfg.channels_last:
             x, m = x.contiguous(memory_format=torch.channels_last), m.contiguous(memory_format=torch.channels_last)
+        sc = scene_of(x, m)
         try:
-            loss = loss_of(x, m, ex, pre)
+            loss = loss_of(x, m, ex, pre, sc)
             opt.zero_grad(set_to_none=True)
             loss.backward()
         except RuntimeError as e:
@@ -520,7 +525,7 @@ def train_on_device(
             amp = False
             loss_of = batch_loss(amp)
             opt.zero_grad(set_to_none=True)
-            loss = loss_of(x, m, ex, pre)
+            loss = loss_of(x, m, ex, pre, sc)
             loss.backward()
         if cfg.grad_clip:
             torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
