@@ -37,12 +37,27 @@ def main(argv=None):
         default=['thin', 'medium', 'thick', 'box'],
         help="the LaMa presets that share draws from (scoring always uses all four)",
     )
+    ap.add_argument(
+        '--loss',
+        nargs='*',
+        default=[],
+        metavar='KEY=VALUE',
+        help="loss weights to change from the device recipe's (LossConfig fields), e.g. l1=0 l2=10",
+    )
     ap.add_argument('--points', type=int, nargs='+', default=[250, 750, 2000], help="steps at which to score")
     ap.add_argument('--threads', type=int, default=1, help="torch threads")
     ap.add_argument(
         '--out', default=None, help="results file (default: benchmarks/results/learning_curve_NAME_DATE.json)"
     )
     a = ap.parse_args(argv)
+    loss = {}
+    for kv in a.loss:
+        k, _, v = kv.partition('=')
+        try:
+            loss[k] = float(v)
+        except ValueError:
+            ap.error(f"--loss takes KEY=NUMBER, got {kv!r}")
+    a.loss = sorted(f"{k}={v:g}" for k, v in loss.items())  # one spelling per recipe, so a rerun resumes
     import torch
 
     torch.set_num_threads(a.threads)
@@ -106,6 +121,7 @@ def main(argv=None):
             lama_kinds=a.lama_kinds,
             reuse=4,
             exemplar='split',
+            loss=loss,
             init_weights=init,
             seed=prev_steps,  # a new stream of crops and masks for each segment
             out_dir=str(seg),
