@@ -14,15 +14,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # runs from a checkout, installed or not
 
 
-def _worker(name, cfg_path, overrides, bank_path, out, threads):
+def _worker(name, cfg_path, minutes, sets, bank_path, out, threads):
     import numpy as np, torch
 
     torch.set_num_threads(threads)
     torch.backends.cudnn.benchmark = True
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
     from inpaint_nb.device_train import load_device_config, train_on_device, EVAL_KINDS
+    from inpaint_nb.train_config import apply_overrides
 
-    cfg = load_device_config(cfg_path, **{**overrides, 'out_dir': str(Path(out) / name)})
+    cfg = apply_overrides(load_device_config(cfg_path, minutes=minutes, out_dir=str(Path(out) / name)), sets)
     log = lambda s: print(f"[{name}] {s}", flush=True)
     # the shared bank holds 256² holes from the default mix; a recipe that asks for other holes draws its own
     shared = (cfg.crop, cfg.lama_share, list(cfg.lama_kinds)) == (256, 0.5, list(EVAL_KINDS))
@@ -55,14 +56,18 @@ def main(argv=None):
     ap.add_argument('--bench_batch', type=int, default=64, help="batch of the step profile (0 = no profile)")
     ap.add_argument('--bench_presets', nargs='+', default=['tiny', 'small'], help="model presets to profile")
     a = ap.parse_args(argv)
-    import yaml
+    from inpaint_nb.core import ConfigError
+    from inpaint_nb.device_train import load_device_config
+    from inpaint_nb.train_config import apply_overrides
 
-    overrides = dict(minutes=a.minutes)
-    for kv in a.set:
-        if '=' not in kv:
-            ap.error(f"--set takes KEY=VALUE, got {kv!r}")
-        k, v = kv.split('=', 1)
-        overrides[k] = yaml.safe_load(v)
+    cfgs = {r: ROOT / 'inpaint_nb' / 'config' / f'device_{r}.yaml' for r in a.recipes}
+    for r, p in cfgs.items():
+        if not p.is_file():
+            ap.error(f"no recipe {r!r}: {p} does not exist")
+    try:  # every recipe with every --set, checked before anything starts (the workers build the same configs)
+        recipes = {r: apply_overrides(load_device_config(p, minutes=a.minutes), a.set) for r, p in cfgs.items()}
+    except (ConfigError, ValueError) as e:
+        ap.error(f"--set: {e}")
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     from inpaint_nb.device_train import make_mask_bank
@@ -73,14 +78,10 @@ def main(argv=None):
     bank_path = Path('/tmp/inpaint_nb_mask_bank.npy')
     np.save(bank_path, bank)
     print(f"mask bank: {len(bank)} masks in {time.perf_counter() - t:.1f} s on {os.cpu_count()} processes", flush=True)
-    cfgs = {r: ROOT / 'inpaint_nb' / 'config' / f'device_{r}.yaml' for r in a.recipes}
-    for r, p in cfgs.items():
-        if not p.is_file():
-            ap.error(f"no recipe {r!r}: {p} does not exist")
     ctx = mp.get_context('spawn')  # CUDA cannot be forked
     threads = max(1, (os.cpu_count() or 2) // (2 * len(cfgs)))
     procs = [
-        ctx.Process(target=_worker, args=(r, str(p), overrides, str(bank_path), str(out), threads))
+        ctx.Process(target=_worker, args=(r, str(p), a.minutes, a.set, str(bank_path), str(out), threads))
         for r, p in cfgs.items()
     ]
     for p in procs:
@@ -100,7 +101,7 @@ def main(argv=None):
                     256,
                     packed_masks=bank[:2048],
                     n=5,
-                    prefill_tol=overrides.get('model_overrides', {}).get('builder', {}).get('prefill_tol', 1e-5),
+                    prefill_tol=recipes[a.recipes[0]].model_overrides.get('builder', {}).get('prefill_tol', 1e-5),
                 )
             except Exception as e:
                 r = dict(preset=preset, error=f"{type(e).__name__}: {e}")

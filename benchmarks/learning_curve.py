@@ -50,19 +50,21 @@ def main(argv=None):
         '--out', default=None, help="results file (default: benchmarks/results/learning_curve_NAME_DATE.json)"
     )
     a = ap.parse_args(argv)
-    loss = {}
-    for kv in a.loss:
-        k, _, v = kv.partition('=')
-        try:
-            loss[k] = float(v)
-        except ValueError:
-            ap.error(f"--loss takes KEY=NUMBER, got {kv!r}")
-    a.loss = sorted(f"{k}={v:g}" for k, v in loss.items())  # one spelling per recipe, so a rerun resumes
     import torch
+    from inpaint_nb.core import ConfigError
+    from inpaint_nb.device_train import DeviceTrainConfig
+    from inpaint_nb.train_config import apply_overrides
+
+    try:  # the library's key=value rules (chapter 12c): an unknown key or a bad value stops here, not minutes in
+        weights = apply_overrides(DeviceTrainConfig(), [f"loss.{kv}" for kv in a.loss]).loss
+    except (ConfigError, ValueError) as e:
+        ap.error(f"--loss: {e}")
+    loss = {k: getattr(weights, k) for k in (kv.partition('=')[0].strip() for kv in a.loss)}
+    # one spelling per recipe, so a rerun resumes
+    a.loss = sorted(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in loss.items())
 
     torch.set_num_threads(a.threads)
     from inpaint_nb.device_train import (
-        DeviceTrainConfig,
         train_on_device,
         heldout_batch,
         bsds500_heldout,

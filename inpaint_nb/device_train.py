@@ -304,7 +304,7 @@ class DeviceTrainConfig:
     grad_clip: float = 1.0  # clip the gradient norm (0 = off)
     mask_bank: int = 8000  # masks drawn once, before training
     lama_share: float = 0.5  # share of the bank from the benchmark's LaMa presets
-    lama_kinds: list = field(default_factory=lambda: list(EVAL_KINDS))  # the presets that share draws from
+    lama_kinds: list[str] = field(default_factory=lambda: list(EVAL_KINDS))  # the presets that share draws from
     scale: list = field(default_factory=lambda: [0.5, 1.0])  # crop side range, as fractions of the photo's short side
     jitter: float = 0.1  # colour jitter strength
     # steps one drawn batch (crops, holes and their harmonic start) serves, mirrored/transposed anew each step; >1 solves the start once per `reuse` steps
@@ -312,7 +312,7 @@ class DeviceTrainConfig:
     # the texture artist's exemplar: 'self' (the crop's known region, as in use) or 'split' (`split_crops`: the other half of the same photo)
     exemplar: str = 'self'
     amp: str = 'auto'  # 'auto' (bf16 on a GPU), 'bf16' or 'off'
-    channels_last: bool = True  # NHWC memory layout on a GPU
+    channels_last: bool = True  # NHWC weights and activations, the convolutions' own layout (chapter 16b)
     compile: bool = False  # torch.compile the generator's forward pass and loss (one graph)
     valid_every: int = 250  # validate (and keep the best weights) every N steps, and at the end
     seed: int = 0  # seed of the photo/mask sampling and of the initial weights
@@ -329,6 +329,10 @@ class DeviceTrainConfig:
             raise ValueError(f"DeviceTrainConfig.reuse must be ≥ 1, got {self.reuse}")
         if self.exemplar not in ('self', 'split'):
             raise ValueError(f"DeviceTrainConfig.exemplar must be 'self' or 'split', got {self.exemplar!r}")
+        if not self.lama_kinds or set(self.lama_kinds) - set(EVAL_KINDS):
+            raise ValueError(
+                f"DeviceTrainConfig.lama_kinds must be a non-empty subset of {list(EVAL_KINDS)}, got {self.lama_kinds}"
+            )
         if self.amp not in ('auto', 'bf16', 'off'):
             raise ValueError(f"DeviceTrainConfig.amp must be 'auto', 'bf16' or 'off', got {self.amp!r}")
         for k in ('batch_size', 'mask_bank', 'crop'):
@@ -451,7 +455,7 @@ def train_on_device(
         from inpaint_nb.core import load_state_dict_checked
 
         load_state_dict_checked(model, load_generator_weights(cfg.init_weights)[0], f"init_weights {cfg.init_weights}")
-    if dev.type == 'cuda' and cfg.channels_last:
+    if cfg.channels_last:
         model = model.to(memory_format=torch.channels_last)
     crit = InpaintingLoss(cfg.loss).to(dev)
     bcfg = model.cfg.builder
@@ -509,7 +513,7 @@ def train_on_device(
                     else None
                 )
             x, m, pre = dihedral(x0, m0, p0, gen=gen) if cfg.reuse > 1 else (x0, m0, p0)
-        if dev.type == 'cuda' and cfg.channels_last:
+        if cfg.channels_last:
             x, m = x.contiguous(memory_format=torch.channels_last), m.contiguous(memory_format=torch.channels_last)
         sc = scene_of(x, m)
         try:

@@ -171,10 +171,10 @@ def validate_config(cfg: TrainConfig):
 
 # %% ../nbs/12c_train_config.ipynb #4a6c2fa6
 def apply_overrides(
-    cfg: TrainConfig,  # the config to start from (not modified)
+    cfg,  # the config to start from (not modified): `TrainConfig` or any other config dataclass
     overrides: list,  # strings 'section.key=value'
-) -> TrainConfig:
-    "A new config with `key=value` overrides applied (YAML-parsed values, type-checked)."
+):
+    "A new config of the same class with `key=value` overrides applied (YAML-parsed values, type-checked)."
     import yaml
 
     d = asdict(cfg)
@@ -201,7 +201,7 @@ def apply_overrides(
             except ValueError:
                 pass
         node[parts[-1]] = v
-    return config_from_dict(TrainConfig, d)
+    return config_from_dict(type(cfg), d)
 
 
 def load_config(
