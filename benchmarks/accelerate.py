@@ -1,6 +1,7 @@
-"""Seconds per fill and quality of the shipped generators in float32 (eager), bfloat16 autocast, compiled
-(`torch.compile` of the network pass), float32 in ONNX Runtime and INT8 in ONNX Runtime (static QDQ quantisation,
-calibrated on BSDS500 train photos), at one image size on the CPU (chapter 16b). Quality: hole PSNR against the ground
+"""Seconds per fill and quality of the shipped generators in float32 (eager), bfloat16 autocast (each with the
+weights as trained, NCHW, and stored channels-last, as `Inpainter` runs them), compiled (`torch.compile` of the
+network pass), float32 in ONNX Runtime and INT8 in ONNX Runtime (static QDQ quantisation, calibrated on BSDS500 train
+photos), at one image size on the CPU (chapter 16b). Quality: hole PSNR against the ground
 truth on the held-out BSDS500 test half (chapter 13b's hash split), and its loss against float32. All precisions of a
 model are timed side by side in one process, photo by photo in turn, so a busy machine slows them alike. Writes
 benchmarks/results/accelerate_cpu_<date>.json.
@@ -8,12 +9,12 @@ benchmarks/results/accelerate_cpu_<date>.json.
     python benchmarks/accelerate.py                       # default and small_ffc, 512², 2 threads
     python benchmarks/accelerate.py --models default --photos 4 --size 256"""
 
-import argparse, json, os, sys, tempfile, time
+import argparse, copy, json, os, sys, tempfile, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-MODES = ('fp32', 'bf16', 'compiled', 'onnx_fp32', 'int8')
+MODES = ('fp32', 'fp32_cl', 'bf16', 'bf16_cl', 'compiled', 'onnx_fp32', 'int8')
 
 
 def bench_model(name, a, tmp) -> dict:
@@ -22,6 +23,7 @@ def bench_model(name, a, tmp) -> dict:
     from inpaint_nb.accelerate import (
         core_inputs,
         accelerated,
+        channels_last,
         compiled,
         graph_pieces,
         export_onnx,
@@ -44,13 +46,14 @@ def bench_model(name, a, tmp) -> dict:
     xs = [to_tensor(fit_photo(p, S, S))[None] for p in photos]
     ms = [torch.from_numpy(demo_mask(S, S, seed=i))[None, None].float() for i in range(len(photos))]
     setup = {}
-    runners = {'fp32': model, 'bf16': accelerated(model, 'bf16')}
+    cl = channels_last(copy.deepcopy(model))  # what `Inpainter` runs
+    runners = {'fp32': model, 'fp32_cl': cl, 'bf16': accelerated(model, 'bf16'), 'bf16_cl': accelerated(cl, 'bf16')}
     t0 = time.perf_counter()
     p8, _ = int8_onnx(model, (S, S), Path(tmp) / 'cache')
     setup['int8_build_s'] = round(time.perf_counter() - t0, 1)
     runners['int8'] = accelerated(model, 'int8', threads=a.threads, cache=Path(tmp) / 'cache')
     f32 = export_onnx(model, Path(tmp) / f'{name}_fp32.onnx', (S, S))
-    onnx32 = __import__('copy').copy(model)
+    onnx32 = copy.copy(model)
     onnx32.one_pass = OnnxPass(model, a.threads)
     onnx32.one_pass.sessions[(S, S)] = ort_session(f32, a.threads)  # the float graph in the same runtime
     runners['onnx_fp32'] = onnx32
@@ -146,7 +149,8 @@ def main(argv=None):
         load_average=dict(start=round(load_start, 2), end=round(os.getloadavg()[0], 2)),
         method=(
             "one fill = Inpainter-style call model(x, m) on a 1×3×S×S photo with a seeded mask (strokes and a box), "
-            "including the analysis maps and the harmonic start; s_per_fill = median over photos × repeats after one "
+            "including the analysis maps and the harmonic start; *_cl = the same model with its weights stored channels-last "
+            "(accelerate.channels_last, as Inpainter runs it); s_per_fill = median over photos × repeats after one "
             "warm-up fill per mode; modes alternate photo by photo; psnr_db = mean hole PSNR against the ground truth; "
             "int8 calibrated on 8 BSDS500 train photos, scored on the BSDS500 val test half; outside_network_s = "
             "median time of the part every mode runs in eager PyTorch/OpenCV (analysis maps, harmonic start, padding)"

@@ -1,6 +1,7 @@
 """Training images per second and the share of a step spent outside the network, for the per-image CPU input path
-(chapter 13's DataLoader: decode, crop and draw a hole per photo) beside the device-resident one (chapter 13b), measured
-side by side in one run on this machine. Writes benchmarks/results/train_speed_<device>_<date>.json.
+(chapter 13's DataLoader: decode, crop and draw a hole per photo) beside the device-resident one (chapter 13b), and the
+device path with the model and batches channels-last (as the trainer runs them) beside NCHW, measured side by side in
+one run on this machine. Writes benchmarks/results/train_speed_<device>_<date>.json.
 
     python benchmarks/train_speed.py                     # CPU (and the GPU when CUDA is present)
     python benchmarks/train_speed.py --presets tiny --batch 8 --quick"""
@@ -40,17 +41,26 @@ def main(argv=None):
     for dev in devices:
         for preset, bs in zip(a.presets, batches):
             loader = get_dls('bsds500', size=side, bs=bs, mask_sampler=default_mask_sampler()).train
-            r = profile_step(
-                preset, bs, side, dev, packed_masks=bank, n=rep, loader=(b for _ in range(10**6) for b in loader)
-            )
-            rows.append(r)
-            print(
-                f"{dev:4s} {preset:5s} batch {bs:3d}: per-image path {r['loader_images_per_s']:7.1f} img/s, "
-                f"{100 * r['loader_outside_share']:3.0f} % outside the network | device path {r['images_per_s']:7.1f} img/s, "
-                f"{100 * r['outside_share']:3.0f} % outside (crops+holes {1e3 * r['pipeline_s']:.0f} ms, harmonic start "
-                f"{1e3 * r['prefill_s']:.0f} ms, step {1e3 * r['step_s']:.0f} ms)",
-                flush=True,
-            )
+            batches_ = (b for _ in range(10**6) for b in loader)
+            # the trainer's layout (channels-last), then PyTorch's default (NCHW): the device path, side by side
+            for cl in (True, False):
+                r = profile_step(
+                    preset, bs, side, dev, packed_masks=bank, n=rep, loader=batches_ if cl else None, channels_last=cl
+                )
+                rows.append(r)
+                per_image = (
+                    f"per-image path {r['loader_images_per_s']:7.1f} img/s, "
+                    f"{100 * r['loader_outside_share']:3.0f} % outside the network | "
+                    if cl
+                    else ''
+                )
+                print(
+                    f"{dev:4s} {preset:5s} batch {bs:3d} {'channels-last' if cl else 'NCHW'}: {per_image}device path "
+                    f"{r['images_per_s']:7.1f} img/s, {100 * r['outside_share']:3.0f} % outside (crops+holes "
+                    f"{1e3 * r['pipeline_s']:.0f} ms, harmonic start {1e3 * r['prefill_s']:.0f} ms, step "
+                    f"{1e3 * r['step_s']:.0f} ms)",
+                    flush=True,
+                )
     out = dict(
         machine=machine_description(),
         date=time.strftime('%Y-%m-%d'),

@@ -17,8 +17,8 @@ from .models.full_model import own_analysis
 __all__ = ['PRECISIONS', 'INPUT_NAMES', 'OUTPUT_NAMES', 'CoreNet', 'core_inputs', 'fit_photo', 'require_onnxruntime',
            'fix_bool_where', 'example_inputs', 'export_onnx', 'ort_session', 'run_session', 'calibration_photos',
            'calibration_inputs', 'quantizable_layers', 'quantize_onnx', 'op_times', 'cache_dir', 'state_hash',
-           'int8_onnx', 'OnnxPass', 'Bf16Model', 'accelerated', 'compiled', 'cold_compile_cache', 'graph_pieces',
-           'export_command', 'export_main']
+           'int8_onnx', 'OnnxPass', 'Bf16Model', 'accelerated', 'channels_last', 'compiled', 'cold_compile_cache',
+           'graph_pieces', 'export_command', 'export_main']
 
 # %% ../nbs/16b_accelerate.ipynb #c16b006
 PRECISIONS = ('fp32', 'bf16', 'int8')  # what `Inpainter(precision=…)` and `--precision` accept
@@ -439,6 +439,13 @@ def accelerated(
     fast = copy.copy(model)  # shares the weights; only `one_pass` differs
     fast.one_pass = OnnxPass(model, threads, cache)
     return fast
+
+# %% ../nbs/16b_accelerate.ipynb #8689cfd0
+def channels_last(
+    model: nn.Module,  # any module; its 4-D parameters and buffers are re-laid in place
+) -> nn.Module:
+    "Store `model`'s 4-D weights channels-last (NHWC), so its convolutions take and give NHWC activations; returns `model`."
+    return model.to(memory_format=torch.channels_last)
 
 # %% ../nbs/16b_accelerate.ipynb #c16b035
 def compiled(

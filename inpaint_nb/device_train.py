@@ -597,6 +597,7 @@ def profile_step(
     loader=None,  # optional iterator of CPU batches (`image`, `mask`) to time the per-image pipeline beside it
     prefill_tol: float = 1e-5,  # tolerance of the iterative harmonic solve (GPU)
     reuse: int = 8,  # also report the rate when one drawn batch and its start serve this many steps
+    channels_last: bool = True,  # NHWC weights and batches, as `train_on_device` runs them
 ) -> dict:
     "Seconds per training step and per part: device pipeline (crops + masks), harmonic prefill, network step; images/s and the share outside the network."
     dev = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
@@ -606,9 +607,12 @@ def profile_step(
     gen = torch.Generator(device=dev)
     gen.manual_seed(0)
     model = InpaintingModel(model_config(preset, builder=dict(prefill='harmonic', prefill_tol=prefill_tol))).to(dev)
+    fmt = torch.channels_last if channels_last else torch.contiguous_format
+    model = model.to(memory_format=fmt)
     crit = InpaintingLoss(LossConfig(perceptual=0, style=0, edge=0.1, adversarial=0)).to(dev)
     opt = torch.optim.Adam(model.parameters(), 1e-4)
     x, m = random_crops(cache, batch, side, gen), masks.sample(batch, gen)
+    x, m = x.contiguous(memory_format=fmt), m.contiguous(memory_format=fmt)
 
     def step():
         loss = step_loss(model, crit, x, m, amp)
@@ -616,7 +620,15 @@ def profile_step(
         loss.backward()
         opt.step()
 
-    res = dict(preset=preset, batch=batch, side=side, device=str(dev), amp=amp, prefill_tol=prefill_tol)
+    res = dict(
+        preset=preset,
+        batch=batch,
+        side=side,
+        device=str(dev),
+        amp=amp,
+        prefill_tol=prefill_tol,
+        channels_last=channels_last,
+    )
     res['pipeline_s'] = _timed(lambda: (random_crops(cache, batch, side, gen), masks.sample(batch, gen)), dev, n)
     res['prefill_s'] = _timed(lambda: classical_prefill(x * (1 - m), m, 'harmonic', tol=prefill_tol), dev, n)
     res['step_s'] = _timed(step, dev, n)  # includes the model's own prefill
@@ -642,7 +654,7 @@ def profile_step(
 
         def load_step():
             b = next(it)
-            xb, mb = b['image'].to(dev), b['mask'].to(dev)
+            xb, mb = b['image'].to(dev).contiguous(memory_format=fmt), b['mask'].to(dev).contiguous(memory_format=fmt)
             loss = step_loss(model, crit, xb, mb, amp)
             opt.zero_grad()
             loss.backward()

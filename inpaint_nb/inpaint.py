@@ -31,7 +31,7 @@ from inpaint_nb.checkpoint import (
 )
 from .utils.visualization import overlay_mask
 from .classical import CLASSICAL_FILLS, CLASSICAL_LABELS, classical_fill
-from .accelerate import accelerated, PRECISIONS
+from .accelerate import accelerated, channels_last, PRECISIONS
 
 # %% auto #0
 __all__ = ['save_image_atomic', 'read_mask', 'hole_groups', 'fill_threads', 'Inpainter', 'demo_figure', 'inpaint_command', 'main',
@@ -181,9 +181,9 @@ class Inpainter:
             )
         g, self.metadata = load_generator_weights(self.weights)
         self.device = _as_device(device)
-        self.model = (
-            model_from_weights(g, self.metadata, self.weights, detector).to(self.device).eval().requires_grad_(False)
-        )
+        self.model = model_from_weights(g, self.metadata, self.weights, detector).to(self.device)
+        # weights stored channels-last: the convolution kernels' own layout, same fill, faster (chapter 16b)
+        self.model = channels_last(self.model).eval().requires_grad_(False)
         self.work_size, self.context = int(work_size), float(context)
         self._lock = threading.Lock()
         self.threads = fill_threads(threads, self._probe if self.device.type == 'cpu' else None)
