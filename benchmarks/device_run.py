@@ -8,6 +8,7 @@ training log and the validation gains), and OUT/bench.json with the step profile
 not read here: report results on it with chapter 13b's held-out evaluation."""
 
 import argparse, json, os, sys, time, multiprocessing as mp
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +24,8 @@ def _worker(name, cfg_path, minutes, sets, bank_path, out, threads):
     from inpaint_nb.device_train import load_device_config, train_on_device, EVAL_KINDS
     from inpaint_nb.train_config import apply_overrides
 
-    cfg = apply_overrides(load_device_config(cfg_path, minutes=minutes, out_dir=str(Path(out) / name)), sets)
+    cfg = apply_overrides(load_device_config(cfg_path, minutes=minutes), sets)
+    cfg = replace(cfg, out_dir=str(Path(out) / name))  # each recipe its own folder, whatever --set says
     log = lambda s: print(f"[{name}] {s}", flush=True)
     # the shared bank holds 256² holes from the default mix; a recipe that asks for other holes draws its own
     shared = (cfg.crop, cfg.lama_share, list(cfg.lama_kinds)) == (256, 0.5, list(EVAL_KINDS))
