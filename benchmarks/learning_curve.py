@@ -45,6 +45,12 @@ def main(argv=None):
         help="loss weights to change from the device recipe's (LossConfig fields), e.g. l1=0 l2=10",
     )
     ap.add_argument('--points', type=int, nargs='+', default=[250, 750, 2000], help="steps at which to score")
+    ap.add_argument(
+        '--seed',
+        type=int,
+        default=0,
+        help="another seed, another run of the same recipe (initial weights, crops, holes): how far reruns scatter",
+    )
     ap.add_argument('--threads', type=int, default=1, help="torch threads")
     ap.add_argument(
         '--out', default=None, help="results file (default: benchmarks/results/learning_curve_NAME_DATE.json)"
@@ -125,7 +131,7 @@ def main(argv=None):
             exemplar='split',
             loss=loss,
             init_weights=init,
-            seed=prev_steps,  # a new stream of crops and masks for each segment
+            seed=a.seed * 10**6 + prev_steps,  # a new stream of crops and masks for each segment
             out_dir=str(seg),
         )
         if trained.exists() and (seg / 'final.safetensors').exists():
