@@ -15,17 +15,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # runs from a checkout, installed or not
 
 
-def _worker(name, cfg_path, minutes, sets, bank_path, out, threads):
+def _worker(name, cfg, bank_path, threads):
     import numpy as np, torch
 
     torch.set_num_threads(threads)
     torch.backends.cudnn.benchmark = True
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
-    from inpaint_nb.device_train import load_device_config, train_on_device, EVAL_KINDS
-    from inpaint_nb.train_config import apply_overrides
+    from inpaint_nb.device_train import train_on_device, EVAL_KINDS
 
-    cfg = apply_overrides(load_device_config(cfg_path, minutes=minutes), sets)
-    cfg = replace(cfg, out_dir=str(Path(out) / name))  # each recipe its own folder, whatever --set says
     log = lambda s: print(f"[{name}] {s}", flush=True)
     # the shared bank holds 256² holes from the default mix; a recipe that asks for other holes draws its own
     shared = (cfg.crop, cfg.lama_share, list(cfg.lama_kinds)) == (256, 0.5, list(EVAL_KINDS))
@@ -66,11 +63,14 @@ def main(argv=None):
     for r, p in cfgs.items():
         if not p.is_file():
             ap.error(f"no recipe {r!r}: {p} does not exist")
-    try:  # every recipe with every --set, checked before anything starts (the workers build the same configs)
-        recipes = {r: apply_overrides(load_device_config(p, minutes=a.minutes), a.set) for r, p in cfgs.items()}
+    out = Path(a.out)
+    try:  # every recipe with every --set, checked before anything starts; each recipe its own folder, whatever --set says
+        recipes = {
+            r: replace(apply_overrides(load_device_config(p, minutes=a.minutes), a.set), out_dir=str(out / r))
+            for r, p in cfgs.items()
+        }
     except (ConfigError, ValueError) as e:
         ap.error(f"--set: {e}")
-    out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     from inpaint_nb.device_train import make_mask_bank
     import numpy as np
@@ -82,10 +82,7 @@ def main(argv=None):
     print(f"mask bank: {len(bank)} masks in {time.perf_counter() - t:.1f} s on {os.cpu_count()} processes", flush=True)
     ctx = mp.get_context('spawn')  # CUDA cannot be forked
     threads = max(1, (os.cpu_count() or 2) // (2 * len(cfgs)))
-    procs = [
-        ctx.Process(target=_worker, args=(r, str(p), a.minutes, a.set, str(bank_path), str(out), threads))
-        for r, p in cfgs.items()
-    ]
+    procs = [ctx.Process(target=_worker, args=(r, cfg, str(bank_path), threads)) for r, cfg in recipes.items()]
     for p in procs:
         p.start()
     for p in procs:

@@ -123,6 +123,14 @@ def _draw_masks(args) -> np.ndarray:
     return out
 
 
+def _check_lama_kinds(kinds, who: str) -> tuple:
+    "`kinds` as a tuple, or a `ValueError` (naming `who`) unless they are a non-empty subset of the LaMa presets."
+    kinds = tuple(kinds)
+    if not kinds or set(kinds) - set(EVAL_KINDS):
+        raise ValueError(f"{who}lama_kinds must be a non-empty subset of {list(EVAL_KINDS)}, got {list(kinds)}")
+    return kinds
+
+
 def make_mask_bank(
     n: int = 8000,  # masks in the bank
     size: int = 256,  # side of each (square) mask; a multiple of 8
@@ -137,11 +145,7 @@ def make_mask_bank(
         raise ValueError(f"mask bank size must be a multiple of 8, got {size}")
     if n < 1:
         raise ValueError(f"mask bank needs n ≥ 1, got {n}")
-    lama_kinds = tuple(lama_kinds)
-    if not lama_kinds or set(lama_kinds) - set(EVAL_KINDS):
-        raise ValueError(
-            f"mask bank lama_kinds must be a non-empty subset of {list(EVAL_KINDS)}, got {list(lama_kinds)}"
-        )
+    lama_kinds = _check_lama_kinds(lama_kinds, 'mask bank ')
     processes = processes or os.cpu_count() or 1
     chunk = max(1, math.ceil(n / (4 * processes)))
     jobs = [(seed, s, min(chunk, n - s), size, lama_share, lama_kinds) for s in range(0, n, chunk)]
@@ -329,10 +333,7 @@ class DeviceTrainConfig:
             raise ValueError(f"DeviceTrainConfig.reuse must be ≥ 1, got {self.reuse}")
         if self.exemplar not in ('self', 'split'):
             raise ValueError(f"DeviceTrainConfig.exemplar must be 'self' or 'split', got {self.exemplar!r}")
-        if not self.lama_kinds or set(self.lama_kinds) - set(EVAL_KINDS):
-            raise ValueError(
-                f"DeviceTrainConfig.lama_kinds must be a non-empty subset of {list(EVAL_KINDS)}, got {self.lama_kinds}"
-            )
+        _check_lama_kinds(self.lama_kinds, 'DeviceTrainConfig.')
         if self.amp not in ('auto', 'bf16', 'off'):
             raise ValueError(f"DeviceTrainConfig.amp must be 'auto', 'bf16' or 'off', got {self.amp!r}")
         for k in ('batch_size', 'mask_bank', 'crop'):
