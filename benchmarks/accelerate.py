@@ -1,7 +1,7 @@
 """Seconds per fill and quality of the shipped generators in float32 (eager), bfloat16 autocast (each with the
 weights as trained, NCHW, and stored channels-last, as `Inpainter` runs them), compiled (`torch.compile` of the
-network pass), float32 in ONNX Runtime and INT8 in ONNX Runtime (static QDQ quantisation, calibrated on BSDS500 train
-photos), at one image size on the CPU (chapter 16b). Quality: hole PSNR against the ground
+network pass), float32 in ONNX Runtime, INT8 in ONNX Runtime (static QDQ quantisation, calibrated on BSDS500 train
+photos) and INT8 through PyTorch's compiler (torchao's PT2E flow, the same photos), at one image size on the CPU (chapter 16b). Quality: hole PSNR against the ground
 truth on the held-out BSDS500 test half (chapter 13b's hash split), and its loss against float32. All precisions of a
 model are timed side by side in one process, photo by photo in turn, so a busy machine slows them alike. Writes
 benchmarks/results/accelerate_cpu_<date>.json.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-MODES = ('fp32', 'fp32_cl', 'bf16', 'bf16_cl', 'compiled', 'onnx_fp32', 'int8')
+MODES = ('fp32', 'fp32_cl', 'bf16', 'bf16_cl', 'compiled', 'onnx_fp32', 'int8', 'int8_pt2e')
 
 
 def bench_model(name, a, tmp) -> dict:
@@ -31,6 +31,7 @@ def bench_model(name, a, tmp) -> dict:
         fit_photo,
         OnnxPass,
         ort_session,
+        run_session,
     )
     from inpaint_nb.checkpoint import load_generator_weights, model_from_weights, default_weights_path
     from inpaint_nb.data.preprocessing import load_image, to_tensor
@@ -55,7 +56,8 @@ def bench_model(name, a, tmp) -> dict:
     f32 = export_onnx(model, Path(tmp) / f'{name}_fp32.onnx', (S, S))
     onnx32 = copy.copy(model)
     onnx32.one_pass = OnnxPass(model, a.threads)
-    onnx32.one_pass.sessions[(S, S)] = ort_session(f32, a.threads)  # the float graph in the same runtime
+    sess32 = ort_session(f32, a.threads)
+    onnx32.one_pass.programs[(S, S)] = lambda *args: run_session(sess32, args)  # the float graph in the same runtime
     runners['onnx_fp32'] = onnx32
     with torch.no_grad():
         graphs, breaks = graph_pieces(model)
@@ -66,11 +68,15 @@ def bench_model(name, a, tmp) -> dict:
         cm(xs[0], ms[0])
         setup['compile_first_call_s'] = round(time.perf_counter() - t0, 1)
     runners['compiled'] = cm
+    runners['int8_pt2e'] = accelerated(model, 'int8', engine='pt2e')
     times = {k: [] for k in (*MODES, 'outside')}
     outs = {k: [] for k in MODES}
     with torch.inference_mode():
         for k in MODES:  # warm-up, not counted
+            t0 = time.perf_counter()
             runners[k](xs[0], ms[0])
+            if k == 'int8_pt2e':  # its first call calibrates, converts and compiles
+                setup['int8_pt2e_build_s'] = round(time.perf_counter() - t0, 1)
         for r in range(a.repeats):
             for x, m in zip(xs, ms):
                 t = time.perf_counter()
@@ -152,7 +158,7 @@ def main(argv=None):
             "including the analysis maps and the harmonic start; *_cl = the same model with its weights stored channels-last "
             "(accelerate.channels_last, as Inpainter runs it); s_per_fill = median over photos × repeats after one "
             "warm-up fill per mode; modes alternate photo by photo; psnr_db = mean hole PSNR against the ground truth; "
-            "int8 calibrated on 8 BSDS500 train photos, scored on the BSDS500 val test half; outside_network_s = "
+            "int8 and int8_pt2e calibrated on 8 BSDS500 train photos, scored on the BSDS500 val test half; outside_network_s = "
             "median time of the part every mode runs in eager PyTorch/OpenCV (analysis maps, harmonic start, padding)"
         ),
         args=dict(size=a.size, photos=a.photos, repeats=a.repeats, threads=a.threads),

@@ -4,7 +4,7 @@
 
 # %% ../nbs/16b_accelerate.ipynb #c16b003
 from __future__ import annotations
-import ast, contextlib, copy, hashlib, logging, os, shutil, tempfile
+import ast, contextlib, copy, hashlib, logging, os, shutil, tempfile, warnings
 from pathlib import Path
 import numpy as np, cv2, torch, torch.nn as nn
 from fastcore.script import Param
@@ -14,14 +14,16 @@ from .data.preprocessing import pad_to_multiple, load_image
 from .models.full_model import own_analysis
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'INPUT_NAMES', 'OUTPUT_NAMES', 'CoreNet', 'core_inputs', 'fit_photo', 'require_onnxruntime',
-           'fix_bool_where', 'example_inputs', 'export_onnx', 'ort_session', 'run_session', 'calibration_photos',
-           'calibration_inputs', 'quantizable_layers', 'quantize_onnx', 'op_times', 'cache_dir', 'state_hash',
-           'int8_onnx', 'OnnxPass', 'Bf16Model', 'accelerated', 'channels_last', 'compiled', 'cold_compile_cache',
-           'graph_pieces', 'export_command', 'export_main']
+__all__ = ['PRECISIONS', 'INT8_ENGINES', 'INPUT_NAMES', 'OUTPUT_NAMES', 'CoreNet', 'core_inputs', 'fit_photo',
+           'require_onnxruntime', 'fix_bool_where', 'example_inputs', 'quiet_export', 'export_core', 'export_onnx',
+           'ort_session', 'run_session', 'calibration_photos', 'calibration_inputs', 'quantizable_layers',
+           'quantize_onnx', 'op_times', 'cache_dir', 'state_hash', 'int8_onnx', 'GraphPass', 'OnnxPass', 'Bf16Model',
+           'accelerated', 'channels_last', 'compiled', 'cold_compile_cache', 'graph_pieces', 'require_torchao',
+           'pt2e_quantizer', 'quantized_pt2e', 'int8_pt2e', 'Pt2ePass', 'export_command', 'export_main']
 
 # %% ../nbs/16b_accelerate.ipynb #c16b006
 PRECISIONS = ('fp32', 'bf16', 'int8')  # what `Inpainter(precision=…)` and `--precision` accept
+INT8_ENGINES = ('onnxruntime', 'pt2e')  # who runs the integer kernels: ONNX Runtime, or PyTorch's compiler
 INPUT_NAMES = ('image', 'hole', 'analysis', 'prefill', 'exemplar', 'exemplar_mask')
 OUTPUT_NAMES = ('prediction', 'coarse', 'log_b')
 
@@ -122,6 +124,35 @@ def example_inputs(
     return core_inputs(model, x, m)
 
 
+@contextlib.contextmanager
+def quiet_export():
+    "No gradients, and none of the exporters' progress lines and warnings, while the block runs (errors still raise)."
+    import io
+
+    quiet = [logging.getLogger(n) for n in ('torch.export', 'torch._export', 'torch.onnx', 'torch.fx')]
+    levels = [lg.level for lg in quiet]
+    try:
+        for lg in quiet:
+            lg.setLevel(logging.ERROR)
+        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), torch.no_grad():
+            warnings.simplefilter('ignore')
+            yield
+    finally:
+        for lg, lv in zip(quiet, levels):
+            lg.setLevel(lv)
+
+
+def export_core(
+    model: nn.Module,  # an `InpaintingModel` (cpu, eval)
+    args: tuple,  # `CoreNet` inputs of the size to export for (`example_inputs`, `core_inputs`)
+):
+    "`CoreNet(model)` as a `torch.export` program for inputs shaped like `args`."
+    with quiet_export():
+        # the model's input checks raise on impossible data (no usable exemplar pixel): draft_export records
+        # each such check as an assumption instead of failing on it
+        return torch.export.draft_export(CoreNet(model.cpu().eval()).eval(), args)
+
+
 def export_onnx(
     model: nn.Module,  # an `InpaintingModel` (cpu, eval)
     path: str | Path,  # the .onnx file to write (atomically)
@@ -130,36 +161,24 @@ def export_onnx(
 ) -> Path:
     "Write `CoreNet(model)` as an ONNX graph for `shape`-sized inputs (`image`, `hole`, `analysis`, `prefill`)."
     require_onnxruntime()
-    import contextlib, io, logging, warnings, onnx
+    import onnx
 
     H, W = shape
     k = model.multiple
     if not all(isinstance(s, int) and s >= 32 and s % k == 0 for s in (H, W)):
         raise ValueError(f"shape must be two whole numbers ≥ 32 that are multiples of {k}, got {shape!r}")
-    core = CoreNet(model.cpu().eval()).eval()
     args = example_inputs(model, (H, W))
-    quiet = [logging.getLogger(n) for n in ('torch.export', 'torch._export', 'torch.onnx', 'torch.fx')]
-    levels = [lg.level for lg in quiet]
-    try:
-        for lg in quiet:
-            lg.setLevel(logging.ERROR)
-        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), torch.no_grad():
-            warnings.simplefilter('ignore')
-            # the model's input checks raise on impossible data (no usable exemplar pixel): draft_export records
-            # each such check as an assumption instead of failing on it
-            ep = torch.export.draft_export(core, args)
-            prog = torch.onnx.export(
-                ep,
-                args,
-                input_names=list(INPUT_NAMES),
-                output_names=list(OUTPUT_NAMES),
-                opset_version=opset,
-                dynamo=True,
-                verbose=False,
-            )
-    finally:
-        for lg, lv in zip(quiet, levels):
-            lg.setLevel(lv)
+    with quiet_export():
+        ep = export_core(model, args)
+        prog = torch.onnx.export(
+            ep,
+            args,
+            input_names=list(INPUT_NAMES),
+            output_names=list(OUTPUT_NAMES),
+            opset_version=opset,
+            dynamo=True,
+            verbose=False,
+        )
     proto = prog.model_proto
     fix_bool_where(proto)
     onnx.checker.check_model(proto)
@@ -357,27 +376,27 @@ def int8_onnx(
     return path, True
 
 # %% ../nbs/16b_accelerate.ipynb #c16b032
-class OnnxPass:
-    "A stand-in for `InpaintingModel.one_pass` that runs the INT8 ONNX graph: one cached file and session per input size."
+class GraphPass:
+    "A stand-in for `InpaintingModel.one_pass` that runs a fixed-size program of `CoreNet`, one per input size, made on first use by `build(shape)`."
 
     def __init__(
-        self,
-        model: nn.Module,  # the float `InpaintingModel` (used to build files, and for passes the graph cannot take)
-        threads: int | None = None,  # ONNX Runtime threads (None: torch's setting when a session is made)
-        cache: str | Path | None = None,  # folder of built files (None: `cache_dir()/'int8'`)
-    ):
-        self.model, self.threads, self.cache = model, threads, cache
-        self.sessions, self.built = {}, []  # built: the sizes whose file was made by this object
+        self, model: nn.Module
+    ):  # the float `InpaintingModel` (for building, and for passes a program cannot take)
+        self.model = model
+        self.programs, self.built = {}, []  # built: the sizes whose program was made by this object
 
-    def session(self, shape: tuple[int, int]):
-        "The session for `shape`, from the cache file (built first if missing)."
+    def build(self, shape: tuple[int, int]) -> tuple:
+        "(a function of the six `CoreNet` tensors of one image → its three outputs, whether it was made now rather than read from a cache)."
+        raise NotImplementedError
+
+    def program(self, shape: tuple[int, int]):
+        "The program for `shape` (made first if missing)."
         shape = tuple(int(s) for s in shape)
-        if shape not in self.sessions:
-            path, built = int8_onnx(self.model, shape, self.cache)
+        if shape not in self.programs:
+            self.programs[shape], built = self.build(shape)
             if built:
                 self.built.append(shape)
-            self.sessions[shape] = ort_session(path, self.threads)
-        return self.sessions[shape]
+        return self.programs[shape]
 
     def __call__(self, image, hole, analysis, exemplar, exemplar_mask, context=None, prefill=None):
         if context is not None or exemplar_mask is None or exemplar.shape != image.shape:
@@ -385,11 +404,29 @@ class OnnxPass:
             return self.model.one_pass(image, hole, analysis, exemplar, exemplar_mask, context, prefill)
         if prefill is None:
             prefill = _prefill(self.model, image, hole)
-        sess = self.session(image.shape[-2:])
+        run = self.program(image.shape[-2:])
         args = (image, hole, analysis, prefill, exemplar, exemplar_mask)
-        outs = [run_session(sess, tuple(a[i : i + 1] for a in args)) for i in range(image.shape[0])]
+        outs = [run(*(a[i : i + 1] for a in args)) for i in range(image.shape[0])]
         pred, coarse, log_b = (torch.cat(o).to(image.device, image.dtype) for o in zip(*outs))
         return dict(prediction=pred, coarse=coarse, log_b=log_b, edges=None, attention=None)
+
+
+class OnnxPass(GraphPass):
+    "`GraphPass` running the INT8 ONNX graph: one cached file and ONNX Runtime session per input size."
+
+    def __init__(
+        self,
+        model: nn.Module,  # the float `InpaintingModel`
+        threads: int | None = None,  # ONNX Runtime threads (None: torch's setting when a session is made)
+        cache: str | Path | None = None,  # folder of built files (None: `cache_dir()/'int8'`)
+    ):
+        super().__init__(model)
+        self.threads, self.cache = threads, cache
+
+    def build(self, shape):
+        path, built = int8_onnx(self.model, shape, self.cache)
+        sess = ort_session(path, self.threads)
+        return (lambda *args: run_session(sess, args)), built
 
 
 def _to_float(o):
@@ -418,13 +455,16 @@ class Bf16Model(nn.Module):
 
 def accelerated(
     model: nn.Module,  # a float `InpaintingModel` in eval mode
-    precision: str = 'fp32',  # 'fp32' (the model itself), 'bf16' (autocast) or 'int8' (ONNX Runtime, CPU)
+    precision: str = 'fp32',  # 'fp32' (the model itself), 'bf16' (autocast) or 'int8' (CPU)
     threads: int | None = None,  # ONNX Runtime threads for 'int8'
     cache: str | Path | None = None,  # folder of built INT8 files
+    engine: str = 'onnxruntime',  # INT8 kernels of 'onnxruntime' (a file per size, cached) or 'pt2e' (PyTorch, see below)
 ) -> nn.Module:
-    "A model to call like `model(x, m, …)` that computes in `precision`; the INT8 one builds a file per input size on first use."
+    "A model to call like `model(x, m, …)` that computes in `precision`; the INT8 one builds a program per input size on first use."
     if precision not in PRECISIONS:
         raise ValueError(f"Unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}")
+    if engine not in INT8_ENGINES:
+        raise ValueError(f"Unknown INT8 engine {engine!r}: use one of {', '.join(INT8_ENGINES)}")
     dev = next(model.parameters()).device
     if precision == 'fp32':
         return model
@@ -432,12 +472,16 @@ def accelerated(
         return Bf16Model(model)
     if dev.type != 'cpu':
         raise ValueError(
-            f"precision='int8' runs on the CPU (ONNX Runtime's integer kernels), but the model is on {dev}: "
+            f"precision='int8' runs on the CPU (x86 integer kernels), but the model is on {dev}: "
             "use device='cpu', or precision='bf16' on a GPU"
         )
-    require_onnxruntime()
     fast = copy.copy(model)  # shares the weights; only `one_pass` differs
-    fast.one_pass = OnnxPass(model, threads, cache)
+    if engine == 'pt2e':
+        require_torchao()
+        fast.one_pass = Pt2ePass(model)
+    else:
+        require_onnxruntime()
+        fast.one_pass = OnnxPass(model, threads, cache)
     return fast
 
 # %% ../nbs/16b_accelerate.ipynb #8689cfd0
@@ -487,6 +531,97 @@ def graph_pieces(
 ) -> tuple[int, int]:
     "How `torch.compile` cuts `CoreNet(model)`: (graphs, graph breaks). Clears torch.compile's caches (`torch._dynamo.reset`)."
     return compile_pieces(CoreNet(model).eval(), *example_inputs(model, shape))
+
+# %% ../nbs/16b_accelerate.ipynb #a0b551d2
+def require_torchao():
+    "Import torchao's PT2E quantisation, or say how to install it."
+    pytree = logging.getLogger('torch.utils._pytree')  # (torchao's import notes a deprecation there)
+    level = pytree.level
+    try:
+        pytree.setLevel(logging.ERROR)
+        import torchao.quantization.pt2e.quantizer.x86_inductor_quantizer  # noqa: F401
+    except ImportError:
+        raise ImportError('INT8 through PyTorch (PT2E) needs torchao: pip install "inpaint_nb[optim]"') from None
+    finally:
+        pytree.setLevel(level)
+
+
+def pt2e_quantizer(
+    model: nn.Module,  # the `InpaintingModel` whose `CoreNet` graph will be quantised
+):
+    "torchao's x86 Inductor quantizer, mended for this model's graph; the model's dilated convolutions stay float."
+    require_torchao()
+    import torchao.quantization.pt2e.quantizer.x86_inductor_quantizer as xiq
+
+    class Quantizer(xiq.X86InductorQuantizer):
+        def _get_input_idx_for_binary_node(self, conv, binary):
+            i = 0 if binary.args[0] is conv else 1 if binary.args[1] is conv else None
+            if i is None or not isinstance(binary.args[1 - i], torch.fx.Node):
+                return None, None  # conv + a constant: not the conv + tensor pattern the kernel fuses
+            return i, 1 - i
+
+        def _annotate_conv2d(self, gm, config, filter_fn=None):
+            # call by call: a module called twice is one source partition with two outputs, which the stock one refuses
+            for n in gm.graph.nodes:
+                if n.op == 'call_function' and n.target == torch.ops.aten.conv2d.default:
+                    if not xiq._skip_annotate([n], filter_fn):
+                        self._annotate_conv_node_helper(n, True, config)
+
+    q = Quantizer()
+    q.set_global(xiq.get_default_x86_inductor_quantization_config())
+    for name, m in model.named_modules():
+        if isinstance(m, nn.Conv2d) and max(m.dilation) > 1:  # AMX int8 kernels corrupt memory on these (see text)
+            q.set_module_name_qconfig(f'model.{name}', None)
+    return q
+
+
+def quantized_pt2e(
+    model: nn.Module,  # an `InpaintingModel` (cpu, eval)
+    calib: list[tuple],  # `CoreNet` inputs, all of one size (`calibration_inputs`); the first also traces the graph
+) -> torch.fx.GraphModule:
+    "`CoreNet(model)` exported, observed on `calib` and converted: quantise/dequantise pairs around the convolutions and matrix products, still float arithmetic."
+    require_torchao()
+    from torchao.quantization.pt2e.quantize_pt2e import prepare_pt2e, convert_pt2e
+
+    with quiet_export():
+        g = prepare_pt2e(export_core(model, calib[0]).module(), pt2e_quantizer(model))
+        for c in calib:  # each observer records the range of what passes it
+            g(*c)
+        return convert_pt2e(g)
+
+
+def int8_pt2e(
+    model: nn.Module,  # an `InpaintingModel` (cpu, eval)
+    shape: tuple[int, int],  # H, W of the network input
+    n_calib: int = 8,  # calibration photos (`calibration_photos`)
+):
+    "`quantized_pt2e` for `shape`, compiled with weight freezing into integer kernels; compiles on its first call."
+    calib = calibration_inputs(model, calibration_photos(n_calib)[0], shape)
+    program = torch.compile(quantized_pt2e(model, calib), dynamic=False)
+
+    def run(*args):
+        # freezing: the weights become constants, so each dequantise → conv → quantise can become one integer kernel.
+        # Set while a call compiles; passed as torch.compile(options=…), it fails on the prepacked weights (torch 2.14)
+        with torch._inductor.config.patch(freezing=True), warnings.catch_warnings():
+            warnings.filterwarnings('ignore', 'To copy construct from a tensor')  # (Inductor's own lowering, harmless)
+            return program(*args)
+
+    return run
+
+
+class Pt2ePass(GraphPass):
+    "`GraphPass` running `int8_pt2e`'s compiled program: one per input size, kept in memory (compiled again in a new process)."
+
+    def __init__(
+        self,
+        model: nn.Module,  # the float `InpaintingModel`
+        n_calib: int = 8,  # calibration photos
+    ):
+        super().__init__(model)
+        self.n_calib = n_calib
+
+    def build(self, shape):
+        return int8_pt2e(self.model, shape, self.n_calib), True
 
 # %% ../nbs/16b_accelerate.ipynb #c16b038
 def export_command(
