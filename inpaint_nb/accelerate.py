@@ -380,8 +380,9 @@ class GraphPass:
     "A stand-in for `InpaintingModel.one_pass` that runs a fixed-size program of `CoreNet`, one per input size, made on first use by `build(shape)`."
 
     def __init__(
-        self, model: nn.Module
-    ):  # the float `InpaintingModel` (for building, and for passes a program cannot take)
+        self,
+        model: nn.Module,  # the float `InpaintingModel` (for building, and for passes a program cannot take)
+    ):
         self.model = model
         self.programs, self.built = {}, []  # built: the sizes whose program was made by this object
 
