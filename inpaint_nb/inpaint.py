@@ -31,7 +31,7 @@ from inpaint_nb.checkpoint import (
 )
 from .utils.visualization import overlay_mask
 from .classical import CLASSICAL_FILLS, CLASSICAL_LABELS, classical_fill
-from .accelerate import accelerated, channels_last, PRECISIONS
+from .accelerate import accelerated, channels_last, PRECISIONS, INT8_ENGINES
 
 # %% auto #0
 __all__ = ['save_image_atomic', 'read_mask', 'hole_groups', 'fill_threads', 'Inpainter', 'demo_figure', 'inpaint_command', 'main',
@@ -164,8 +164,10 @@ class Inpainter:
         detector: str | Path | None = None,
         # torch threads of a CPU fill (None: `fill_threads()`, decided now: the cores not busy, or OMP_NUM_THREADS's choice)
         threads: int | None = None,
-        # 'fp32', 'bf16' (autocast) or 'int8' (CPU only: ONNX Runtime; the quantised network is built on the first fill of each window size and cached on disk, chapter 16b)
+        # 'fp32', 'bf16' (autocast) or 'int8' (CPU only: the quantised network is built on the first fill of each window size, chapter 16b)
         precision: str = 'fp32',
+        # who runs 'int8': 'onnxruntime' (built once per size, cached on disk) or 'pt2e' (PyTorch's compiler: faster on some CPUs, compiles again in each process)
+        int8_engine: str = 'onnxruntime',
     ):
         if precision not in PRECISIONS:
             raise ValueError(f"Unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}")
@@ -187,9 +189,9 @@ class Inpainter:
         self.work_size, self.context = int(work_size), float(context)
         self._lock = threading.Lock()
         self.threads = fill_threads(threads, self._probe if self.device.type == 'cpu' else None)
-        self.precision = precision
+        self.precision, self.int8_engine = precision, int8_engine
         # what a fill calls: the model itself, or its bf16 / INT8 version (chapter 16b)
-        self.net = accelerated(self.model, precision, threads=self.threads)
+        self.net = accelerated(self.model, precision, threads=self.threads, engine=int8_engine)
 
     def _probe(self):
         "A small fill (128², a square hole) to time thread counts with."
@@ -200,6 +202,8 @@ class Inpainter:
 
     def __repr__(self):
         prec = '' if self.precision == 'fp32' else f", precision={self.precision!r}"
+        if self.precision == 'int8' and self.int8_engine != 'onnxruntime':
+            prec += f", int8_engine={self.int8_engine!r}"
         return f"Inpainter({self.weights.name}, model={self.model.cfg.name!r}, device={self.device}, work_size={self.work_size}{prec})"
 
     def _run(self, img, m, exemplar, steps, return_steps):
@@ -388,6 +392,12 @@ def inpaint_command(
         str,
         choices=list(PRECISIONS),
     ) = 'fp32',
+    int8_engine: Param(
+        "who runs --precision int8: 'onnxruntime' (built once per size, cached on disk) or 'pt2e' (PyTorch's "
+        "compiler; faster on some CPUs, compiles again in every run)",
+        str,
+        choices=list(INT8_ENGINES),
+    ) = 'onnxruntime',
     steps: int = 1,  # easy-first passes of the model
     # a photo whose texture the model's texture artist should borrow (default: the input photo's own known region)
     exemplar: str = None,
@@ -413,10 +423,16 @@ def inpaint_command(
             print("note: no model weights installed; using classical 'telea'", file=sys.stderr)
     if precision != 'fp32' and method != 'model':
         raise ValueError(f"--precision applies to the model; --method {method} has no network")
+    if int8_engine != 'onnxruntime' and precision != 'int8':
+        raise ValueError(f"--int8_engine applies to --precision int8, not {precision}")
     if exemplar is not None and method != 'model':
         raise ValueError(f"--exemplar is read by the model's texture artist; --method {method} has none")
     ex = load_image(Path(exemplar).expanduser()) if exemplar is not None else None
-    inp = Inpainter(weights, device=device, detector=detector, precision=precision) if method == 'model' else None
+    inp = (
+        Inpainter(weights, device=device, detector=detector, precision=precision, int8_engine=int8_engine)
+        if method == 'model'
+        else None
+    )
     fill = (
         (lambda img, m: inp(img, m, steps=steps, exemplar=ex))
         if inp is not None
