@@ -600,12 +600,19 @@ def int8_pt2e(
     calib = calibration_inputs(model, calibration_photos(n_calib)[0], shape)
     program = torch.compile(quantized_pt2e(model, calib), dynamic=False)
 
+    cpp = logging.getLogger('torch.utils.cpp_extension')  # (notes, as it compiles, that there is no CUDA toolkit)
+
     def run(*args):
         # freezing: the weights become constants, so each dequantise → conv → quantise can become one integer kernel.
         # Set while a call compiles; passed as torch.compile(options=…), it fails on the prepacked weights (torch 2.14)
-        with torch._inductor.config.patch(freezing=True), warnings.catch_warnings():
-            warnings.filterwarnings('ignore', 'To copy construct from a tensor')  # (Inductor's own lowering, harmless)
-            return program(*args)
+        level = cpp.level
+        try:
+            cpp.setLevel(logging.ERROR)
+            with torch._inductor.config.patch(freezing=True), warnings.catch_warnings():
+                warnings.filterwarnings('ignore', 'To copy construct from a tensor')  # (Inductor's own lowering)
+                return program(*args)
+        finally:
+            cpp.setLevel(level)
 
     return run
 
