@@ -1,8 +1,8 @@
 """Seconds per fill and quality of the shipped generators in float32 (eager), bfloat16 autocast (each with the
 weights as trained, NCHW, and stored channels-last, as `Inpainter` runs them), compiled (`torch.compile` of the
 network pass), float32 in ONNX Runtime, INT8 in ONNX Runtime (static QDQ quantisation, calibrated on BSDS500 train
-photos) and INT8 through PyTorch's compiler (torchao's PT2E flow, the same photos), at one image size on the CPU (chapter 16b). Quality: hole PSNR against the ground
-truth on the held-out BSDS500 test half (chapter 13b's hash split), and its loss against float32. All precisions of a
+photos) and INT8 through PyTorch's compiler (torchao's PT2E flow, the same photos), at one image size on the CPU
+(chapter 16b). Quality: hole PSNR against the ground truth on the held-out BSDS500 test half (chapter 13b's hash split), and its loss against float32. All precisions of a
 model are timed side by side in one process, photo by photo in turn, so a busy machine slows them alike. Writes
 benchmarks/results/accelerate_cpu_<date>.json.
 
@@ -158,7 +158,8 @@ def main(argv=None):
             "including the analysis maps and the harmonic start; *_cl = the same model with its weights stored channels-last "
             "(accelerate.channels_last, as Inpainter runs it); s_per_fill = median over photos × repeats after one "
             "warm-up fill per mode; modes alternate photo by photo; psnr_db = mean hole PSNR against the ground truth; "
-            "int8 and int8_pt2e calibrated on 8 BSDS500 train photos, scored on the BSDS500 val test half; outside_network_s = "
+            "int8 and int8_pt2e calibrated on 8 BSDS500 train photos, scored on the BSDS500 val test half; "
+            "outside_network_s = "
             "median time of the part every mode runs in eager PyTorch/OpenCV (analysis maps, harmonic start, padding)"
         ),
         args=dict(size=a.size, photos=a.photos, repeats=a.repeats, threads=a.threads),
