@@ -2,9 +2,9 @@
 weights as trained, NCHW, and stored channels-last, as `Inpainter` runs them), compiled (`torch.compile` of the
 network pass), float32 in ONNX Runtime, INT8 in ONNX Runtime (static QDQ quantisation, calibrated on BSDS500 train
 photos) and INT8 through PyTorch's compiler (torchao's PT2E flow, the same photos), at one image size on the CPU
-(chapter 16b). Quality: hole PSNR against the ground truth on the held-out BSDS500 test half (chapter 13b's hash split), and its loss against float32. All precisions of a
-model are timed side by side in one process, photo by photo in turn, so a busy machine slows them alike. Writes
-benchmarks/results/accelerate_cpu_<date>.json.
+(chapter 16b). Quality: hole PSNR against the ground truth on the held-out BSDS500 test half (chapter 13b's hash
+split), and its loss against float32. All precisions of a model are timed side by side in one process, photo by photo
+in turn, so a busy machine slows them alike. Writes benchmarks/results/accelerate_cpu_<date>.json.
 
     python benchmarks/accelerate.py                       # default and small_ffc, 512², 2 threads
     python benchmarks/accelerate.py --models default --photos 4 --size 256"""
