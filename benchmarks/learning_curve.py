@@ -102,11 +102,13 @@ def main(argv=None):
     valid = heldout_batch(bsds500_heldout()['valid'][:8], size=a.crop)  # the trainer's own quick check
     harmonic = classical_fill_fn('harmonic')
     done = {p['steps'] for p in res['points']}
+    # go on from the last scored point whose weights are here (earlier segments' weights are not needed)
+    resume = max((s for s in done if (run / f"step{s}" / 'final.safetensors').exists()), default=0)
     prev_steps, init = 0, ''
     for steps in a.points:
         seg = run / f"step{steps}"
-        if steps in done and (seg / 'final.safetensors').exists():
-            prev_steps, init = steps, str(seg / 'final.safetensors')
+        if steps <= resume:
+            prev_steps, init = steps, str(run / f"step{resume}" / 'final.safetensors')
             continue
         trained = seg / 'valid.json'  # trained but not scored (an interrupted run): score it
         if a.schedule == 'constant':  # warm up over the first 50 steps of the whole run; later segments start warm
