@@ -15,11 +15,12 @@ from .models.full_model import own_analysis
 
 # %% auto #0
 __all__ = ['PRECISIONS', 'INT8_ENGINES', 'INPUT_NAMES', 'OUTPUT_NAMES', 'CoreNet', 'core_inputs', 'fit_photo',
-           'require_onnxruntime', 'fix_bool_where', 'example_inputs', 'quiet_export', 'export_core', 'export_onnx',
-           'ort_session', 'run_session', 'calibration_photos', 'calibration_inputs', 'quantizable_layers',
-           'quantize_onnx', 'op_times', 'cache_dir', 'state_hash', 'int8_onnx', 'GraphPass', 'OnnxPass', 'Bf16Model',
-           'accelerated', 'channels_last', 'compiled', 'cold_compile_cache', 'graph_pieces', 'require_torchao',
-           'pt2e_quantizer', 'quantized_pt2e', 'int8_pt2e', 'Pt2ePass', 'export_command', 'export_main']
+           'require_onnxruntime', 'fix_bool_where', 'example_inputs', 'quiet_loggers', 'quiet_export', 'export_core',
+           'export_onnx', 'ort_session', 'run_session', 'calibration_photos', 'calibration_inputs',
+           'quantizable_layers', 'quantize_onnx', 'op_times', 'cache_dir', 'state_hash', 'int8_onnx', 'GraphPass',
+           'OnnxPass', 'Bf16Model', 'accelerated', 'channels_last', 'compiled', 'cold_compile_cache', 'graph_pieces',
+           'require_torchao', 'pt2e_quantizer', 'quantized_pt2e', 'int8_pt2e', 'Pt2ePass', 'export_command',
+           'export_main']
 
 # %% ../nbs/16b_accelerate.ipynb #c16b006
 PRECISIONS = ('fp32', 'bf16', 'int8')  # what `Inpainter(precision=…)` and `--precision` accept
@@ -125,21 +126,28 @@ def example_inputs(
 
 
 @contextlib.contextmanager
+def quiet_loggers(*names: str):
+    "The loggers `names` ('' = the root logger) report errors only while the block runs; their levels are restored after."
+    loggers = [logging.getLogger(n) for n in names]
+    levels = [lg.level for lg in loggers]
+    try:
+        for lg in loggers:
+            lg.setLevel(logging.ERROR)
+        yield
+    finally:
+        for lg, lv in zip(loggers, levels):
+            lg.setLevel(lv)
+
+
+@contextlib.contextmanager
 def quiet_export():
     "No gradients, and none of the exporters' progress lines and warnings, while the block runs (errors still raise)."
     import io
 
-    quiet = [logging.getLogger(n) for n in ('torch.export', 'torch._export', 'torch.onnx', 'torch.fx')]
-    levels = [lg.level for lg in quiet]
-    try:
-        for lg in quiet:
-            lg.setLevel(logging.ERROR)
-        with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), torch.no_grad():
-            warnings.simplefilter('ignore')
+    with quiet_loggers('torch.export', 'torch._export', 'torch.onnx', 'torch.fx'), warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        with contextlib.redirect_stdout(io.StringIO()), torch.no_grad():
             yield
-    finally:
-        for lg, lv in zip(quiet, levels):
-            lg.setLevel(lv)
 
 
 def export_core(
@@ -287,12 +295,9 @@ def quantize_onnx(
             return next(self.it, None)
 
     int8_path = Path(int8_path)
-    root = logging.getLogger()
-    level = root.level
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / 'int8.onnx'
-        try:
-            root.setLevel(logging.ERROR)  # (it advises pre-processing the graph first, as a warning)
+        with quiet_loggers(''):  # (it advises pre-processing the graph first, as a warning)
             quantize_static(
                 str(fp32_path),
                 str(out),
@@ -305,8 +310,6 @@ def quantize_onnx(
                 nodes_to_exclude=list(exclude),
                 calibrate_method=CalibrationMethod.MinMax,
             )
-        finally:
-            root.setLevel(level)
         return atomic_write(int8_path, lambda f: f.write(out.read_bytes()))
 
 # %% ../nbs/16b_accelerate.ipynb #acae54e37e7d407bbb7b55eff062a284
@@ -536,15 +539,11 @@ def graph_pieces(
 # %% ../nbs/16b_accelerate.ipynb #a0b551d2
 def require_torchao():
     "Import torchao's PT2E quantisation, or say how to install it."
-    pytree = logging.getLogger('torch.utils._pytree')  # (torchao's import notes a deprecation there)
-    level = pytree.level
     try:
-        pytree.setLevel(logging.ERROR)
-        import torchao.quantization.pt2e.quantizer.x86_inductor_quantizer  # noqa: F401
+        with quiet_loggers('torch.utils._pytree'):  # (torchao's import notes a deprecation there)
+            import torchao.quantization.pt2e.quantizer.x86_inductor_quantizer  # noqa: F401
     except ImportError:
         raise ImportError('INT8 through PyTorch (PT2E) needs torchao: pip install "inpaint_nb[optim]"') from None
-    finally:
-        pytree.setLevel(level)
 
 
 def pt2e_quantizer(
@@ -600,19 +599,14 @@ def int8_pt2e(
     calib = calibration_inputs(model, calibration_photos(n_calib)[0], shape)
     program = torch.compile(quantized_pt2e(model, calib), dynamic=False)
 
-    cpp = logging.getLogger('torch.utils.cpp_extension')  # (notes, as it compiles, that there is no CUDA toolkit)
-
     def run(*args):
         # freezing: the weights become constants, so each dequantise → conv → quantise can become one integer kernel.
         # Set while a call compiles; passed as torch.compile(options=…), it fails on the prepacked weights (torch 2.14)
-        level = cpp.level
-        try:
-            cpp.setLevel(logging.ERROR)
-            with torch._inductor.config.patch(freezing=True), warnings.catch_warnings():
-                warnings.filterwarnings('ignore', 'To copy construct from a tensor')  # (Inductor's own lowering)
+        # (the compiler notes that there is no CUDA toolkit, and Inductor's own lowering warns about a tensor copy)
+        with quiet_loggers('torch.utils.cpp_extension'), torch._inductor.config.patch(freezing=True):
+            with warnings.catch_warnings():
+                warnings.filterwarnings('ignore', 'To copy construct from a tensor')
                 return program(*args)
-        finally:
-            cpp.setLevel(level)
 
     return run
 
