@@ -1,7 +1,8 @@
 """Does a training recipe learn on a CPU? Train one generator on the device-resident pipeline (chapter 13b) in segments,
 and after each segment score it against the harmonic fill on the fixed *valid* half of BSDS500 val (chapter 14b's
 masks at 256², gain per mask kind with a bootstrap 95 % CI). A recipe that learns shows a gain that grows with the
-crops seen. Resumable: a finished segment is kept in the results file and its weights in the run folder, so an
+crops seen. `--test` scores the last point once more on the *test* half — the half results are reported on, which
+no choice looks at. Resumable: a finished segment is kept in the results file and its weights in the run folder, so an
 interrupted run goes on from the last finished point. Writes benchmarks/results/learning_curve_<name>_<date>.json.
 
     python benchmarks/learning_curve.py --name tiny_ffc_cpu --points 250 750 2000"""
@@ -53,6 +54,11 @@ def main(argv=None):
     )
     ap.add_argument('--threads', type=int, default=1, help="torch threads")
     ap.add_argument(
+        '--test',
+        action='store_true',
+        help="also score the last point on the test half (once; kept in the file as that point's test_rows)",
+    )
+    ap.add_argument(
         '--out', default=None, help="results file (default: benchmarks/results/learning_curve_NAME_DATE.json)"
     )
     a = ap.parse_args(argv)
@@ -87,7 +93,7 @@ def main(argv=None):
     run.mkdir(parents=True, exist_ok=True)
     res = json.loads(out.read_text()) if out.exists() else None
     defaults = vars(ap.parse_args([]))  # a file written before an option existed ran with its default
-    same = lambda d: {k: v for k, v in {**defaults, **d}.items() if k not in ('points', 'out')}
+    same = lambda d: {k: v for k, v in {**defaults, **d}.items() if k not in ('points', 'out', 'test')}
     if res is None or same(res['args']) != same(vars(a)):  # another recipe: start afresh
         res = dict(
             machine=machine_description(),
@@ -161,6 +167,21 @@ def main(argv=None):
             flush=True,
         )
         prev_steps, init = steps, str(seg / 'final.safetensors')
+    last = next((p for p in res['points'] if p['steps'] == a.points[-1]), None)
+    if a.test and last is not None and 'test_rows' not in last:  # the report half, once
+        weights = run / f"step{last['steps']}" / 'final.safetensors'
+        if not weights.exists():
+            sys.exit(f"--test: the weights of step {last['steps']} are not at {os.path.relpath(weights, ROOT)}")
+        recs = heldout_records({'harmonic': harmonic, 'model': model_fill_fn(weights)}, half='test')
+        last['test_rows'] = gain_table(recs, baseline='harmonic')
+        out.write_text(json.dumps(res, indent=1))
+        print(
+            f"test half, {last['steps']} steps: "
+            + ', '.join(
+                f"{r['kind']} {r['gain']:+.3f} [{r['ci_lo']:+.3f}, {r['ci_hi']:+.3f}]" for r in last['test_rows']
+            ),
+            flush=True,
+        )
     print('wrote', os.path.relpath(out, ROOT))
 
 
