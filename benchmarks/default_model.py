@@ -5,7 +5,8 @@ harmonic start. Writes benchmarks/results/default_model_<date>.json, which READM
 render their tables from.
 
     python benchmarks/default_model.py                       # the shipped default, several minutes on 2 CPU cores
-    python benchmarks/default_model.py --weights my.safetensors --n_images 20"""
+    python benchmarks/default_model.py --weights my.safetensors --n_images 20
+    python benchmarks/default_model.py --half test      # only the fixed test half of val (chapter 13b), which no choice saw"""
 
 import argparse, json, sys, time
 from pathlib import Path
@@ -20,8 +21,16 @@ def main(argv=None):
     ap = argparse.ArgumentParser(prog='default_model', description=__doc__.split('\n\n')[0])
     ap.add_argument('--weights', default=None, help="model weights (default: the shipped default model)")
     ap.add_argument('--n_images', type=int, default=None, help="first N photos of BSDS500 val (default: all 100)")
+    ap.add_argument(
+        '--half',
+        default='all',
+        choices=['all', 'valid', 'test'],
+        help="all 100 val photos, or one fixed half of them (chapter 13b's split; same masks per photo)",
+    )
     ap.add_argument('--out', default=None, help="results file (default: benchmarks/results/default_model_<date>.json)")
     a = ap.parse_args(argv)
+    if a.half != 'all' and a.n_images is not None:
+        ap.error("--n_images applies to --half all only")
     from inpaint_nb.eval import EvalProtocol, evaluate, compare, classical_fill_fn, model_fill_fn
     from inpaint_nb.utils.metrics import summarise
     from inpaint_nb.inpaint import CLASSICAL_METHODS, default_weights_path
@@ -32,7 +41,12 @@ def main(argv=None):
     proto = EvalProtocol(split='val', size=256, seed=0, n_images=a.n_images)
     methods = {**{m: classical_fill_fn(m) for m in CLASSICAL_METHODS}, 'model': model_fill_fn(weights)}
     t0 = time.perf_counter()
-    recs = evaluate(methods, proto, progress=False)
+    if a.half == 'all':
+        recs = evaluate(methods, proto, progress=False)
+    else:  # the same protocol, its records kept for the photos of one half only
+        from inpaint_nb.device_train import heldout_records
+
+        recs = heldout_records(methods, half=a.half)
     seconds = time.perf_counter() - t0
     kinds = list(dict.fromkeys(r['kind'] for r in recs))
     table = {
@@ -56,7 +70,9 @@ def main(argv=None):
         commit=commit,
         command=f"python benchmarks/default_model.py {argv_s}".strip(),
         weights=weights.name,
-        protocol=dict(split=proto.split, size=proto.size, seed=proto.seed, kinds=kinds, n_images=proto.n_images),
+        protocol=dict(
+            split=proto.split, size=proto.size, seed=proto.seed, kinds=kinds, n_images=proto.n_images, half=a.half
+        ),
         n_photos=len({r['id'] for r in recs}),
         seconds=round(seconds, 1),
         table=table,
