@@ -52,7 +52,7 @@ def main(argv=None):
         default=0,
         help="another seed, another run of the same recipe (initial weights, crops, holes): how far reruns scatter",
     )
-    ap.add_argument('--threads', type=int, default=1, help="torch threads")
+    ap.add_argument('--threads', type=int, default=1, help="torch threads (not part of the recipe: a run resumes with any)")
     ap.add_argument(
         '--test',
         action='store_true',
@@ -93,7 +93,7 @@ def main(argv=None):
     run.mkdir(parents=True, exist_ok=True)
     res = json.loads(out.read_text()) if out.exists() else None
     defaults = vars(ap.parse_args([]))  # a file written before an option existed ran with its default
-    same = lambda d: {k: v for k, v in {**defaults, **d}.items() if k not in ('points', 'out', 'test')}
+    same = lambda d: {k: v for k, v in {**defaults, **d}.items() if k not in ('points', 'out', 'test', 'threads')}
     if res is None or same(res['args']) != same(vars(a)):  # another recipe: start afresh
         res = dict(
             machine=machine_description(),
