@@ -33,13 +33,14 @@ def main(argv=None):
         ap.error("--n_images applies to --half all only")
     from inpaint_nb.eval import EvalProtocol, evaluate, compare, classical_fill_fn, model_fill_fn
     from inpaint_nb.utils.metrics import summarise
-    from inpaint_nb.inpaint import CLASSICAL_METHODS, default_weights_path
+    from inpaint_nb.classical import CLASSICAL_FILLS
+    from inpaint_nb.inpaint import default_weights_path
     from inpaint_nb.device_train import machine_description, git_commit
 
     commit = git_commit()  # the code that runs: taken before the (minutes-long) run
     weights = Path(a.weights) if a.weights else default_weights_path()
     proto = EvalProtocol(split='val', size=256, seed=0, n_images=a.n_images)
-    methods = {**{m: classical_fill_fn(m) for m in CLASSICAL_METHODS}, 'model': model_fill_fn(weights)}
+    methods = {**{m: classical_fill_fn(m) for m in CLASSICAL_FILLS}, 'model': model_fill_fn(weights)}
     t0 = time.perf_counter()
     if a.half == 'all':
         recs = evaluate(methods, proto, progress=False)

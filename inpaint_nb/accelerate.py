@@ -53,7 +53,9 @@ def core_inputs(
     xp, _ = pad_to_multiple(image, model.multiple)
     mp, _ = pad_to_multiple(m, model.multiple)
     ap, _ = pad_to_multiple(a.to(image.dtype), model.multiple)
-    return xp, mp, ap, _prefill(model, xp, mp), xp, mp
+    # the exemplar as its own tensors: traced from one tensor, an exported graph would read `image` and `hole` as the
+    # exemplar in every later pass too, where they differ (the current image and hole vs the original known region)
+    return xp, mp, ap, _prefill(model, xp, mp), xp.clone(), mp.clone()
 
 
 def _prefill(model, image, hole):
@@ -365,7 +367,7 @@ def int8_onnx(
     photos, src = calibration_photos(n_calib)
     tag = hashlib.sha256(repr(sorted(exclude_modules)).encode()).hexdigest()[:8] if exclude_modules else 'all'
     folder = Path(cache) if cache is not None else cache_dir() / 'int8'
-    path = folder / f"{state_hash(model)}_{shape[0]}x{shape[1]}_{src}_{tag}.onnx"
+    path = folder / f"{state_hash(model)}_{shape[0]}x{shape[1]}_{src}_{tag}_v2.onnx"  # v2: separate exemplar inputs
     if path.is_file():
         return path, False
     folder.mkdir(parents=True, exist_ok=True)
@@ -602,10 +604,12 @@ def int8_pt2e(
     def run(*args):
         # freezing: the weights become constants, so each dequantise → conv → quantise can become one integer kernel.
         # Set while a call compiles; passed as torch.compile(options=…), it fails on the prepacked weights (torch 2.14)
-        # (the compiler notes that there is no CUDA toolkit, and Inductor's own lowering warns about a tensor copy)
+        # (the compiler notes that there is no CUDA toolkit; Inductor's lowering warns about a tensor copy, and that the
+        # Fourier units' complex FFT ops run as eager kernels inside the compiled program)
         with quiet_loggers('torch.utils.cpp_extension'), torch._inductor.config.patch(freezing=True):
             with warnings.catch_warnings():
                 warnings.filterwarnings('ignore', 'To copy construct from a tensor')
+                warnings.filterwarnings('ignore', 'Torchinductor does not support code generation for complex')
                 return program(*args)
 
     return run

@@ -367,11 +367,12 @@ def model_from_weights(g: dict, meta: dict, path, detector=None) -> 'torch.nn.Mo
         )
     names = [meta['model']] if meta.get('model') in MODEL_PRESETS else []
     names += [n for n in MODEL_PRESETS if n not in names]
-    for n in names:  # files without a stored configuration: match by preset
-        m = InpaintingModel(model_config(n))
+    for n, ffc in ((n, ffc) for n in names for ffc in (False, True)):  # no stored configuration: match by preset
+        m = InpaintingModel(model_config(n, builder=dict(use_ffc=True)) if ffc else model_config(n))
         if not state_dict_mismatch(m, g):
+            preset = f"{n!r} preset{' with Fourier units' if ffc else ''}"
             warnings.warn(
-                f"{path} stores no model configuration: its weights fit the {n!r} preset, which is used as it is; "
+                f"{path} stores no model configuration: its weights fit the {preset}, which is used as it is; "
                 "settings that change no parameter shape (builder.prefill, analysis) cannot be recovered from the weights. "
                 "Save {'state_dict': model.state_dict(), 'model_config': model.cfg.to_dict()} or use export_generator to keep them."
             )

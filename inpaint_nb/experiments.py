@@ -61,7 +61,7 @@ def _merge(a: dict, b: dict) -> dict:
 
 def component_ablations(
     base: str = 'tiny',  # model preset
-    # changes every variant shares, e.g. the shipped recipe's {'builder': {'prefill': 'harmonic'}, 'analysis': 'structure'}
+    # changes every variant shares, e.g. {'builder': {'prefill': 'harmonic'}, 'analysis': 'structure'}
     common: dict | None = None,
     only: list[str] | None = None,  # a subset of `COMPONENT_SWITCHES` (default: all)
 ) -> list[Variant]:

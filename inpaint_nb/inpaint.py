@@ -311,7 +311,7 @@ def demo_figure(
     inpainter: Inpainter | None | bool = None,
     steps: int = 1,  # easy-first passes of the model
 ) -> dict:
-    "Fill the bundled photo under a generated mask with Telea, Navier–Stokes, harmonic and the model; write a side-by-side figure; return the images."
+    "Fill the bundled photo under a generated mask with Telea, Navier–Stokes, harmonic and the model; write a side-by-side figure (with where the model changed the harmonic fill); return the images."
     img = load_image(demo_image_path())
     m = demo_mask(*img.shape[:2], seed=seed)
     panels = {'original': img, 'masked input': overlay_mask(img, m)}
@@ -321,7 +321,10 @@ def demo_figure(
     if inpainter is None and default_weights_path().is_file():
         inpainter = Inpainter()
     if inpainter:
-        panels[f'model ({inpainter.model.cfg.name})'] = inpainter(img, m, steps=steps)
+        out = panels[f'model ({inpainter.model.cfg.name})'] = inpainter(img, m, steps=steps)
+        # where the network changed its own start: the largest channel difference, four times brighter
+        d = np.abs(out.astype(np.int16) - panels['classical: harmonic'].astype(np.int16)).max(-1)
+        panels['model − harmonic, ×4'] = np.repeat(np.clip(4 * d, 0, 255).astype(np.uint8)[..., None], 3, -1)
     save_image_atomic(_titled_row(panels), out_path)
     return panels
 
