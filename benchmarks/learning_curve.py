@@ -52,7 +52,9 @@ def main(argv=None):
         default=0,
         help="another seed, another run of the same recipe (initial weights, crops, holes): how far reruns scatter",
     )
-    ap.add_argument('--threads', type=int, default=1, help="torch threads (not part of the recipe: a run resumes with any)")
+    ap.add_argument(
+        '--threads', type=int, default=1, help="torch threads (not part of the recipe: a run resumes with any)"
+    )
     ap.add_argument(
         '--test',
         action='store_true',
