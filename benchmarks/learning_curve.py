@@ -110,6 +110,7 @@ def main(argv=None):
     valid = heldout_batch(bsds500_heldout()['valid'][:8], size=a.crop)  # the trainer's own quick check
     harmonic = classical_fill_fn('harmonic')
     done = {p['steps'] for p in res['points']}
+    gains = lambda rows: ', '.join(f"{r['kind']} {r['gain']:+.3f} [{r['ci_lo']:+.3f}, {r['ci_hi']:+.3f}]" for r in rows)
     # go on from the last scored point whose weights are here (earlier segments' weights are not needed)
     resume = max((s for s in done if (run / f"step{s}" / 'final.safetensors').exists()), default=0)
     prev_steps, init = 0, ''
@@ -164,26 +165,19 @@ def main(argv=None):
         res['points'].sort(key=lambda p: p['steps'])
         out.write_text(json.dumps(res, indent=1))
         print(
-            f"{steps} steps ({point['crops_seen']} crops): "
-            + ', '.join(f"{r['kind']} {r['gain']:+.3f} [{r['ci_lo']:+.3f}, {r['ci_hi']:+.3f}]" for r in rows),
+            f"{steps} steps ({point['crops_seen']} crops): " + gains(rows),
             flush=True,
         )
         prev_steps, init = steps, str(seg / 'final.safetensors')
     last = next((p for p in res['points'] if p['steps'] == a.points[-1]), None)
     if a.test and last is not None and 'test_rows' not in last:  # the report half, once
-        weights = run / f"step{last['steps']}" / 'final.safetensors'
-        if not weights.exists():
-            sys.exit(f"--test: the weights of step {last['steps']} are not at {os.path.relpath(weights, ROOT)}")
-        recs = heldout_records({'harmonic': harmonic, 'model': model_fill_fn(weights)}, half='test')
+        final = run / f"step{last['steps']}" / 'final.safetensors'
+        if not final.exists():
+            sys.exit(f"--test: the weights of step {last['steps']} are not at {os.path.relpath(final, ROOT)}")
+        recs = heldout_records({'harmonic': harmonic, 'model': model_fill_fn(final)}, half='test')
         last['test_rows'] = gain_table(recs, baseline='harmonic')
         out.write_text(json.dumps(res, indent=1))
-        print(
-            f"test half, {last['steps']} steps: "
-            + ', '.join(
-                f"{r['kind']} {r['gain']:+.3f} [{r['ci_lo']:+.3f}, {r['ci_hi']:+.3f}]" for r in last['test_rows']
-            ),
-            flush=True,
-        )
+        print(f"test half, {last['steps']} steps: " + gains(last['test_rows']), flush=True)
     print('wrote', os.path.relpath(out, ROOT))
 
 
