@@ -1,8 +1,9 @@
-"""Seconds per fill and quality of the shipped generators in float32 (eager), bfloat16 autocast (each with the
-weights as trained, NCHW, and stored channels-last, as `Inpainter` runs them), compiled (`torch.compile` of the
-network pass), float32 in ONNX Runtime, INT8 in ONNX Runtime (static QDQ quantisation, calibrated on BSDS500 train
-photos) and INT8 through PyTorch's compiler (torchao's PT2E flow, the same photos), at one image size on the CPU
-(chapter 16b). Quality: hole PSNR against the ground truth on the held-out BSDS500 test half (chapter 13b's hash
+"""Seconds per fill and quality of the shipped generators in float32 (eager), bfloat16 autocast (each with the weights
+as trained, NCHW, and stored channels-last, as `Inpainter` runs them), compiled (`torch.compile` of the network
+pass), float32 in ONNX Runtime, INT8 in ONNX Runtime (static QDQ quantisation, calibrated on BSDS500 train photos)
+and INT8 through PyTorch's compiler (torchao's PT2E flow, the same photos), at one image size on the CPU (chapter
+16b); each INT8 way also with every layer in INT8 (`*_all`), beside the build that keeps the sensitive layers in
+float where needed. Quality: hole PSNR against the ground truth on the held-out BSDS500 test half (chapter 13b's hash
 split), and its loss against float32. All precisions of a model are timed side by side in one process, photo by photo
 in turn, so a busy machine slows them alike. Writes benchmarks/results/accelerate_cpu_<date>.json.
 
@@ -14,7 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-MODES = ('fp32', 'fp32_cl', 'bf16', 'bf16_cl', 'compiled', 'onnx_fp32', 'int8', 'int8_pt2e')
+MODES = ('fp32', 'fp32_cl', 'bf16', 'bf16_cl', 'compiled', 'onnx_fp32')
+MODES += ('int8', 'int8_all', 'int8_pt2e', 'int8_pt2e_all')  # *_all: every layer in INT8
 
 
 def bench_model(name, a, tmp) -> dict:
@@ -28,6 +30,7 @@ def bench_model(name, a, tmp) -> dict:
         graph_pieces,
         export_onnx,
         int8_onnx,
+        int8_plan,
         fit_photo,
         OnnxPass,
         ort_session,
@@ -52,7 +55,9 @@ def bench_model(name, a, tmp) -> dict:
     t0 = time.perf_counter()
     p8, _ = int8_onnx(model, (S, S), Path(tmp) / 'cache')
     setup['int8_build_s'] = round(time.perf_counter() - t0, 1)
+    setup['int8_plan'] = int8_plan(model, (S, S), Path(tmp) / 'cache')  # the losses it measured, what it kept in float
     runners['int8'] = accelerated(model, 'int8', threads=a.threads, cache=Path(tmp) / 'cache')
+    runners['int8_all'] = accelerated(model, 'int8', threads=a.threads, cache=Path(tmp) / 'cache', keep_float=())
     f32 = export_onnx(model, Path(tmp) / f'{name}_fp32.onnx', (S, S))
     onnx32 = copy.copy(model)
     onnx32.one_pass = OnnxPass(model, a.threads)
@@ -69,14 +74,16 @@ def bench_model(name, a, tmp) -> dict:
         setup['compile_first_call_s'] = round(time.perf_counter() - t0, 1)
     runners['compiled'] = cm
     runners['int8_pt2e'] = accelerated(model, 'int8', engine='pt2e')
+    runners['int8_pt2e_all'] = accelerated(model, 'int8', engine='pt2e', keep_float=())
     times = {k: [] for k in (*MODES, 'outside')}
     outs = {k: [] for k in MODES}
     with torch.inference_mode():
         for k in MODES:  # warm-up, not counted
             t0 = time.perf_counter()
             runners[k](xs[0], ms[0])
-            if k == 'int8_pt2e':  # its first call calibrates, converts and compiles
-                setup['int8_pt2e_build_s'] = round(time.perf_counter() - t0, 1)
+            if k.startswith('int8_pt2e'):  # its first call calibrates, converts and compiles
+                setup[f'{k}_build_s'] = round(time.perf_counter() - t0, 1)
+        setup['int8_pt2e_kept'] = list(runners['int8_pt2e'].one_pass.programs[(S, S)].kept)
         for r in range(a.repeats):
             for x, m in zip(xs, ms):
                 t = time.perf_counter()
@@ -159,6 +166,8 @@ def main(argv=None):
             "(accelerate.channels_last, as Inpainter runs it); s_per_fill = median over photos × repeats after one "
             "warm-up fill per mode; modes alternate photo by photo; psnr_db = mean hole PSNR against the ground truth; "
             "int8 and int8_pt2e calibrated on 8 BSDS500 train photos, scored on the BSDS500 val test half; "
+            "int8/int8_pt2e keep INT8_KEEP_FLOAT in float where rounding everything loses more than INT8_BUDGET_DB on the "
+            "calibration photos (setup: int8_plan, int8_pt2e_kept); *_all = every layer in INT8; "
             "outside_network_s = "
             "median time of the part every mode runs in eager PyTorch/OpenCV (analysis maps, harmonic start, padding)"
         ),

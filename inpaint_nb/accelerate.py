@@ -4,7 +4,7 @@
 
 # %% ../nbs/16b_accelerate.ipynb #c16b003
 from __future__ import annotations
-import ast, contextlib, copy, hashlib, logging, os, shutil, tempfile, warnings
+import ast, contextlib, copy, hashlib, json, logging, os, shutil, tempfile, warnings
 from pathlib import Path
 import numpy as np, cv2, torch, torch.nn as nn
 from fastcore.script import Param
@@ -14,13 +14,13 @@ from .data.preprocessing import pad_to_multiple, load_image
 from .models.full_model import own_analysis
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'INT8_ENGINES', 'INPUT_NAMES', 'OUTPUT_NAMES', 'CoreNet', 'core_inputs', 'fit_photo',
-           'require_onnxruntime', 'fix_bool_where', 'example_inputs', 'quiet_loggers', 'quiet_export', 'export_core',
-           'export_onnx', 'ort_session', 'run_session', 'calibration_photos', 'calibration_inputs',
-           'quantizable_layers', 'quantize_onnx', 'op_times', 'cache_dir', 'state_hash', 'int8_onnx', 'GraphPass',
-           'OnnxPass', 'Bf16Model', 'accelerated', 'channels_last', 'compiled', 'cold_compile_cache', 'graph_pieces',
-           'require_torchao', 'pt2e_quantizer', 'quantized_pt2e', 'int8_pt2e', 'Pt2ePass', 'export_command',
-           'export_main']
+__all__ = ['PRECISIONS', 'INT8_ENGINES', 'INPUT_NAMES', 'OUTPUT_NAMES', 'INT8_KEEP_FLOAT', 'INT8_BUDGET_DB', 'CoreNet',
+           'core_inputs', 'fit_photo', 'require_onnxruntime', 'fix_bool_where', 'example_inputs', 'quiet_loggers',
+           'quiet_export', 'export_core', 'export_onnx', 'ort_session', 'run_session', 'calibration_photos',
+           'calibration_inputs', 'quantizable_layers', 'quantize_onnx', 'in_modules', 'int8_loss', 'op_times',
+           'cache_dir', 'state_hash', 'int8_onnx', 'int8_plan', 'GraphPass', 'OnnxPass', 'Bf16Model', 'accelerated',
+           'channels_last', 'compiled', 'cold_compile_cache', 'graph_pieces', 'require_torchao', 'pt2e_quantizer',
+           'quantized_pt2e', 'int8_pt2e', 'Pt2ePass', 'export_command', 'export_main']
 
 # %% ../nbs/16b_accelerate.ipynb #c16b006
 PRECISIONS = ('fp32', 'bf16', 'int8')  # what `Inpainter(precision=…)` and `--precision` accept
@@ -314,6 +314,41 @@ def quantize_onnx(
             )
         return atomic_write(int8_path, lambda f: f.write(out.read_bytes()))
 
+# %% ../nbs/16b_accelerate.ipynb #d7d6a2c2
+# the builder's full- and half-resolution encoder and decoder convolutions: the layers whose rounding moves the
+# default model's fill most (the sweep above), kept in float when rounding everything costs too much
+INT8_KEEP_FLOAT = ('builder.enc1', 'builder.enc2', 'builder.dec2', 'builder.dec1')
+INT8_BUDGET_DB = 0.05  # hole PSNR an all-INT8 build may lose on the calibration photos before those stay float
+
+
+def in_modules(
+    name: str,  # a module path, e.g. 'builder.dec1.gate'
+    prefixes,  # module paths, e.g. `INT8_KEEP_FLOAT`
+) -> bool:
+    "Whether `name` is one of `prefixes` or lies inside one."
+    return any(name == p or name.startswith(p + '.') for p in prefixes)
+
+
+def int8_loss(
+    run,  # a function of the six `CoreNet` tensors → (prediction, …): a quantised graph
+    model: nn.Module,  # the float `InpaintingModel` it was made from
+    photos: list[np.ndarray],  # uint8 photos (`calibration_photos`)
+    shape: tuple[int, int],  # H, W
+) -> float:
+    "dB of hole PSNR against the photos that `run` loses to float32 `CoreNet`, under `calibration_inputs`' holes."
+    from inpaint_nb.data.preprocessing import to_tensor
+    from inpaint_nb.utils.metrics import psnr
+
+    H, W = shape
+    ref, got = [], []
+    for p, a in zip(photos, calibration_inputs(model, photos, shape)):
+        x, m = to_tensor(fit_photo(p, H, W))[None], a[1][..., :H, :W]
+        fill = lambda pred: x * (1 - m) + pred[..., :H, :W].float().clamp(0, 1) * m
+        with torch.no_grad():
+            ref.append(psnr(fill(CoreNet(model)(*a)[0]), x, m).item())
+            got.append(psnr(fill(run(*a)[0]), x, m).item())
+    return float(np.mean(ref) - np.mean(got))
+
 # %% ../nbs/16b_accelerate.ipynb #acae54e37e7d407bbb7b55eff062a284
 def op_times(
     path: str | Path,  # an .onnx file
@@ -360,14 +395,29 @@ def int8_onnx(
     shape: tuple[int, int],  # H, W of the network input
     cache: str | Path | None = None,  # folder of built files (None: `cache_dir()/'int8'`)
     n_calib: int = 8,  # calibration photos
-    exclude_modules: tuple[str, ...] = (),  # modules kept in float (`quantizable_layers`' keys)
+    exclude_modules: tuple[str, ...] | None = None,  # modules kept in float (paths or prefixes); None: by `budget_db`
+    budget_db: float = INT8_BUDGET_DB,  # exclude_modules=None: loss allowed before `INT8_KEEP_FLOAT` stay float
 ) -> tuple[Path, bool]:
     "The cached INT8 ONNX file of `model` for `shape` (built, calibrated and written atomically when missing); and whether it was built now."
     require_onnxruntime()
     photos, src = calibration_photos(n_calib)
-    tag = hashlib.sha256(repr(sorted(exclude_modules)).encode()).hexdigest()[:8] if exclude_modules else 'all'
     folder = Path(cache) if cache is not None else cache_dir() / 'int8'
-    path = folder / f"{state_hash(model)}_{shape[0]}x{shape[1]}_{src}_{tag}_v2.onnx"  # v2: separate exemplar inputs
+    stem = f"{state_hash(model)}_{shape[0]}x{shape[1]}_{src}"
+    if exclude_modules is None:  # decide once, by the loss on the calibration photos; the plan is kept beside the files
+        plan_path = folder / f"{stem}_plan_v2.json"
+        plan = json.loads(plan_path.read_text()) if plan_path.is_file() else {}
+        if plan.get('budget_db') == budget_db:
+            return int8_onnx(model, shape, cache, n_calib, tuple(plan['kept']))
+        path, _ = int8_onnx(model, shape, cache, n_calib, ())
+        loss = lambda f: round(int8_loss(lambda *a: run_session(ort_session(f, 1), a), model, photos, shape), 4)
+        plan = dict(budget_db=budget_db, loss_all_db=loss(path), kept=[])
+        if plan['loss_all_db'] > budget_db:
+            path, _ = int8_onnx(model, shape, cache, n_calib, INT8_KEEP_FLOAT)
+            plan.update(kept=list(INT8_KEEP_FLOAT), loss_kept_db=loss(path))
+        atomic_write(plan_path, lambda f: f.write(json.dumps(plan).encode()))
+        return path, True
+    tag = hashlib.sha256(repr(sorted(exclude_modules)).encode()).hexdigest()[:8] if exclude_modules else 'all'
+    path = folder / f"{stem}_{tag}_v2.onnx"  # v2: separate exemplar inputs
     if path.is_file():
         return path, False
     folder.mkdir(parents=True, exist_ok=True)
@@ -376,9 +426,21 @@ def int8_onnx(
 
         fp32 = export_onnx(model, Path(tmp) / 'fp32.onnx', shape)
         layers = quantizable_layers(onnx.load(str(fp32)))
-        exclude = [n for m in exclude_modules for n in layers.get(m, [])]
+        exclude = [n for m, names in layers.items() if in_modules(m, exclude_modules) for n in names]
         quantize_onnx(fp32, path, calibration_inputs(model, photos, shape), exclude)
     return path, True
+
+
+def int8_plan(
+    model: nn.Module,  # an `InpaintingModel`
+    shape: tuple[int, int],  # H, W
+    cache: str | Path | None = None,  # as for `int8_onnx`
+    n_calib: int = 8,
+) -> dict | None:
+    "What `int8_onnx(…, exclude_modules=None)` decided for `shape`: the losses it measured and the modules it kept in float (None before it ran)."
+    folder = Path(cache) if cache is not None else cache_dir() / 'int8'
+    f = folder / f"{state_hash(model)}_{shape[0]}x{shape[1]}_{calibration_photos(n_calib)[1]}_plan_v2.json"
+    return json.loads(f.read_text()) if f.is_file() else None
 
 # %% ../nbs/16b_accelerate.ipynb #c16b032
 class GraphPass:
@@ -425,14 +487,18 @@ class OnnxPass(GraphPass):
         model: nn.Module,  # the float `InpaintingModel`
         threads: int | None = None,  # ONNX Runtime threads (None: torch's setting when a session is made)
         cache: str | Path | None = None,  # folder of built files (None: `cache_dir()/'int8'`)
+        keep_float: tuple[str, ...] | None = None,  # modules kept in float; None: decided by the loss (`int8_onnx`)
     ):
         super().__init__(model)
-        self.threads, self.cache = threads, cache
+        self.threads, self.cache, self.keep_float = threads, cache, keep_float
 
     def build(self, shape):
-        path, built = int8_onnx(self.model, shape, self.cache)
+        path, built = int8_onnx(self.model, shape, self.cache, exclude_modules=self.keep_float)
         sess = ort_session(path, self.threads)
-        return (lambda *args: run_session(sess, args)), built
+        run = lambda *args: run_session(sess, args)
+        plan = int8_plan(self.model, shape, self.cache) if self.keep_float is None else None
+        run.kept = tuple(plan['kept'] if plan else self.keep_float)  # the modules kept in float
+        return run, built
 
 
 def _to_float(o):
@@ -465,6 +531,7 @@ def accelerated(
     threads: int | None = None,  # ONNX Runtime threads for 'int8'
     cache: str | Path | None = None,  # folder of built INT8 files
     engine: str = 'onnxruntime',  # INT8 kernels of 'onnxruntime' (a file per size, cached) or 'pt2e' (PyTorch, see below)
+    keep_float: tuple[str, ...] | None = None,  # 'int8': modules kept in float; None: `INT8_KEEP_FLOAT` where needed
 ) -> nn.Module:
     "A model to call like `model(x, m, …)` that computes in `precision`; the INT8 one builds a program per input size on first use."
     if precision not in PRECISIONS:
@@ -484,10 +551,10 @@ def accelerated(
     fast = copy.copy(model)  # shares the weights; only `one_pass` differs
     if engine == 'pt2e':
         require_torchao()
-        fast.one_pass = Pt2ePass(model)
+        fast.one_pass = Pt2ePass(model, keep_float=keep_float)
     else:
         require_onnxruntime()
-        fast.one_pass = OnnxPass(model, threads, cache)
+        fast.one_pass = OnnxPass(model, threads, cache, keep_float)
     return fast
 
 # %% ../nbs/16b_accelerate.ipynb #8689cfd0
@@ -550,8 +617,9 @@ def require_torchao():
 
 def pt2e_quantizer(
     model: nn.Module,  # the `InpaintingModel` whose `CoreNet` graph will be quantised
+    keep_float: tuple[str, ...] = (),  # modules whose convolutions stay float (paths or prefixes, as `in_modules`)
 ):
-    "torchao's x86 Inductor quantizer, mended for this model's graph; the model's dilated convolutions stay float."
+    "torchao's x86 Inductor quantizer, mended for this model's graph; dilated convolutions and `keep_float` stay float."
     require_torchao()
     import torchao.quantization.pt2e.quantizer.x86_inductor_quantizer as xiq
 
@@ -572,7 +640,8 @@ def pt2e_quantizer(
     q = Quantizer()
     q.set_global(xiq.get_default_x86_inductor_quantization_config())
     for name, m in model.named_modules():
-        if isinstance(m, nn.Conv2d) and max(m.dilation) > 1:  # AMX int8 kernels corrupt memory on these (see text)
+        # dilated: AMX int8 kernels corrupt memory on these (see text)
+        if isinstance(m, nn.Conv2d) and (max(m.dilation) > 1 or in_modules(name, keep_float)):
             q.set_module_name_qconfig(f'model.{name}', None)
     return q
 
@@ -580,13 +649,14 @@ def pt2e_quantizer(
 def quantized_pt2e(
     model: nn.Module,  # an `InpaintingModel` (cpu, eval)
     calib: list[tuple],  # `CoreNet` inputs, all of one size (`calibration_inputs`); the first also traces the graph
+    keep_float: tuple[str, ...] = (),  # modules whose convolutions stay float
 ) -> torch.fx.GraphModule:
     "`CoreNet(model)` exported, observed on `calib` and converted: quantise/dequantise pairs around the convolutions and matrix products, still float arithmetic."
     require_torchao()
     from torchao.quantization.pt2e.quantize_pt2e import prepare_pt2e, convert_pt2e
 
     with quiet_export():
-        g = prepare_pt2e(export_core(model, calib[0]).module(), pt2e_quantizer(model))
+        g = prepare_pt2e(export_core(model, calib[0]).module(), pt2e_quantizer(model, keep_float))
         for c in calib:  # each observer records the range of what passes it
             g(*c)
         return convert_pt2e(g)
@@ -596,10 +666,20 @@ def int8_pt2e(
     model: nn.Module,  # an `InpaintingModel` (cpu, eval)
     shape: tuple[int, int],  # H, W of the network input
     n_calib: int = 8,  # calibration photos (`calibration_photos`)
+    keep_float: tuple[str, ...] | None = None,  # modules kept in float; None: decided as in `int8_onnx`
+    budget_db: float = INT8_BUDGET_DB,  # keep_float=None: loss allowed before `INT8_KEEP_FLOAT` stay float
 ):
-    "`quantized_pt2e` for `shape`, compiled with weight freezing into integer kernels; compiles on its first call."
-    calib = calibration_inputs(model, calibration_photos(n_calib)[0], shape)
-    program = torch.compile(quantized_pt2e(model, calib), dynamic=False)
+    "`quantized_pt2e` for `shape`, compiled with weight freezing into integer kernels; compiles on its first call. `run.kept`: the modules kept in float."
+    photos = calibration_photos(n_calib)[0]
+    calib = calibration_inputs(model, photos, shape)
+    g = quantized_pt2e(model, calib, keep_float or ())
+    if (
+        keep_float is None
+    ):  # the converted graph rounds as the integer kernels will, in float arithmetic: cheap to score
+        keep_float = INT8_KEEP_FLOAT if int8_loss(g, model, photos, shape) > budget_db else ()
+        if keep_float:
+            g = quantized_pt2e(model, calib, keep_float)
+    program = torch.compile(g, dynamic=False)
 
     def run(*args):
         # freezing: the weights become constants, so each dequantise → conv → quantise can become one integer kernel.
@@ -612,6 +692,7 @@ def int8_pt2e(
                 warnings.filterwarnings('ignore', 'Torchinductor does not support code generation for complex')
                 return program(*args)
 
+    run.kept = tuple(keep_float)
     return run
 
 
@@ -622,12 +703,13 @@ class Pt2ePass(GraphPass):
         self,
         model: nn.Module,  # the float `InpaintingModel`
         n_calib: int = 8,  # calibration photos
+        keep_float: tuple[str, ...] | None = None,  # modules kept in float; None: decided by the loss (`int8_pt2e`)
     ):
         super().__init__(model)
-        self.n_calib = n_calib
+        self.n_calib, self.keep_float = n_calib, keep_float
 
     def build(self, shape):
-        return int8_pt2e(self.model, shape, self.n_calib), True
+        return int8_pt2e(self.model, shape, self.n_calib, self.keep_float), True
 
 # %% ../nbs/16b_accelerate.ipynb #c16b038
 def export_command(
