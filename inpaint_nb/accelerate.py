@@ -409,7 +409,11 @@ def int8_onnx(
         if plan.get('budget_db') == budget_db:
             return int8_onnx(model, shape, cache, n_calib, tuple(plan['kept']))
         path, _ = int8_onnx(model, shape, cache, n_calib, ())
-        loss = lambda f: round(int8_loss(lambda *a: run_session(ort_session(f, 1), a), model, photos, shape), 4)
+
+        def loss(f):  # of an INT8 file, on the calibration photos
+            sess = ort_session(f)
+            return round(int8_loss(lambda *a: run_session(sess, a), model, photos, shape), 4)
+
         plan = dict(budget_db=budget_db, loss_all_db=loss(path), kept=[])
         if plan['loss_all_db'] > budget_db:
             path, _ = int8_onnx(model, shape, cache, n_calib, INT8_KEEP_FLOAT)
@@ -673,9 +677,8 @@ def int8_pt2e(
     photos = calibration_photos(n_calib)[0]
     calib = calibration_inputs(model, photos, shape)
     g = quantized_pt2e(model, calib, keep_float or ())
-    if (
-        keep_float is None
-    ):  # the converted graph rounds as the integer kernels will, in float arithmetic: cheap to score
+    if keep_float is None:
+        # the converted graph rounds as the integer kernels will, in float arithmetic: cheap to score
         keep_float = INT8_KEEP_FLOAT if int8_loss(g, model, photos, shape) > budget_db else ()
         if keep_float:
             g = quantized_pt2e(model, calib, keep_float)
