@@ -25,7 +25,7 @@ def main(argv=None):
     )
     ap.add_argument('--threads', type=int, default=1, help="torch threads")
     a = ap.parse_args(argv)
-    import numpy as np, torch
+    import torch
     from safetensors.torch import load_file
     from inpaint_nb.checkpoint import load_generator_weights, model_from_weights, default_weights_path
     from inpaint_nb.data.preprocessing import bsds500_paths, load_image, to_tensor, to_uint8
