@@ -3,7 +3,8 @@ same weights with one part taken away at inference: the texture artist (the pred
 builder's coarse fill), the exemplar (a BSDS500 *train* photo's pixels in place of the photo's own known region), and
 the network altogether (the harmonic start it corrects). Scored on a fixed half of BSDS500 val with chapter 14b's
 masks at 256²: gain of the full model over each, bootstrap 95 % CI, paired test. Where the learning-curve run's
-checkpoints are on disk, it also records the largest weight of the texture artist's last layer at each checkpoint.
+checkpoints are on disk, it also records the largest weight of the texture artist's last layer at each checkpoint
+(checkpoints no longer on disk keep what an earlier results file of the same run measured, with that file's name).
 Writes benchmarks/results/part_effects_<weights>_<date>.json (chapter 13b renders it).
 
     python benchmarks/part_effects.py                     # the default model, test half (about 10 minutes, one core)
@@ -74,6 +75,16 @@ def main(argv=None):
         (int(p.name[4:]), p / 'final.safetensors') for p in run.glob('step*') if (p / 'final.safetensors').exists()
     )
     trajectory = [dict(steps=s, max_abs_weight=float(load_file(str(f))[last].abs().max())) for s, f in steps]
+    # a checkpoint of this run no longer on disk keeps what an earlier results file measured from it
+    seen = {t['steps'] for t in trajectory}
+    for f in sorted((ROOT / 'benchmarks' / 'results').glob('part_effects_*.json')):
+        old = json.loads(f.read_text()).get('texture_last_layer') or {}
+        if old.get('run') == a.run and old.get('name') == last:
+            for t in old.get('checkpoints', []):
+                if t['steps'] not in seen:
+                    trajectory.append(dict(t, measured_in=t.get('measured_in', f.name)))
+                    seen.add(t['steps'])
+    trajectory.sort(key=lambda t: t['steps'])
     for r in rows:
         print(f"model vs {r['baseline']:28s} {r['kind']:6s} {r['gain']:+.4f} dB [{r['ci_lo']:+.4f}, {r['ci_hi']:+.4f}]")
     print(
