@@ -7,7 +7,7 @@ checkpoints are on disk, it also records the largest weight of the texture artis
 (checkpoints no longer on disk keep what an earlier results file of the same run measured, with that file's name).
 Writes benchmarks/results/part_effects_<weights>_<date>.json (chapter 13b renders it).
 
-    python benchmarks/part_effects.py                     # the default model, test half (about 10 minutes, one core)
+    python benchmarks/part_effects.py                     # the default model, test half (about 2 minutes, one core)
     python benchmarks/part_effects.py --weights small_ffc --half valid"""
 
 import argparse, copy, json, os, sys, time
