@@ -5,7 +5,8 @@ the network altogether (the harmonic start it corrects). Scored on a fixed half 
 masks at 256²: gain of the full model over each, bootstrap 95 % CI, paired test. Where the learning-curve run's
 checkpoints are on disk, it also records the largest weight of the texture artist's last layer at each checkpoint
 (checkpoints no longer on disk keep what an earlier results file of the same run measured, with that file's name).
-Writes benchmarks/results/part_effects_<weights>_<date>.json (chapter 13b renders it).
+Writes benchmarks/results/part_effects_<weights>_<date>.json, or _<date>_<HHMM>.json when that file exists (chapter 13b
+renders the newest).
 
     python benchmarks/part_effects.py                     # the default model, test half (about 2 minutes, one core)
     python benchmarks/part_effects.py --weights small_ffc --half valid"""
@@ -103,6 +104,8 @@ def main(argv=None):
         texture_last_layer=dict(name=last, shipped_max_abs_weight=shipped, run=a.run, checkpoints=trajectory),
     )
     out = ROOT / 'benchmarks' / 'results' / f"part_effects_{w.stem}_{res['date']}.json"
+    if out.exists():  # another run today: keep it (later runs may cite it), and name this one by the time too
+        out = out.with_name(f"{out.stem}_{time.strftime('%H%M')}.json")
     out.write_text(json.dumps(res, indent=1) + '\n')
     print('wrote', out.relative_to(ROOT))
 
