@@ -4,6 +4,9 @@ masks at 256², gain per mask kind with a bootstrap 95 % CI). A recipe that lear
 crops seen. `--test` scores the last point once more on the *test* half — the half results are reported on, which
 no choice looks at. Resumable: a finished segment is kept in the results file and its weights in the run folder, so an
 interrupted run goes on from the last finished point. Writes benchmarks/results/learning_curve_<name>_<date>.json.
+`--branch FILE:STEPS` starts a run from another run's point: that run's weights at STEPS and its points up to STEPS
+(marked `from`) are the new run's history, and the segments after it draw the same seeds, so the two runs differ only
+in what the new one changes.
 
     python benchmarks/learning_curve.py --name tiny_ffc_cpu --points 250 750 2000"""
 
@@ -56,6 +59,12 @@ def main(argv=None):
         '--threads', type=int, default=1, help="torch threads (not part of the recipe: a run resumes with any)"
     )
     ap.add_argument(
+        '--branch',
+        default=None,
+        metavar='FILE:STEPS',
+        help="go on from another run's results file and its point at STEPS (its weights must be in its run folder)",
+    )
+    ap.add_argument(
         '--test',
         action='store_true',
         help="also score the last point on the test half (once; kept in the file as that point's test_rows)",
@@ -95,7 +104,8 @@ def main(argv=None):
     run.mkdir(parents=True, exist_ok=True)
     res = json.loads(out.read_text()) if out.exists() else None
     defaults = vars(ap.parse_args([]))  # a file written before an option existed ran with its default
-    same = lambda d: {k: v for k, v in {**defaults, **d}.items() if k not in ('points', 'out', 'test', 'threads')}
+    skip = ('points', 'out', 'test', 'threads', 'branch')  # how a run is driven, not what it trains
+    same = lambda d: {k: v for k, v in {**defaults, **d}.items() if k not in skip}
     if res is None or same(res['args']) != same(vars(a)):  # another recipe: start afresh
         res = dict(
             machine=machine_description(),
@@ -104,6 +114,26 @@ def main(argv=None):
             args=vars(a),
             points=[],
         )
+    if a.branch and not res['points']:  # a new branch: the parent's history up to the branch point, and its weights
+        fname, _, at = a.branch.rpartition(':')
+        if not (fname and at.isdigit()):
+            ap.error(f"--branch wants FILE:STEPS, got {a.branch!r}")
+        parent = json.loads(Path(fname).read_text())
+        at, pname = int(at), parent['args']['name']
+        src = ROOT / 'runs' / 'learning_curve' / pname / f"step{at}" / 'final.safetensors'
+        if at not in {p['steps'] for p in parent['points']} or not src.exists():
+            ap.error(f"--branch: {pname} has no scored point with weights at step {at} ({os.path.relpath(src, ROOT)})")
+        if a.points[0] > at or at not in a.points:
+            ap.error(f"--branch: --points must include the branch point {at}")
+        res['points'] = [dict(p, **{'from': pname}) for p in parent['points'] if p['steps'] <= at]
+        for p in res['points']:
+            p.pop('test_rows', None)  # the parent's looks at the test half belong to the parent
+        dst = ROOT / 'runs' / 'learning_curve' / a.name / f"step{at}" / 'final.safetensors'
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if not dst.exists():
+            import shutil
+
+            shutil.copy(src, dst)
     # a resumed run that adds points records the command that asked for all of them
     res['command'] = 'python benchmarks/learning_curve.py ' + ' '.join(argv if argv is not None else sys.argv[1:])
     overrides = {'builder': {'prefill': 'harmonic', 'use_ffc': bool(a.ffc)}}
