@@ -1,8 +1,8 @@
 """The shipped default model's benchmark: chapter 14b's protocol (the 100 BSDS500 val photos at 256², seeded thin /
 medium / thick / box masks), every classical fill beside the model, PSNR and SSIM on the whole image and on the hole
 (mean ± std over photos), and paired tests of the model against the better OpenCV method and against its own
-harmonic start. Writes benchmarks/results/default_model_<date>.json, which README.md, the model card and chapter 17
-render their tables from.
+harmonic start. Writes benchmarks/results/default_model_<date>.json (or _<date>_<HHMM>.json when that exists), which
+README.md, the model card and chapter 17 render their tables from (the newest).
 
     python benchmarks/default_model.py                       # the shipped default, several minutes on 2 CPU cores
     python benchmarks/default_model.py --weights my.safetensors --n_images 20
@@ -80,6 +80,8 @@ def main(argv=None):
         paired=paired,
     )
     p = Path(a.out) if a.out else ROOT / 'benchmarks' / 'results' / f"default_model_{out['date']}.json"
+    if not a.out and p.exists():  # another run today: keep it (README may cite it), and name this one by the time too
+        p = p.with_name(f"{p.stem}_{time.strftime('%H%M')}.json")
     p.write_text(json.dumps(out, indent=1, default=float) + '\n')
     print(f"{len(recs)} records in {seconds:.0f} s; wrote {p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}")
 
