@@ -10,7 +10,7 @@ in what the new one changes.
 
     python benchmarks/learning_curve.py --name tiny_ffc_cpu --points 250 750 2000"""
 
-import argparse, json, os, sys, time
+import argparse, json, os, shutil, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,7 +123,7 @@ def main(argv=None):
         src = ROOT / 'runs' / 'learning_curve' / pname / f"step{at}" / 'final.safetensors'
         if at not in {p['steps'] for p in parent['points']} or not src.exists():
             ap.error(f"--branch: {pname} has no scored point with weights at step {at} ({os.path.relpath(src, ROOT)})")
-        if a.points[0] > at or at not in a.points:
+        if at not in a.points:
             ap.error(f"--branch: --points must include the branch point {at}")
         res['points'] = [dict(p, **{'from': pname}) for p in parent['points'] if p['steps'] <= at]
         for p in res['points']:
@@ -131,8 +131,6 @@ def main(argv=None):
         dst = ROOT / 'runs' / 'learning_curve' / a.name / f"step{at}" / 'final.safetensors'
         dst.parent.mkdir(parents=True, exist_ok=True)
         if not dst.exists():
-            import shutil
-
             shutil.copy(src, dst)
     # a resumed run that adds points records the command that asked for all of them
     res['command'] = 'python benchmarks/learning_curve.py ' + ' '.join(argv if argv is not None else sys.argv[1:])
