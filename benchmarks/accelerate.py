@@ -137,14 +137,12 @@ def main(argv=None):
     ap.add_argument('--note', default='', help="what the machine was doing meanwhile")
     a = ap.parse_args(argv)
     import torch
-    from inpaint_nb.device_train import machine_description, git_commit
+    from inpaint_nb.device_train import machine_description, git_commit, results_path
     from inpaint_nb.accelerate import cold_compile_cache
 
     torch.set_num_threads(a.threads)
     date = time.strftime('%Y-%m-%d')
-    out = ROOT / 'benchmarks' / 'results' / f"accelerate_cpu_{date}.json"
-    if out.exists():  # another run today (perhaps on another machine): keep it, and name this one by the time too
-        out = out.with_name(f"accelerate_cpu_{date}_{time.strftime('%H%M')}.json")
+    out = results_path(ROOT / 'benchmarks' / 'results', 'accelerate_cpu')
     blocks = []
     load_start = os.getloadavg()[0]  # processes wanting a core (1-minute average): how busy the machine was
     # an empty compiler cache, so that compile_first_call_s is a cold compile (Inductor caches compiled code on disk)

@@ -37,6 +37,7 @@ def main(argv=None):
 
     torch.set_num_threads(a.threads)
     from inpaint_nb.device_train import (
+        results_path,
         DeviceTrainConfig,
         train_on_device,
         heldout_batch,
@@ -141,7 +142,7 @@ def main(argv=None):
         rows=rows,
         records=recs,
     )
-    p = ROOT / 'benchmarks' / 'results' / f"component_effects_{a.name}_{date}.json"
+    p = results_path(ROOT / 'benchmarks' / 'results', f"component_effects_{a.name}")
     p.write_text(json.dumps(out, indent=1))
     print('wrote', os.path.relpath(p, ROOT))
 

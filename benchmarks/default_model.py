@@ -1,7 +1,7 @@
 """The shipped default model's benchmark: chapter 14b's protocol (the 100 BSDS500 val photos at 256², seeded thin /
 medium / thick / box masks), every classical fill beside the model, PSNR and SSIM on the whole image and on the hole
 (mean ± std over photos), and paired tests of the model against the better OpenCV method and against its own
-harmonic start. Writes benchmarks/results/default_model_<date>.json (or _<date>_<HHMM>.json when that exists), which
+harmonic start. Writes benchmarks/results/default_model_<date>.json (or _<date>_<HHMM>.json when that exists, like every benchmark here), which
 README.md, the model card and chapter 17 render their tables from (the newest).
 
     python benchmarks/default_model.py                       # the shipped default, several minutes on 2 CPU cores
@@ -35,7 +35,7 @@ def main(argv=None):
     from inpaint_nb.utils.metrics import summarise
     from inpaint_nb.classical import CLASSICAL_FILLS
     from inpaint_nb.inpaint import default_weights_path
-    from inpaint_nb.device_train import machine_description, git_commit
+    from inpaint_nb.device_train import machine_description, git_commit, results_path
 
     commit = git_commit()  # the code that runs: taken before the (minutes-long) run
     weights = Path(a.weights) if a.weights else default_weights_path()
@@ -79,9 +79,7 @@ def main(argv=None):
         table=table,
         paired=paired,
     )
-    p = Path(a.out) if a.out else ROOT / 'benchmarks' / 'results' / f"default_model_{out['date']}.json"
-    if not a.out and p.exists():  # another run today: keep it (README may cite it), and name this one by the time too
-        p = p.with_name(f"{p.stem}_{time.strftime('%H%M')}.json")
+    p = Path(a.out) if a.out else results_path(ROOT / 'benchmarks' / 'results', 'default_model')
     p.write_text(json.dumps(out, indent=1, default=float) + '\n')
     print(f"{len(recs)} records in {seconds:.0f} s; wrote {p.relative_to(ROOT) if p.is_relative_to(ROOT) else p}")
 

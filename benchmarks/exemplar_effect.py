@@ -20,7 +20,14 @@ def main(argv=None):
     a = ap.parse_args(argv)
     import numpy as np
     from inpaint_nb.inpaint import Inpainter
-    from inpaint_nb.device_train import heldout_records, gain_table, bsds500_heldout, machine_description, git_commit
+    from inpaint_nb.device_train import (
+        heldout_records,
+        gain_table,
+        bsds500_heldout,
+        machine_description,
+        git_commit,
+        results_path,
+    )
     from inpaint_nb.data.preprocessing import load_image, center_crop_resize
 
     inp = Inpainter(a.weights)
@@ -49,7 +56,7 @@ def main(argv=None):
         rows=rows,
         records=recs,
     )
-    p = ROOT / 'benchmarks' / 'results' / f"exemplar_effect_{name}_{out['date']}.json"
+    p = results_path(ROOT / 'benchmarks' / 'results', f"exemplar_effect_{name}")
     p.write_text(json.dumps(out, indent=1))
     print('wrote', p.relative_to(ROOT))
 

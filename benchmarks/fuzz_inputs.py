@@ -39,6 +39,7 @@ from PIL import Image
 
 from inpaint_nb.inpaint import Inpainter, read_mask
 from inpaint_nb.classical import classical_fill
+from inpaint_nb.device_train import results_path
 
 CLEAR = (ValueError, TypeError)
 CLEAR_PATH = (ValueError, TypeError, FileNotFoundError, PermissionError)  # for inputs that are paths
@@ -846,8 +847,7 @@ def main(argv=None):
     if not a.quick:
         out = Path(a.out)
         out.mkdir(parents=True, exist_ok=True)
-        date = datetime.date.today().isoformat()
-        f = out / f'fuzz_inputs_{date}.txt'
+        f = results_path(out, 'fuzz_inputs', 'txt')
         by = Counter((r['fn'], r['outcome']) for r in results)
         lines = [
             f"# benchmarks/fuzz_inputs.py --n {n} --seed {a.seed}",

@@ -31,7 +31,7 @@ def main(argv=None):
     from safetensors.torch import load_file
     from inpaint_nb.checkpoint import load_generator_weights, model_from_weights, default_weights_path
     from inpaint_nb.data.preprocessing import bsds500_paths, load_image, to_tensor, to_uint8
-    from inpaint_nb.device_train import heldout_records, gain_table, machine_description, git_commit
+    from inpaint_nb.device_train import heldout_records, gain_table, machine_description, git_commit, results_path
     from inpaint_nb.eval import classical_fill_fn
     from inpaint_nb.accelerate import fit_photo
 
@@ -103,9 +103,7 @@ def main(argv=None):
         rows=rows,
         texture_last_layer=dict(name=last, shipped_max_abs_weight=shipped, run=a.run, checkpoints=trajectory),
     )
-    out = ROOT / 'benchmarks' / 'results' / f"part_effects_{w.stem}_{res['date']}.json"
-    if out.exists():  # another run today: keep it (later runs may cite it), and name this one by the time too
-        out = out.with_name(f"{out.stem}_{time.strftime('%H%M')}.json")
+    out = results_path(ROOT / 'benchmarks' / 'results', f"part_effects_{w.stem}")
     out.write_text(json.dumps(res, indent=1) + '\n')
     print('wrote', out.relative_to(ROOT))
 

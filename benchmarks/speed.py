@@ -150,7 +150,7 @@ def main(argv=None):
         if a.quick:
             throughput_section(inp, 'cpu', a.gpu_size, batches, a.reps)  # exercise the throughput code path
     if not a.quick:
-        from inpaint_nb.device_train import machine_description, git_commit
+        from inpaint_nb.device_train import machine_description, git_commit, results_path
 
         date = time.strftime('%Y-%m-%d')
         argv_s = ' '.join(sys.argv[1:] if argv is None else argv)
@@ -160,7 +160,7 @@ def main(argv=None):
             commit=commit,
             command=f"python benchmarks/speed.py {argv_s}".strip(),
         )
-        p = Path(__file__).resolve().parent / 'results' / f"speed_{'gpu' if 'gpu' in out else 'cpu'}_{date}.json"
+        p = results_path(Path(__file__).resolve().parent / 'results', f"speed_{'gpu' if 'gpu' in out else 'cpu'}")
         p.write_text(json.dumps({**rec, **out}, indent=1) + '\n')
         print(f"wrote benchmarks/results/{p.name}")
 

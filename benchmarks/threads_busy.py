@@ -20,7 +20,7 @@ def main(argv=None):
     from inpaint_nb.data.mask_generator import demo_mask
     from inpaint_nb.data.preprocessing import demo_image_path
     from inpaint_nb.data.preprocessing import load_image, center_crop_resize
-    from inpaint_nb.device_train import machine_description, git_commit
+    from inpaint_nb.device_train import machine_description, git_commit, results_path
 
     img = center_crop_resize(load_image(demo_image_path()), a.size)
     m = demo_mask(a.size, a.size, seed=0)
@@ -59,7 +59,7 @@ def main(argv=None):
         size=a.size,
         rows=rows,
     )
-    p = ROOT / 'benchmarks' / 'results' / f"threads_busy_{out['date']}.json"
+    p = results_path(ROOT / 'benchmarks' / 'results', 'threads_busy')
     p.write_text(json.dumps(out, indent=1))
     print('wrote', p.relative_to(ROOT))
 

@@ -83,11 +83,11 @@ def main(argv=None):
     warnings.filterwarnings('ignore')
     logging.getLogger('torch.utils.cpp_extension').setLevel(logging.ERROR)
     torch.set_num_threads(a.threads)
-    from inpaint_nb.device_train import machine_description, git_commit
+    from inpaint_nb.device_train import machine_description, git_commit, results_path
     from inpaint_nb.accelerate import cold_compile_cache
 
     date = time.strftime('%Y-%m-%d')
-    out = Path(a.out) if a.out else ROOT / 'benchmarks' / 'results' / f"train_compile_cpu_{date}.json"
+    out = Path(a.out) if a.out else results_path(ROOT / 'benchmarks' / 'results', 'train_compile_cpu')
     with cold_compile_cache():  # a cold compile: nothing from an earlier run
         blocks = []
         for p in a.presets:

@@ -92,11 +92,11 @@ def main(argv=None):
         print(json.dumps(one(a)))
         return
     import torch
-    from inpaint_nb.device_train import machine_description, git_commit
+    from inpaint_nb.device_train import machine_description, git_commit, results_path
 
     kind = 'gpu' if torch.cuda.is_available() else 'cpu'
     date = time.strftime('%Y-%m-%d')
-    out = ROOT / 'benchmarks' / 'results' / f"train_memory_{kind}_b{a.batch}_{date}.json"
+    out = results_path(ROOT / 'benchmarks' / 'results', f"train_memory_{kind}_b{a.batch}")
     common = ['--model', a.model, '--batch', str(a.batch), '--size', str(a.size), '--steps', str(a.steps)]
     common += ['--threads', str(a.threads)]
     rows = []

@@ -27,7 +27,7 @@ def main(argv=None):
     )
     a = ap.parse_args(argv)
     import torch
-    from inpaint_nb.device_train import profile_step, make_mask_bank, machine_description, git_commit
+    from inpaint_nb.device_train import profile_step, make_mask_bank, machine_description, git_commit, results_path
     from inpaint_nb.data.dataset import get_dls
     from inpaint_nb.data.mask_generator import default_mask_sampler
 
@@ -71,7 +71,7 @@ def main(argv=None):
         rows=rows,
     )
     if not a.quick:
-        p = ROOT / 'benchmarks' / 'results' / f"train_speed_{'_'.join(devices)}_{out['date']}.json"
+        p = results_path(ROOT / 'benchmarks' / 'results', f"train_speed_{'_'.join(devices)}")
         p.write_text(json.dumps(out, indent=1))
         print('wrote', p.relative_to(ROOT))
 

@@ -21,8 +21,8 @@ from .checkpoint import save_weights, load_generator_weights
 # %% auto #0
 __all__ = ['PhotoCache', 'random_crops', 'split_crops', 'make_mask_bank', 'dihedral', 'unpack_masks', 'DeviceMasks',
            'bsds500_heldout', 'heldout_batch', 'gain_over_harmonic', 'DeviceTrainConfig', 'load_device_config',
-           'lr_factor', 'cpu_name', 'machine_description', 'git_commit', 'step_loss', 'train_on_device', 'profile_step',
-           'heldout_records', 'gain_table']
+           'lr_factor', 'cpu_name', 'machine_description', 'git_commit', 'step_loss', 'train_on_device', 'results_path',
+           'profile_step', 'heldout_records', 'gain_table']
 
 # %% ../nbs/13b_device_training.ipynb #6a10e821
 class PhotoCache:
@@ -574,6 +574,22 @@ def train_on_device(
     )
     (out / 'valid.json').write_text(json.dumps(summary, indent=1, default=str))
     return summary
+
+# %% ../nbs/13b_device_training.ipynb #59bbdb311c014d738909a11f9e486628
+def results_path(
+    folder,  # where results files live (the scripts pass `benchmarks/results`)
+    stem: str,  # the file's name before the date, e.g. 'default_model' or 'speed_cpu'
+    ext: str = 'json',  # the file's extension, without the dot
+) -> Path:
+    "`folder/stem_<date>.ext`, or `stem_<date>_<HHMM>.ext` (then `_<HHMMSS>`) when that exists: no run overwrites another's."
+    if not stem or '/' in stem or '\\' in stem:
+        raise ValueError(f"results_path: stem must be a plain file-name part, got {stem!r}")
+    folder = Path(folder)
+    for suffix in ('', time.strftime('_%H%M'), time.strftime('_%H%M%S')):
+        p = folder / f"{stem}_{time.strftime('%Y-%m-%d')}{suffix}.{ext}"
+        if not p.exists():
+            return p
+    raise FileExistsError(f"results_path: {p.name} exists already; wait a second and run again")
 
 # %% ../nbs/13b_device_training.ipynb #82dafce3
 def _timed(fn, dev, n):
