@@ -95,6 +95,7 @@ def main(argv=None):
         gain_table,
         machine_description,
         git_commit,
+        RUN_DRIVERS,
     )
     from inpaint_nb.eval import classical_fill_fn, model_fill_fn
 
@@ -104,8 +105,7 @@ def main(argv=None):
     run.mkdir(parents=True, exist_ok=True)
     res = json.loads(out.read_text()) if out.exists() else None
     defaults = vars(ap.parse_args([]))  # a file written before an option existed ran with its default
-    skip = ('points', 'out', 'test', 'threads', 'branch')  # how a run is driven, not what it trains
-    same = lambda d: {k: v for k, v in {**defaults, **d}.items() if k not in skip}
+    same = lambda d: {k: v for k, v in {**defaults, **d}.items() if k not in RUN_DRIVERS}  # the recipe alone
     if res is None or same(res['args']) != same(vars(a)):  # another recipe: start afresh
         res = dict(
             machine=machine_description(),

@@ -19,10 +19,10 @@ from .utils.metrics import psnr, paired_test
 from .checkpoint import save_weights, load_generator_weights
 
 # %% auto #0
-__all__ = ['PhotoCache', 'random_crops', 'split_crops', 'make_mask_bank', 'dihedral', 'unpack_masks', 'DeviceMasks',
-           'bsds500_heldout', 'heldout_batch', 'gain_over_harmonic', 'DeviceTrainConfig', 'load_device_config',
-           'lr_factor', 'cpu_name', 'machine_description', 'git_commit', 'step_loss', 'train_on_device', 'results_path',
-           'profile_step', 'heldout_records', 'gain_table']
+__all__ = ['RUN_DRIVERS', 'PhotoCache', 'random_crops', 'split_crops', 'make_mask_bank', 'dihedral', 'unpack_masks',
+           'DeviceMasks', 'bsds500_heldout', 'heldout_batch', 'gain_over_harmonic', 'DeviceTrainConfig',
+           'load_device_config', 'lr_factor', 'cpu_name', 'machine_description', 'git_commit', 'step_loss',
+           'train_on_device', 'results_path', 'profile_step', 'heldout_records', 'gain_table']
 
 # %% ../nbs/13b_device_training.ipynb #6a10e821
 class PhotoCache:
@@ -749,3 +749,9 @@ def gain_table(
                 )
             )
     return rows
+
+# %% ../nbs/13b_device_training.ipynb #8a65eabff63a45729fe45fb5ade58bdc
+# learning_curve.py's options that say how a run is driven — where it stops, where it writes, on how many threads,
+# whether it looks at the test half, where a branch starts — not what it trains: a run resumed with other values of
+# these is the same run, and two runs that differ only in these are the same recipe
+RUN_DRIVERS = ('points', 'out', 'test', 'threads', 'branch')
