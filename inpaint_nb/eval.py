@@ -140,12 +140,13 @@ def model_fill_fn(
     model_path: str | Path,  # weights `Inpainter` reads: an exported `.safetensors`, a checkpoint or a run folder
     device: str = 'cpu',  # torch device
     steps: int = 1,  # easy-first steps
+    ensemble: int = 1,  # flips and rotations averaged (`Inpainter(ensemble=…)`: 1, 2, 4 or 8)
 ) -> FillFn:
     "A fill function for a trained model (loaded once by the inpainting chapter's `Inpainter`)."
     p = Path(model_path).expanduser()
     if not p.exists():
         raise FileNotFoundError(f"No model checkpoint at {p}")
-    inp = Inpainter(weights=p, device=device)
+    inp = Inpainter(weights=p, device=device, ensemble=ensemble)
     return lambda img, m: inp(img, m, steps=steps)
 
 # %% ../nbs/14b_eval.ipynb #7372e318

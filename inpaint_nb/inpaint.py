@@ -34,8 +34,8 @@ from .classical import CLASSICAL_FILLS, CLASSICAL_LABELS, classical_fill
 from .accelerate import accelerated, channels_last, PRECISIONS, INT8_ENGINES
 
 # %% auto #0
-__all__ = ['save_image_atomic', 'read_mask', 'hole_groups', 'fill_threads', 'Inpainter', 'demo_figure', 'inpaint_command', 'main',
-           'speed_per_image', 'format_speed']
+__all__ = ['DIHEDRAL', 'ENSEMBLES', 'save_image_atomic', 'read_mask', 'hole_groups', 'fill_threads', 'dihedral_view', 'Inpainter',
+           'demo_figure', 'inpaint_command', 'main', 'speed_per_image', 'format_speed']
 
 # %% ../nbs/17_inpaint.ipynb #73b7f312
 def save_image_atomic(
@@ -150,6 +150,25 @@ def fill_threads(
     return max(1, min(current, int((os.cpu_count() or current) - busy + 0.5)))
 
 
+# the eight flips and rotations of a square; `ensemble=K` averages over the first K (the four that keep a window's
+# shape first, so that 2 and 4 cost no second window size)
+DIHEDRAL = ((0, False), (0, True), (2, False), (2, True), (1, False), (1, True), (3, False), (3, True))
+ENSEMBLES = (1, 2, 4, 8)
+
+
+def dihedral_view(
+    t: torch.Tensor,  # `…×H×W`
+    k: int,  # quarter turns (anticlockwise)
+    flip: bool,  # then mirror left–right
+    inverse: bool = False,  # undo the view instead
+) -> torch.Tensor:
+    "One of the eight symmetries of the pixel grid applied to the last two dimensions (or undone)."
+    if inverse:
+        return torch.rot90(t.flip(-1) if flip else t, -k, (-2, -1))
+    t = torch.rot90(t, k, (-2, -1))
+    return t.flip(-1) if flip else t
+
+
 class Inpainter:
     "Fill holes in photos with a trained `InpaintingModel`: `Inpainter()(image, mask)` → `uint8` `H×W×3`."
 
@@ -168,9 +187,16 @@ class Inpainter:
         precision: str = 'fp32',
         # who runs 'int8': 'onnxruntime' (built once per size, cached on disk) or 'pt2e' (PyTorch's compiler: faster on some CPUs, compiles again in each process)
         int8_engine: str = 'onnxruntime',
+        # self-ensemble: average the network's fill over this many flips and rotations of the window (1, 2, 4 or 8;
+        # K network passes per fill)
+        ensemble: int = 1,
     ):
         if precision not in PRECISIONS:
             raise ValueError(f"Unknown precision {precision!r}: use one of {', '.join(PRECISIONS)}")
+        if not is_int(ensemble) or ensemble not in ENSEMBLES:
+            raise ValueError(
+                f"ensemble must be one of {', '.join(map(str, ENSEMBLES))} (views averaged), got {ensemble!r}"
+            )
         if not is_int(work_size) or work_size < 32:
             raise ValueError(f"work_size must be a whole number ≥ 32 px, got {work_size!r}")
         if not isinstance(context, (int, float)) or isinstance(context, bool) or not 0 <= context < float('inf'):
@@ -186,7 +212,7 @@ class Inpainter:
         self.model = model_from_weights(g, self.metadata, self.weights, detector).to(self.device)
         # weights stored channels-last: the convolution kernels' own layout, same fill, faster (chapter 16b)
         self.model = channels_last(self.model).eval().requires_grad_(False)
-        self.work_size, self.context = int(work_size), float(context)
+        self.work_size, self.context, self.ensemble = int(work_size), float(context), int(ensemble)
         self._lock = threading.Lock()
         self.threads = fill_threads(threads, self._probe if self.device.type == 'cpu' else None)
         self.precision, self.int8_engine = precision, int8_engine
@@ -204,23 +230,38 @@ class Inpainter:
         prec = '' if self.precision == 'fp32' else f", precision={self.precision!r}"
         if self.precision == 'int8' and self.int8_engine != 'onnxruntime':
             prec += f", int8_engine={self.int8_engine!r}"
+        if self.ensemble > 1:
+            prec += f", ensemble={self.ensemble}"
         return f"Inpainter({self.weights.name}, model={self.model.cfg.name!r}, device={self.device}, work_size={self.work_size}{prec})"
 
     def _run(self, img, m, exemplar, steps, return_steps):
-        "One network pass on a uint8 window: (prediction float H×W×3 in [0,1], log_b H×W, steps list)."
+        "The network on a uint8 window (averaged over `ensemble` views): (prediction float H×W×3 in [0,1], log_b H×W, steps list)."
         x = to_tensor(img)[None].to(self.device)
         mt = torch.from_numpy(np.ascontiguousarray(m))[None, None].float().to(self.device)
+        views = DIHEDRAL[: self.ensemble]
+        pred, log_b = 0, 0
         with self._lock, torch.inference_mode():
             n0 = torch.get_num_threads()
             # a busy machine: fewer threads than cores is faster
             if self.device.type == 'cpu':
                 torch.set_num_threads(self.threads)
             try:
-                o = self.net(x, mt, exemplar=exemplar, steps=steps, return_steps=return_steps)
+                for k, f in views:  # the view's fill, turned back, added up (the exemplar is turned with the photo)
+                    v = lambda t: dihedral_view(t, k, f).contiguous()
+                    o = self.net(
+                        v(x),
+                        v(mt),
+                        exemplar=exemplar if exemplar is None else v(exemplar),
+                        steps=steps,
+                        return_steps=return_steps,
+                    )
+                    pred = pred + dihedral_view(o['prediction'].float().clamp(0, 1), k, f, inverse=True)
+                    log_b = log_b + dihedral_view(o['uncertainty'].float(), k, f, inverse=True)
             finally:
                 torch.set_num_threads(n0)
-        pred = o['prediction'][0].clamp(0, 1).permute(1, 2, 0).float().cpu().numpy()
-        return pred, o['uncertainty'][0, 0].float().cpu().numpy(), o['steps']
+        # the mean over views: $\hat x = \frac1K\sum_k g_k^{-1} f(g_k x, g_k m)$
+        pred = (pred / len(views))[0].permute(1, 2, 0).cpu().numpy()
+        return pred, (log_b / len(views))[0, 0].cpu().numpy(), o['steps']
 
     def __call__(
         self,
@@ -236,6 +277,10 @@ class Inpainter:
         "Inpaint; returns `uint8` `H×W×3` (or a dict with `output`, `uncertainty`, `steps` when asked for more)."
         if not is_int(steps) or steps < 1:
             raise ValueError(f"steps must be an int ≥ 1, got {steps!r}")
+        if return_steps and self.ensemble > 1:
+            raise ValueError(
+                f"return_steps shows one pass's steps: use an Inpainter with ensemble=1 (this one has {self.ensemble})"
+            )
         img, m = validate_pair(image, mask, allow_empty=True)
         H, W = m.shape
         out, unc, step_imgs = img.copy(), np.zeros((H, W), np.float32), []
