@@ -447,6 +447,7 @@ def inpaint_command(
         choices=list(INT8_ENGINES),
     ) = 'onnxruntime',
     steps: int = 1,  # easy-first passes of the model
+    ensemble: int = 1,  # average the model's fill over K flips and rotations of the photo (1, 2, 4 or 8; K network passes)
     # a photo whose texture the model's texture artist should borrow (default: the input photo's own known region)
     exemplar: str = None,
     invert_mask: bool = False,  # the mask marks the known pixels in white instead of the hole
@@ -471,13 +472,17 @@ def inpaint_command(
             print("note: no model weights installed; using classical 'telea'", file=sys.stderr)
     if precision != 'fp32' and method != 'model':
         raise ValueError(f"--precision applies to the model; --method {method} has no network")
+    if ensemble != 1 and method != 'model':
+        raise ValueError(f"--ensemble averages the model's fill; --method {method} has no network")
     if int8_engine != 'onnxruntime' and precision != 'int8':
         raise ValueError(f"--int8_engine applies to --precision int8, not {precision}")
     if exemplar is not None and method != 'model':
         raise ValueError(f"--exemplar is read by the model's texture artist; --method {method} has none")
     ex = load_image(Path(exemplar).expanduser()) if exemplar is not None else None
     inp = (
-        Inpainter(weights, device=device, detector=detector, precision=precision, int8_engine=int8_engine)
+        Inpainter(
+            weights, device=device, detector=detector, precision=precision, int8_engine=int8_engine, ensemble=ensemble
+        )
         if method == 'model'
         else None
     )
