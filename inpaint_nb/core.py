@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['STALE_TMP_SECONDS', 'sweep_stale_tmp', 'atomic_write', 'is_int', 'ConfigError', 'type_name', 'type_ok',
-           'config_from_dict', 'state_dict_mismatch', 'load_state_dict_checked', 'require', 'compile_pieces',
-           'cpu_processes', 'shutdown_cpu_pool', 'cpu_map', 'cli_error', 'run_console_script']
+           'config_from_dict', 'state_dict_mismatch', 'load_state_dict_checked', 'require', 'compile_pieces', 'elu',
+           'ELU', 'cpu_processes', 'shutdown_cpu_pool', 'cpu_map', 'cli_error', 'run_console_script']
 
 # %% ../nbs/01a_core.ipynb #7c2b8c75
 import os, sys, errno, re, stat, tempfile, threading, time, types, typing
@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 import numpy as np, torch
+import torch.nn as nn, torch.nn.functional as F
 
 # %% ../nbs/01a_core.ipynb #95c97230
 def _new_file_mode() -> int:
@@ -248,6 +249,47 @@ def compile_pieces(
         ex = torch._dynamo.explain(fn)(*args)
     torch._dynamo.reset()
     return ex.graph_count, ex.graph_break_count
+
+# %% ../nbs/01a_core.ipynb #3878d2b3
+def _elu_forward(x: torch.Tensor) -> torch.Tensor:
+    t = x.clamp(max=0)
+    if x.dtype in (torch.bfloat16, torch.float16):  # in float32, rounded once (as PyTorch's own kernel does)
+        t = t.float().exp_().sub_(1).to(x.dtype)
+    else:
+        t = t.exp_().sub_(1)  # e^min(x,0) − 1, in place on one buffer
+    return torch.maximum(x, t, out=t)  # max(x, ·): ELU(x), because e^x − 1 ≥ x
+
+
+class _FastELU(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        y = _elu_forward(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        (y,) = ctx.saved_tensors  # PyTorch's ELU backward from the output: g if y > 0, else g·(y + 1)
+        return torch.ops.aten.elu_backward(g, 1.0, 1.0, 1.0, True, y)
+
+
+def elu(x: torch.Tensor) -> torch.Tensor:
+    "`F.elu(x)` (α = 1) as max(x, e^min(x,0) − 1): vectorised `exp` instead of the CPU's element-wise `expm1`."
+    if torch.compiler.is_compiling() or torch.onnx.is_in_onnx_export():
+        return F.elu(x)  # compilers fuse the stock op; exporters map it to their own ELU
+    if torch.is_grad_enabled() and x.requires_grad:
+        return _FastELU.apply(x)
+    return _elu_forward(x)
+
+
+class ELU(nn.ELU):
+    "`nn.ELU()` (α = 1) computed by `elu`."
+
+    def __init__(self):
+        super().__init__()
+
+    def forward(self, x):
+        return elu(x)
 
 # %% ../nbs/01a_core.ipynb #cb01d5cf
 def cpu_processes() -> int:

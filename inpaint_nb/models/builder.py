@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
 from ..data.preprocessing import pad_to_multiple, crop_to
-from ..core import config_from_dict
+from ..core import config_from_dict, ELU
 from ..classical import PREFILL_METHODS, classical_prefill
 
 # %% auto #0
@@ -31,7 +31,7 @@ class GatedConv2d(nn.Module):
         super().__init__()
         if kernel_size % 2 != 1:
             raise ValueError(f"GatedConv2d needs an odd kernel_size, got {kernel_size}")
-        acts = {'elu': nn.ELU(), 'relu': nn.ReLU(), 'lrelu': nn.LeakyReLU(0.2), None: nn.Identity()}
+        acts = {'elu': ELU(), 'relu': nn.ReLU(), 'lrelu': nn.LeakyReLU(0.2), None: nn.Identity()}
         if activation not in acts:
             raise ValueError(f"Unknown activation {activation!r}: use one of {list(acts)}")
         pad = dilation * (kernel_size - 1) // 2
@@ -122,7 +122,7 @@ class AttentionAugmentedConv2d(nn.Module):
         self.out = nn.Conv2d(dv, dv, 1)  # W^O
         self.rel = RelativeLogits(dk // heads) if relative else None
         if gated:
-            self.gate, self.act = nn.Conv2d(in_ch, out_ch, kernel_size, padding=pad), nn.ELU()
+            self.gate, self.act = nn.Conv2d(in_ch, out_ch, kernel_size, padding=pad), ELU()
 
     def kv_grid(self, H: int, W: int) -> tuple:
         "Size of the pooled key/value grid for an `H×W` input: longer side ≤ `max_kv_side`, aspect ratio kept (square-ish cells)."

@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
 from ..data.preprocessing import pad_to_multiple, crop_to
-from ..core import config_from_dict, require
+from ..core import config_from_dict, require, ELU
 from .builder import pooled_grid
 
 # %% auto #0
@@ -217,7 +217,7 @@ class TextureConfig:
 
 # %% ../../nbs/09_texture.ipynb #2e921ace
 def _conv(i, o, s=1):
-    return nn.Sequential(nn.Conv2d(i, o, 3, s, 1), nn.ELU())
+    return nn.Sequential(nn.Conv2d(i, o, 3, s, 1), ELU())
 
 
 def _grid_centres(h: int, w: int, device=None) -> torch.Tensor:

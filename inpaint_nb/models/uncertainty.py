@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 import math
 import torch, torch.nn as nn, torch.nn.functional as F
-from ..core import config_from_dict, require
+from ..core import config_from_dict, require, elu, ELU
 
 # %% auto #0
 __all__ = ['ANALYSIS_CHANNELS', 'ChannelAttention', 'LearnedPositionalEncoding', 'PointwiseDown', 'ResBlock', 'laplace_nll',
@@ -91,8 +91,8 @@ class ResBlock(nn.Module):
         self.skip = nn.Identity() if (cin == cout and stride == 1) else PointwiseDown(cin, cout, stride)
 
     def forward(self, x):
-        h = F.elu(self.n1(self.conv1(x)))
-        return F.elu(self.skip(x) + self.n2(self.conv2(h)))
+        h = elu(self.n1(self.conv1(x)))
+        return elu(self.skip(x) + self.n2(self.conv2(h)))
 
 # %% ../../nbs/07_uncertainty.ipynb #48b7726a
 def laplace_nll(
@@ -185,7 +185,7 @@ class UncertaintyNet(nn.Module):
         self.cfg = cfg = cfg or UncertaintyConfig()
         cin = 3 + 1 + cfg.analysis_channels
         self.attention = ChannelAttention(cin, cfg.se_reduction)
-        self.stem = nn.Sequential(nn.Conv2d(cin, cfg.width, 3, 1, 1), nn.ELU())
+        self.stem = nn.Sequential(nn.Conv2d(cin, cfg.width, 3, 1, 1), ELU())
         self.pos = LearnedPositionalEncoding(cfg.width, cfg.pos_grid)
         blocks, chans, c = [], [], cfg.width
         for i in range(cfg.n_blocks):
@@ -219,7 +219,7 @@ class UncertaintyNet(nn.Module):
             h = blk(h)
             if i in self.taps:
                 out = out + F.interpolate(next(taps)(h), size=(H, W), mode='bilinear', align_corners=False)
-        z = self.head(F.elu(out))
+        z = self.head(elu(out))
         lo = self.cfg.log_b_min
         return lo + F.softplus(z - lo)  # s = s_min + softplus(z − s_min) ≥ s_min
 
