@@ -8,7 +8,7 @@ import ast, contextlib, copy, hashlib, json, logging, os, shutil, tempfile, warn
 from pathlib import Path
 import numpy as np, cv2, torch, torch.nn as nn
 from fastcore.script import Param
-from .core import atomic_write, compile_pieces, run_console_script
+from .core import atomic_write, compile_pieces, run_console_script, elu_by_exp
 from .classical import classical_prefill
 from .data.preprocessing import pad_to_multiple, load_image
 from .models.full_model import own_analysis
@@ -20,7 +20,7 @@ __all__ = ['PRECISIONS', 'INT8_ENGINES', 'INPUT_NAMES', 'OUTPUT_NAMES', 'INT8_KE
            'calibration_inputs', 'quantizable_layers', 'quantize_onnx', 'in_modules', 'int8_loss', 'op_times',
            'cache_dir', 'state_hash', 'int8_onnx', 'int8_plan', 'GraphPass', 'OnnxPass', 'Bf16Model', 'accelerated',
            'channels_last', 'compiled', 'cold_compile_cache', 'graph_pieces', 'require_torchao', 'pt2e_quantizer',
-           'quantized_pt2e', 'int8_pt2e', 'Pt2ePass', 'export_command', 'export_main']
+           'quantized_pt2e', 'elu_by_exp_in_graph', 'int8_pt2e', 'Pt2ePass', 'export_command', 'export_main']
 
 # %% ../nbs/16b_accelerate.ipynb #c16b006
 PRECISIONS = ('fp32', 'bf16', 'int8')  # what `Inpainter(precision=…)` and `--precision` accept
@@ -666,6 +666,17 @@ def quantized_pt2e(
         return convert_pt2e(g)
 
 
+def elu_by_exp_in_graph(
+    g: torch.fx.GraphModule,  # an exported (or converted) graph
+) -> torch.fx.GraphModule:
+    "Replace each `aten.elu` (α = 1) of `g` by `elu_by_exp`, which Inductor compiles into one fast loop (in place; returns `g`)."
+    for n in g.graph.nodes:
+        if n.op == 'call_function' and n.target == torch.ops.aten.elu.default and all(a == 1 for a in n.args[1:]):
+            n.target, n.args = elu_by_exp, n.args[:1]
+    g.recompile()
+    return g
+
+
 def int8_pt2e(
     model: nn.Module,  # an `InpaintingModel` (cpu, eval)
     shape: tuple[int, int],  # H, W of the network input
@@ -682,7 +693,7 @@ def int8_pt2e(
         keep_float = INT8_KEEP_FLOAT if int8_loss(g, model, photos, shape) > budget_db else ()
         if keep_float:
             g = quantized_pt2e(model, calib, keep_float)
-    program = torch.compile(g, dynamic=False)
+    program = torch.compile(elu_by_exp_in_graph(g), dynamic=False)  # Inductor's own ELU calls the slow expm1
 
     def run(*args):
         # freezing: the weights become constants, so each dequantise → conv → quantise can become one integer kernel.

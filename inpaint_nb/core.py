@@ -4,8 +4,9 @@
 
 # %% auto #0
 __all__ = ['STALE_TMP_SECONDS', 'sweep_stale_tmp', 'atomic_write', 'is_int', 'ConfigError', 'type_name', 'type_ok',
-           'config_from_dict', 'state_dict_mismatch', 'load_state_dict_checked', 'require', 'compile_pieces', 'elu',
-           'ELU', 'cpu_processes', 'shutdown_cpu_pool', 'cpu_map', 'cli_error', 'run_console_script']
+           'config_from_dict', 'state_dict_mismatch', 'load_state_dict_checked', 'require', 'compile_pieces',
+           'elu_by_exp', 'elu', 'ELU', 'cpu_processes', 'shutdown_cpu_pool', 'cpu_map', 'cli_error',
+           'run_console_script']
 
 # %% ../nbs/01a_core.ipynb #7c2b8c75
 import os, sys, errno, re, stat, tempfile, threading, time, types, typing
@@ -273,10 +274,20 @@ class _FastELU(torch.autograd.Function):
         return torch.ops.aten.elu_backward(g, 1.0, 1.0, 1.0, True, y)
 
 
+def elu_by_exp(x: torch.Tensor) -> torch.Tensor:
+    "ELU (α = 1) as max(x, e^min(x,0) − 1), out of place: the form a compiler fuses into one loop."
+    low = x.dtype in (torch.bfloat16, torch.float16)
+    y = x.float() if low else x
+    y = torch.maximum(y, torch.exp(y.clamp(max=0)) - 1)
+    return y.to(x.dtype) if low else y
+
+
 def elu(x: torch.Tensor) -> torch.Tensor:
     "`F.elu(x)` (α = 1) as max(x, e^min(x,0) − 1): vectorised `exp` instead of the CPU's element-wise `expm1`."
-    if torch.compiler.is_compiling() or torch.onnx.is_in_onnx_export():
-        return F.elu(x)  # compilers fuse the stock op; exporters map it to their own ELU
+    if torch.compiler.is_exporting() or torch.onnx.is_in_onnx_export():
+        return F.elu(x)  # exporters map the stock op to their own ELU
+    if torch.compiler.is_compiling():
+        return elu_by_exp(x)  # Inductor fuses this into one loop (its own ELU calls the slow expm1)
     if torch.is_grad_enabled() and x.requires_grad:
         return _FastELU.apply(x)
     return _elu_forward(x)
