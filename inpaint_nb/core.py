@@ -288,6 +288,8 @@ def elu(x: torch.Tensor) -> torch.Tensor:
         return F.elu(x)  # exporters map the stock op to their own ELU
     if torch.compiler.is_compiling():
         return elu_by_exp(x)  # Inductor fuses this into one loop (its own ELU calls the slow expm1)
+    if x.device.type != 'cpu':
+        return F.elu(x)  # a GPU's ELU is one fused kernel; four passes would only add memory traffic
     if torch.is_grad_enabled() and x.requires_grad:
         return _FastELU.apply(x)
     return _elu_forward(x)
