@@ -671,8 +671,10 @@ def elu_by_exp_in_graph(
 ) -> torch.fx.GraphModule:
     "Replace each `aten.elu` (α = 1) of `g` by `elu_by_exp`, which Inductor compiles into one fast loop (in place; returns `g`)."
     for n in g.graph.nodes:
-        if n.op == 'call_function' and n.target == torch.ops.aten.elu.default and all(a == 1 for a in n.args[1:]):
-            n.target, n.args = elu_by_exp, n.args[:1]
+        if n.op != 'call_function' or n.target != torch.ops.aten.elu.default:
+            continue
+        if all(a == 1 for a in (*n.args[1:], *n.kwargs.values())):  # alpha, scale, input_scale (positional or named)
+            n.target, n.args, n.kwargs = elu_by_exp, n.args[:1], {}
     g.recompile()
     return g
 
