@@ -28,6 +28,7 @@ def main(argv=None):
         ap.error("--ks must include 1 (the one-pass fill the others are compared with)")
     import torch
     from inpaint_nb.inpaint import Inpainter, default_weights_path, speed_per_image, ENSEMBLES
+    from inpaint_nb.checkpoint import load_generator_weights
     from inpaint_nb.eval import classical_fill_fn, model_fill_fn
     from inpaint_nb.device_train import heldout_records, gain_table, machine_description, git_commit, results_path
     from inpaint_nb.data.preprocessing import bsds500_paths, load_image, center_crop_resize
@@ -40,6 +41,7 @@ def main(argv=None):
     commit = git_commit()
     torch.set_num_threads(a.threads)
     w = Path(a.weights) if a.weights else default_weights_path()
+    crops = load_generator_weights(w)[1].get('crops')  # how far the weights were trained, as their file records
     methods = {'harmonic': classical_fill_fn('harmonic')}
     methods.update({f"ensemble {k}": model_fill_fn(w, ensemble=k) for k in a.ks})
     t = time.perf_counter()
@@ -67,6 +69,7 @@ def main(argv=None):
         commit=commit,
         command=' '.join(['python benchmarks/ensemble.py', *(sys.argv[1:] if argv is None else argv)]),
         weights=os.path.relpath(w, ROOT),
+        weights_crops=int(crops) if crops else None,
         half=a.half,
         load_average=os.getloadavg()[0],
         score_seconds=round(score_s, 1),

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13b_device_training.ipynb #378bdfcc
 from __future__ import annotations
-import os, sys, json, math, time, platform, subprocess, multiprocessing as mp
+import os, re, sys, json, math, time, platform, subprocess, multiprocessing as mp
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, cv2, torch
@@ -22,7 +22,7 @@ from .checkpoint import save_weights, load_generator_weights
 __all__ = ['RUN_DRIVERS', 'PhotoCache', 'random_crops', 'split_crops', 'make_mask_bank', 'dihedral', 'unpack_masks',
            'DeviceMasks', 'bsds500_heldout', 'heldout_batch', 'gain_over_harmonic', 'DeviceTrainConfig',
            'load_device_config', 'lr_factor', 'cpu_name', 'machine_description', 'git_commit', 'step_loss',
-           'train_on_device', 'results_path', 'profile_step', 'heldout_records', 'gain_table']
+           'train_on_device', 'results_path', 'newest_results', 'profile_step', 'heldout_records', 'gain_table']
 
 # %% ../nbs/13b_device_training.ipynb #6a10e821
 class PhotoCache:
@@ -590,6 +590,21 @@ def results_path(
         if not p.exists():
             return p
     raise FileExistsError(f"results_path: {p.name} exists already; wait a second and run again")
+
+# %% ../nbs/13b_device_training.ipynb #7ba2c39b
+def newest_results(
+    folder,  # where results files live, e.g. `../benchmarks/results` from a chapter
+    stem: str,  # the file's name before the date, as given to `results_path`
+    ext: str = 'json',  # the file's extension, without the dot
+) -> Path:
+    "The newest `folder/stem_<date>[_<HHMM>].ext` that `results_path` wrote; a clear error when there is none."
+    name = re.compile(rf'{re.escape(stem)}_(\d{{4}}-\d{{2}}-\d{{2}})(?:_(\d{{4,6}}))?\.{re.escape(ext)}')
+    found = [
+        (m.group(1), m.group(2) or '', p) for p in Path(folder).glob(f'{stem}_*.{ext}') if (m := name.fullmatch(p.name))
+    ]
+    if not found:
+        raise FileNotFoundError(f"no results file {stem}_<date>.{ext} in {folder}: run the benchmark that writes it")
+    return max(found)[2]
 
 # %% ../nbs/13b_device_training.ipynb #82dafce3
 def _timed(fn, dev, n):
